@@ -1,0 +1,279 @@
+package dev.connect.pki;
+
+import java.security.InvalidAlgorithmParameterException;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.connect.identity.SpiffeId;
+
+/**
+ * Validates a peer's certificate chain as an X.509-SVID of this mesh. It is the one place these rules live; the
+ * server trust manager, the client verifier and the proxy all call it. The rules, in the order applied:
+ * <ol>
+ * <li>the chain is not empty, and its first certificate (the leaf) is within its validity period;</li>
+ * <li>RFC 5280 path validation (JDK PKIX, revocation off) finds a path from the leaf to one of the roots, using
+ * the other presented certificates as candidate intermediates, at the clock's current time;</li>
+ * <li>the leaf has exactly one URI SAN, a SPIFFE ID with a non-empty path;</li>
+ * <li>the leaf is not a CA; it has a key usage with {@code digitalSignature} and without {@code keyCertSign} and
+ * {@code cRLSign}; its extended key usage, when present, names the peer's role ({@code clientAuth} for a client,
+ * {@code serverAuth} for a server);</li>
+ * <li>every intermediate on the validated path is a CA with {@code keyCertSign} whose single URI SAN is a SPIFFE ID
+ * without a path.</li>
+ * </ol>
+ * Rules 3 to 5 reject what the JDK's PKIX accepts. Instances are immutable and thread-safe: build one per set of
+ * roots and reuse it for every handshake.
+ */
+public final class SvidValidator {
+
+	static final String NO_CERTIFICATE = "Peer presented no certificate";
+
+	static final String NO_ROOTS = "Trust bundle must contain at least one root certificate";
+
+	static final String EXPIRED = "Certificate %s expired at %s";
+
+	static final String NOT_YET_VALID = "Certificate %s is not valid before %s";
+
+	static final String NOT_TRUSTED = "Certificate %s does not chain to a trusted root of this mesh: %s";
+
+	static final String NO_SAN = "Certificate %s has no subject alternative names; an X.509-SVID needs exactly one URI SAN";
+
+	static final String URI_COUNT = "Certificate %s has %d URI SANs; an X.509-SVID needs exactly one";
+
+	static final String INVALID_ID = "Certificate %s has a URI SAN that is not a valid SPIFFE ID: %s";
+
+	static final String LEAF_WITHOUT_PATH = "Leaf certificate %s has SPIFFE ID '%s' without a path; a workload ID needs one";
+
+	static final String LEAF_IS_CA = "Leaf certificate %s is a CA (basicConstraints cA=true); a leaf must not be";
+
+	static final String LEAF_NO_KEY_USAGE = "Leaf certificate %s has no key usage; digitalSignature is required";
+
+	static final String LEAF_NO_DIGITAL_SIGNATURE = "Leaf certificate %s key usage lacks digitalSignature";
+
+	static final String LEAF_CAN_SIGN = "Leaf certificate %s key usage allows keyCertSign or cRLSign; a leaf must not";
+
+	static final String LEAF_WRONG_USAGE = "Leaf certificate %s extended key usage does not allow %s";
+
+	static final String INTERMEDIATE_NOT_CA = "Intermediate certificate %s is not a CA";
+
+	static final String INTERMEDIATE_CANNOT_SIGN = "Intermediate certificate %s key usage lacks keyCertSign";
+
+	static final String INTERMEDIATE_WITH_PATH = "Intermediate certificate %s has SPIFFE ID '%s' with a path; a signing certificate's ID has none";
+
+	private static final int SAN_URI = 6;
+
+	private static final int DIGITAL_SIGNATURE = 0;
+
+	private static final int KEY_CERT_SIGN = 5;
+
+	private static final int CRL_SIGN = 6;
+
+	private final List<X509Certificate> roots;
+
+	private final Set<TrustAnchor> anchors;
+
+	private final Clock clock;
+
+	private SvidValidator(List<X509Certificate> roots, Clock clock) {
+		this.roots = roots;
+		this.anchors = new LinkedHashSet<>();
+		roots.forEach((root) -> this.anchors.add(new TrustAnchor(root, null)));
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates a validator for a trust bundle.
+	 * @param roots the trusted root certificates (Consul: every {@code RootCert} of the roots endpoint, active and
+	 * rotated out)
+	 * @param clock the clock that decides validity periods
+	 * @return the validator
+	 * @throws IllegalArgumentException if {@code roots} is empty
+	 */
+	public static SvidValidator of(Collection<X509Certificate> roots, Clock clock) {
+		Objects.requireNonNull(roots, "'roots' must not be null");
+		Objects.requireNonNull(clock, "'clock' must not be null");
+		if (roots.isEmpty()) {
+			throw new IllegalArgumentException(NO_ROOTS);
+		}
+		return new SvidValidator(List.copyOf(roots), clock);
+	}
+
+	/**
+	 * Returns the roots this validator trusts.
+	 * @return the roots, in the order given
+	 */
+	public List<X509Certificate> roots() {
+		return this.roots;
+	}
+
+	/**
+	 * Validates a peer's chain and returns its SPIFFE ID.
+	 * @param chain the certificates the peer presented, leaf first
+	 * @param role the role of the peer
+	 * @return the SPIFFE ID of the leaf, valid only after every rule passed
+	 * @throws InvalidSvidException naming the certificate and the rule it breaks
+	 */
+	public SpiffeId validate(List<X509Certificate> chain, PeerRole role) throws InvalidSvidException {
+		Objects.requireNonNull(role, "'role' must not be null");
+		if (chain == null || chain.isEmpty()) {
+			throw new InvalidSvidException(NO_CERTIFICATE);
+		}
+		X509Certificate leaf = chain.get(0);
+		Instant now = this.clock.instant();
+		checkValidityPeriod(leaf, now);
+		List<X509Certificate> path = buildPath(leaf, chain, now);
+		SpiffeId id = checkLeaf(leaf, role);
+		for (int i = 1; i < path.size(); i++) {
+			checkIntermediate(path.get(i));
+		}
+		return id;
+	}
+
+	private static void checkValidityPeriod(X509Certificate certificate, Instant now) throws InvalidSvidException {
+		if (now.isAfter(certificate.getNotAfter().toInstant())) {
+			throw failure(EXPIRED, describe(certificate), certificate.getNotAfter().toInstant());
+		}
+		if (now.isBefore(certificate.getNotBefore().toInstant())) {
+			throw failure(NOT_YET_VALID, describe(certificate), certificate.getNotBefore().toInstant());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<X509Certificate> buildPath(X509Certificate leaf, List<X509Certificate> chain, Instant now)
+			throws InvalidSvidException {
+		try {
+			X509CertSelector target = new X509CertSelector();
+			target.setCertificate(leaf);
+			PKIXBuilderParameters parameters = new PKIXBuilderParameters(this.anchors, target);
+			parameters.setRevocationEnabled(false);
+			parameters.setDate(Date.from(now));
+			parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
+			PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX")
+				.build(parameters);
+			return (List<X509Certificate>) result.getCertPath().getCertificates();
+		}
+		catch (CertPathBuilderException ex) {
+			throw new InvalidSvidException(String.format(NOT_TRUSTED, describe(leaf), ex.getMessage()), ex);
+		}
+		catch (InvalidAlgorithmParameterException | NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Unable to set up PKIX path building", ex);
+		}
+	}
+
+	private static SpiffeId checkLeaf(X509Certificate leaf, PeerRole role) throws InvalidSvidException {
+		SpiffeId id = spiffeIdOf(leaf);
+		if (id.path().isEmpty()) {
+			throw failure(LEAF_WITHOUT_PATH, describe(leaf), id);
+		}
+		if (leaf.getBasicConstraints() != -1) {
+			throw failure(LEAF_IS_CA, describe(leaf));
+		}
+		boolean[] keyUsage = leaf.getKeyUsage();
+		if (keyUsage == null) {
+			throw failure(LEAF_NO_KEY_USAGE, describe(leaf));
+		}
+		if (!bit(keyUsage, DIGITAL_SIGNATURE)) {
+			throw failure(LEAF_NO_DIGITAL_SIGNATURE, describe(leaf));
+		}
+		if (bit(keyUsage, KEY_CERT_SIGN) || bit(keyUsage, CRL_SIGN)) {
+			throw failure(LEAF_CAN_SIGN, describe(leaf));
+		}
+		List<String> extendedKeyUsage = extendedKeyUsage(leaf);
+		if (extendedKeyUsage != null && !extendedKeyUsage.contains(role.oid())) {
+			throw failure(LEAF_WRONG_USAGE, describe(leaf), role.usage());
+		}
+		return id;
+	}
+
+	private static void checkIntermediate(X509Certificate intermediate) throws InvalidSvidException {
+		if (intermediate.getBasicConstraints() == -1) {
+			throw failure(INTERMEDIATE_NOT_CA, describe(intermediate));
+		}
+		boolean[] keyUsage = intermediate.getKeyUsage();
+		if (keyUsage == null || !bit(keyUsage, KEY_CERT_SIGN)) {
+			throw failure(INTERMEDIATE_CANNOT_SIGN, describe(intermediate));
+		}
+		SpiffeId id = spiffeIdOf(intermediate);
+		if (!id.path().isEmpty()) {
+			throw failure(INTERMEDIATE_WITH_PATH, describe(intermediate), id);
+		}
+	}
+
+	/**
+	 * Reads the single URI SAN of a certificate as a SPIFFE ID, enforcing "exactly one URI SAN".
+	 */
+	static SpiffeId spiffeIdOf(X509Certificate certificate) throws InvalidSvidException {
+		Collection<List<?>> names;
+		try {
+			names = certificate.getSubjectAlternativeNames();
+		}
+		catch (CertificateParsingException ex) {
+			throw new InvalidSvidException(String.format(INVALID_ID, describe(certificate), ex.getMessage()), ex);
+		}
+		if (names == null) {
+			throw failure(NO_SAN, describe(certificate));
+		}
+		String uri = null;
+		int uris = 0;
+		for (List<?> name : names) {
+			if (Integer.valueOf(SAN_URI).equals(name.get(0))) {
+				uris++;
+				uri = (String) name.get(1);
+			}
+		}
+		if (uris != 1) {
+			throw failure(URI_COUNT, describe(certificate), uris);
+		}
+		try {
+			return SpiffeId.parse(uri);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSvidException(String.format(INVALID_ID, describe(certificate), ex.getMessage()), ex);
+		}
+	}
+
+	private static List<String> extendedKeyUsage(X509Certificate certificate) throws InvalidSvidException {
+		try {
+			return certificate.getExtendedKeyUsage();
+		}
+		catch (CertificateParsingException ex) {
+			throw new InvalidSvidException("Certificate " + describe(certificate)
+					+ " has an extended key usage that cannot be parsed", ex);
+		}
+	}
+
+	private static boolean bit(boolean[] bits, int index) {
+		return index < bits.length && bits[index];
+	}
+
+	/**
+	 * Names a certificate in messages by its serial and, when present, its subject.
+	 */
+	static String describe(X509Certificate certificate) {
+		String subject = certificate.getSubjectX500Principal().getName();
+		String serial = ColonHex.serial(certificate.getSerialNumber().abs());
+		return subject.isEmpty() ? "with serial '" + serial + "'"
+				: "'" + subject + "' with serial '" + serial + "'";
+	}
+
+	private static InvalidSvidException failure(String template, Object... args) {
+		return new InvalidSvidException(String.format(template, args));
+	}
+
+}
