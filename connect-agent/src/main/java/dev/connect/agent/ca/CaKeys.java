@@ -1,0 +1,59 @@
+package dev.connect.agent.ca;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Key generation and signing for the CA, through the JDK's providers.
+ */
+final class CaKeys {
+
+	private CaKeys() {
+	}
+
+	/** A fresh EC P-256 key: every leaf gets one, as Consul's agent generates them. */
+	static KeyPair leafKey(SecureRandom random) {
+		return generate("ec", 256, random);
+	}
+
+	static KeyPair generate(String type, int bits, SecureRandom random) {
+		try {
+			if ("rsa".equals(type)) {
+				KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+				generator.initialize(bits, random);
+				return generator.generateKeyPair();
+			}
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp" + bits + "r1"), random);
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Unable to generate a " + type + " " + bits + "-bit key", ex);
+		}
+	}
+
+	/**
+	 * Signs a certificate with the CA key. Like Consul, SHA-256 for every EC curve and for RSA.
+	 */
+	static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer, SecureRandom random) {
+		String algorithm = "RSA".equals(signer.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+		try {
+			return new JcaX509CertificateConverter().getCertificate(
+					builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(random).build(signer)));
+		}
+		catch (OperatorCreationException | java.security.cert.CertificateException ex) {
+			throw new IllegalStateException("Unable to sign certificate with " + algorithm, ex);
+		}
+	}
+
+}

@@ -1,0 +1,300 @@
+package dev.connect.agent.ca;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.DoubleFunction;
+
+import dev.connect.identity.ServiceIdentity;
+import dev.connect.identity.TrustDomain;
+import dev.connect.pki.ColonHex;
+import dev.connect.pki.KeyIdentifiers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The dev agent's built-in CA, modelled on Consul's {@code consul} provider. It is a development CA: its keys live
+ * in memory (or in the agent's data directory) and it must never be a production CA.
+ * <p>
+ * Contract:
+ * <ol>
+ * <li>Creation generates a cluster id (random UUID), the trust domain {@code <cluster-id>.consul} and one active
+ * root with the configured key type (see {@link RootTemplate}).</li>
+ * <li>{@link #issueLeaf(String)} takes only a service name. The identity is built here from the CA's own trust
+ * domain and datacenter in the default namespace, so nothing a caller asks for beyond the name reaches the
+ * certificate, and a name that is not a valid SPIFFE path segment is refused. Each leaf has a fresh EC P-256
+ * key, is signed by the active root (see {@link LeafTemplate}) and carries the active root's intermediates.</li>
+ * <li>Serials come from one counter for roots, cross-signed certificates and leaves: unique and increasing under
+ * concurrent issuance.</li>
+ * <li>Signing is limited to {@link CaConfig#csrMaxPerSecond()}, with Consul's wait-then-fail behaviour
+ * ({@link RateLimitedException}).</li>
+ * <li>{@link #rotate()} makes a new root with a new key, cross-signed by the previous active root's key; the new
+ * root becomes active and the old one stays in {@link #roots()}, inactive, until {@link #pruneRoots()} finds it
+ * rotated out for more than twice the leaf TTL.</li>
+ * </ol>
+ * All methods are thread-safe. Reads see one consistent state; rotations and configuration changes are
+ * serialized.
+ */
+public final class CertificateAuthority {
+
+	static final String ROOT_NAME = "Consul CA Primary Cert";
+
+	private final UUID clusterId;
+
+	private final TrustDomain trustDomain;
+
+	private final String datacenter;
+
+	private final Clock clock;
+
+	private final SecureRandom random;
+
+	private final SerialNumbers serials;
+
+	private final DoubleFunction<CsrRateLimiter> limiters;
+
+	private volatile State state;
+
+	private CertificateAuthority(UUID clusterId, String datacenter, CaConfig config, Clock clock, SecureRandom random,
+			DoubleFunction<CsrRateLimiter> limiters) {
+		this.clusterId = clusterId;
+		this.trustDomain = TrustDomain.ofCluster(clusterId);
+		this.datacenter = datacenter;
+		this.clock = clock;
+		this.random = random;
+		this.serials = new SerialNumbers(0);
+		this.limiters = limiters;
+		SigningRoot root = newRoot(config, null);
+		this.state = new State(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
+	}
+
+	/**
+	 * Creates a CA with a new cluster id and root.
+	 * @param config the CA settings
+	 * @param datacenter the datacenter named in leaf identities, for example {@code dc1}
+	 * @param clock the clock for validity periods and root pruning
+	 * @param random the source of keys, serial-free randomness and the cluster id
+	 * @return the CA
+	 */
+	public static CertificateAuthority create(CaConfig config, String datacenter, Clock clock, SecureRandom random) {
+		return create(config, datacenter, clock, random, CsrRateLimiter::system);
+	}
+
+	static CertificateAuthority create(CaConfig config, String datacenter, Clock clock, SecureRandom random,
+			DoubleFunction<CsrRateLimiter> limiters) {
+		Objects.requireNonNull(config, "'config' must not be null");
+		Objects.requireNonNull(datacenter, "'datacenter' must not be null");
+		Objects.requireNonNull(clock, "'clock' must not be null");
+		Objects.requireNonNull(random, "'random' must not be null");
+		// Fail on a bad datacenter name now rather than at the first leaf.
+		ServiceIdentity.of(TrustDomain.parse("check.consul"), datacenter, "check");
+		return new CertificateAuthority(randomUuid(random), datacenter, config, clock, random, limiters);
+	}
+
+	private static UUID randomUuid(SecureRandom random) {
+		byte[] bytes = new byte[16];
+		random.nextBytes(bytes);
+		bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+		bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+		long high = 0;
+		long low = 0;
+		for (int i = 0; i < 8; i++) {
+			high = (high << 8) | (bytes[i] & 0xff);
+			low = (low << 8) | (bytes[i + 8] & 0xff);
+		}
+		return new UUID(high, low);
+	}
+
+	/**
+	 * Returns the cluster id, the first part of the trust domain.
+	 * @return the cluster id
+	 */
+	public UUID clusterId() {
+		return this.clusterId;
+	}
+
+	/**
+	 * Returns the trust domain, {@code <cluster-id>.consul}.
+	 * @return the trust domain
+	 */
+	public TrustDomain trustDomain() {
+		return this.trustDomain;
+	}
+
+	/**
+	 * Returns the datacenter named in leaf identities.
+	 * @return the datacenter
+	 */
+	public String datacenter() {
+		return this.datacenter;
+	}
+
+	/**
+	 * Returns the current settings.
+	 * @return the configuration
+	 */
+	public CaConfig config() {
+		return this.state.config();
+	}
+
+	/**
+	 * Returns every trusted root, oldest first; exactly one is active.
+	 * @return the roots
+	 */
+	public List<RootCertificate> roots() {
+		return this.state.roots().stream().map(SigningRoot::root).toList();
+	}
+
+	/**
+	 * Returns the root that signs new leaves.
+	 * @return the active root
+	 */
+	public RootCertificate activeRoot() {
+		return this.state.active().root();
+	}
+
+	/**
+	 * Issues a leaf for a service of this CA's trust domain and datacenter, in the default namespace.
+	 * @param service the service name
+	 * @return the leaf, its fresh key and intermediates
+	 * @throws dev.connect.identity.InvalidIdentityException if the name is not a valid SPIFFE path segment
+	 * @throws RateLimitedException if the signing rate limit is exceeded
+	 * @throws IllegalStateException if the active root has expired
+	 */
+	public IssuedLeaf issueLeaf(String service) {
+		ServiceIdentity identity = ServiceIdentity.of(this.trustDomain, this.datacenter, service);
+		State current = this.state;
+		current.limiter().acquire();
+		SigningRoot signer = current.active();
+		Instant now = this.clock.instant();
+		if (now.isAfter(signer.root().notAfter())) {
+			throw new IllegalStateException("Active CA root '" + signer.root().id() + "' expired at "
+					+ signer.root().notAfter() + "; rotate the CA to issue leaves");
+		}
+		KeyPair key = CaKeys.leafKey(this.random);
+		X509Certificate certificate = LeafTemplate.sign(identity, key.getPublic(), this.serials.next(), now,
+				current.config().leafCertTtl(), signer, this.random);
+		return new IssuedLeaf(identity, certificate, signer.root().intermediates(), key,
+				signer.root().signingKeyId());
+	}
+
+	/**
+	 * Rotates to a new root with a new key of the current settings, cross-signed by the active root.
+	 * @return the new active root
+	 */
+	public RootCertificate rotate() {
+		synchronized (this) {
+			return rotate(this.state.config());
+		}
+	}
+
+	/**
+	 * Applies new settings. A new key type or size rotates the root; other changes apply to the next leaf.
+	 * @param config the new settings
+	 * @return whether the root was rotated
+	 */
+	public boolean updateConfig(CaConfig config) {
+		Objects.requireNonNull(config, "'config' must not be null");
+		synchronized (this) {
+			State current = this.state;
+			if (!current.config().sameKeySettings(config)) {
+				rotate(config);
+				return true;
+			}
+			CsrRateLimiter limiter = (current.config().csrMaxPerSecond() == config.csrMaxPerSecond())
+					? current.limiter() : this.limiters.apply(config.csrMaxPerSecond());
+			this.state = new State(config, current.roots(), limiter);
+			return false;
+		}
+	}
+
+	/**
+	 * Drops inactive roots rotated out more than twice the leaf TTL ago: every leaf they signed has expired.
+	 * @return the ids of the dropped roots
+	 */
+	public List<String> pruneRoots() {
+		synchronized (this) {
+			State current = this.state;
+			Instant cutoff = this.clock.instant().minus(current.config().leafCertTtl().multipliedBy(2));
+			List<SigningRoot> kept = new ArrayList<>();
+			List<String> pruned = new ArrayList<>();
+			for (SigningRoot root : current.roots()) {
+				Instant rotatedOutAt = root.root().rotatedOutAt();
+				if (rotatedOutAt != null && rotatedOutAt.isBefore(cutoff)) {
+					pruned.add(root.root().id());
+				}
+				else {
+					kept.add(root);
+				}
+			}
+			if (!pruned.isEmpty()) {
+				this.state = new State(current.config(), List.copyOf(kept), current.limiter());
+			}
+			return List.copyOf(pruned);
+		}
+	}
+
+	/** Must hold the monitor. */
+	private RootCertificate rotate(CaConfig config) {
+		State current = this.state;
+		SigningRoot previous = current.active();
+		SigningRoot next = newRoot(config, previous);
+		Instant now = this.clock.instant();
+		List<SigningRoot> roots = new ArrayList<>();
+		for (SigningRoot root : current.roots()) {
+			roots.add((root == previous) ? root.rotatedOut(now) : root);
+		}
+		roots.add(next);
+		CsrRateLimiter limiter = (current.config().csrMaxPerSecond() == config.csrMaxPerSecond())
+				? current.limiter() : this.limiters.apply(config.csrMaxPerSecond());
+		this.state = new State(config, List.copyOf(roots), limiter);
+		return next.root();
+	}
+
+	private SigningRoot newRoot(CaConfig config, @Nullable SigningRoot previous) {
+		Instant now = this.clock.instant();
+		KeyPair key = CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), this.random);
+		BigInteger serial = this.serials.next();
+		X509Certificate certificate = RootTemplate.selfSigned(key, this.trustDomain,
+				RootTemplate.commonName(this.trustDomain, this.random), serial, now, config.rootCertTtl(), this.random);
+		List<X509Certificate> intermediates = (previous != null)
+				? List.of(RootTemplate.crossSign(certificate, previous, this.serials.next(), now, this.random))
+				: List.of();
+		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME, serial.longValueExact(),
+				ColonHex.format(KeyIdentifiers.of(key.getPublic())), certificate, intermediates, true, null,
+				config.privateKeyType(), config.privateKeyBits());
+		return new SigningRoot(root, key);
+	}
+
+	private static String fingerprint(X509Certificate certificate) {
+		try {
+			return ColonHex.format(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+		}
+		catch (NoSuchAlgorithmException | CertificateEncodingException ex) {
+			throw new IllegalStateException("Unable to compute the ID of a root certificate", ex);
+		}
+	}
+
+	private record State(CaConfig config, List<SigningRoot> roots, CsrRateLimiter limiter) {
+
+		SigningRoot active() {
+			for (SigningRoot root : this.roots) {
+				if (root.root().active()) {
+					return root;
+				}
+			}
+			throw new IllegalStateException("CA has no active root");
+		}
+
+	}
+
+}
