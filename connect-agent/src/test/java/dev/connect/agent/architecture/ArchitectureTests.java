@@ -1,0 +1,44 @@
+package dev.connect.agent.architecture;
+
+import java.util.Set;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.connect.architecture.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.connect.agent");
+
+	@Test
+	void agentDoesNotDependOnSpring() {
+		ArchitectureRules.noSpring().check(CLASSES);
+	}
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		ArchitectureRules.noPackageCycles().check(CLASSES);
+	}
+
+	@Test
+	void noStandardStreams() {
+		ArchitectureRules.noStandardStreamsOrPrintStackTrace().check(CLASSES);
+	}
+
+	@Test
+	void noDefaultLocaleCaseMapping() {
+		ArchitectureRules.noDefaultLocaleCaseMapping().check(CLASSES);
+	}
+
+	@Test
+	void onlyEntryAndApiTypesArePublic() {
+		ArchitectureRules.onlyListedTypesArePublic(CLASSES, Set.of("dev.connect.agent.ca.CertificateAuthority",
+				"dev.connect.agent.ca.CaConfig", "dev.connect.agent.ca.RootCertificate",
+				"dev.connect.agent.ca.IssuedLeaf", "dev.connect.agent.ca.RateLimitedException"));
+	}
+
+}

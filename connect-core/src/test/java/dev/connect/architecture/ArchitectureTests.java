@@ -1,0 +1,45 @@
+package dev.connect.architecture;
+
+import java.util.Set;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.connect");
+
+	@Test
+	void coreDoesNotDependOnSpring() {
+		ArchitectureRules.noSpring().check(CLASSES);
+	}
+
+	@Test
+	void packagesAreFreeOfCycles() {
+		ArchitectureRules.noPackageCycles().check(CLASSES);
+	}
+
+	@Test
+	void noStandardStreams() {
+		ArchitectureRules.noStandardStreamsOrPrintStackTrace().check(CLASSES);
+	}
+
+	@Test
+	void noDefaultLocaleCaseMapping() {
+		ArchitectureRules.noDefaultLocaleCaseMapping().check(CLASSES);
+	}
+
+	@Test
+	void onlyEntryAndApiTypesArePublic() {
+		ArchitectureRules.onlyListedTypesArePublic(CLASSES, Set.of("dev.connect.identity.SpiffeId",
+				"dev.connect.identity.TrustDomain", "dev.connect.identity.ServiceIdentity",
+				"dev.connect.identity.InvalidIdentityException", "dev.connect.pki.SvidValidator",
+				"dev.connect.pki.PeerRole", "dev.connect.pki.InvalidSvidException", "dev.connect.pki.Pem",
+				"dev.connect.pki.ColonHex", "dev.connect.pki.KeyIdentifiers"));
+	}
+
+}
