@@ -54,7 +54,7 @@ public final class ArchitectureRules {
 	 * purpose.
 	 */
 	public static void onlyListedTypesArePublic(JavaClasses classes, Set<String> allowed) {
-		DescribedPredicate<JavaClass> listed = DescribedPredicate.describe("listed as public API",
+		DescribedPredicate<JavaClass> listed = DescribedPredicate.describe("be listed as public API",
 				(javaClass) -> allowed.contains(javaClass.getName()) || javaClass.getName().endsWith("package-info"));
 		ArchRule rule = classes().that()
 			.haveModifier(JavaModifier.PUBLIC)
