@@ -116,6 +116,17 @@ public final class Pem {
 	}
 
 	/**
+	 * Decodes the single private key of a PEM text, as {@link #parsePrivateKey(String)}, with its public key.
+	 * @param pem the PEM text
+	 * @return the key pair
+	 * @throws IllegalArgumentException as {@link #parsePrivateKey(String)}
+	 */
+	public static java.security.KeyPair parseKeyPair(String pem) {
+		PrivateKey privateKey = parsePrivateKey(pem);
+		return new java.security.KeyPair(PublicKeys.of(privateKey), privateKey);
+	}
+
+	/**
 	 * Encodes a certificate as one {@code CERTIFICATE} block.
 	 * @param certificate the certificate
 	 * @return the PEM text, ending with a newline

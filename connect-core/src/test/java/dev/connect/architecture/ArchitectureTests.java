@@ -39,7 +39,7 @@ class ArchitectureTests {
 				"dev.connect.identity.TrustDomain", "dev.connect.identity.ServiceIdentity",
 				"dev.connect.identity.InvalidIdentityException", "dev.connect.pki.SvidValidator",
 				"dev.connect.pki.PeerRole", "dev.connect.pki.InvalidSvidException", "dev.connect.pki.Pem",
-				"dev.connect.pki.ColonHex", "dev.connect.pki.KeyIdentifiers"));
+				"dev.connect.pki.ColonHex", "dev.connect.pki.KeyIdentifiers", "dev.connect.api.*"));
 	}
 
 }

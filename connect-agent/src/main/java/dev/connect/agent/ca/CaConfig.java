@@ -3,6 +3,8 @@ package dev.connect.agent.ca;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.connect.api.GoDuration;
+
 /**
  * Settings of the built-in CA, named and validated as Consul's {@code connect.ca_config} for the {@code consul}
  * provider. The validation messages are Consul's, so that a bad {@code PUT /v1/connect/ca/configuration} gets the
@@ -31,8 +33,8 @@ public record CaConfig(String privateKeyType, int privateKeyBits, Duration leafC
 		Objects.requireNonNull(rootCertTtl, "'rootCertTtl' must not be null");
 		if (rootCertTtl.compareTo(intermediateCertTtl) < 0) {
 			throw new IllegalArgumentException("root cert TTL is set and is not greater than intermediate cert ttl. "
-					+ "root cert ttl: " + GoDurations.format(rootCertTtl) + ", intermediate cert ttl: "
-					+ GoDurations.format(intermediateCertTtl));
+					+ "root cert ttl: " + GoDuration.format(rootCertTtl) + ", intermediate cert ttl: "
+					+ GoDuration.format(intermediateCertTtl));
 		}
 		if (leafCertTtl.compareTo(MIN_LEAF_TTL) < 0) {
 			throw new IllegalArgumentException("leaf cert TTL must be greater or equal than 1h0m0s");
@@ -45,7 +47,7 @@ public record CaConfig(String privateKeyType, int privateKeyBits, Duration leafC
 		}
 		if (intermediateCertTtl.compareTo(leafCertTtl.multipliedBy(3)) < 0) {
 			throw new IllegalArgumentException("Intermediate Cert TTL must be greater or equal than 3 * LeafCertTTL (>="
-					+ GoDurations.format(leafCertTtl.multipliedBy(3)) + ").");
+					+ GoDuration.format(leafCertTtl.multipliedBy(3)) + ").");
 		}
 		switch (privateKeyType) {
 			case "ec" -> {

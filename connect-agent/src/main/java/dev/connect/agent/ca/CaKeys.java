@@ -42,6 +42,21 @@ final class CaKeys {
 		}
 	}
 
+	static String typeOf(KeyPair key) {
+		return "RSA".equals(key.getPublic().getAlgorithm()) ? "rsa" : "ec";
+	}
+
+	static int bitsOf(KeyPair key) {
+		if (key.getPublic() instanceof java.security.interfaces.RSAKey rsa) {
+			return rsa.getModulus().bitLength();
+		}
+		if (key.getPublic() instanceof java.security.interfaces.ECKey ec) {
+			return ec.getParams().getOrder().bitLength();
+		}
+		throw new IllegalArgumentException(
+				"CA key of algorithm '" + key.getPublic().getAlgorithm() + "' is not supported; allowed are EC and RSA");
+	}
+
 	/**
 	 * Signs a certificate with the CA key. Like Consul, SHA-256 for every EC curve and for RSA.
 	 */

@@ -73,7 +73,8 @@ public final class CertificateAuthority {
 		this.random = random;
 		this.serials = new SerialNumbers(0);
 		this.limiters = limiters;
-		SigningRoot root = newRoot(config, null);
+		SigningRoot root = newRoot(config,
+				CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), random), null);
 		this.state = new State(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
 	}
 
@@ -198,14 +199,42 @@ public final class CertificateAuthority {
 	}
 
 	/**
+	 * Rotates to a new root made from a key the operator supplies (Consul's {@code PrivateKey} in the CA
+	 * configuration), cross-signed by the active root.
+	 * @param key the new root key, EC or RSA
+	 * @return the new active root
+	 */
+	public RootCertificate rotate(KeyPair key) {
+		Objects.requireNonNull(key, "'key' must not be null");
+		synchronized (this) {
+			return rotate(this.state.config(), key);
+		}
+	}
+
+	/**
 	 * Applies new settings. A new key type or size rotates the root; other changes apply to the next leaf.
 	 * @param config the new settings
 	 * @return whether the root was rotated
 	 */
 	public boolean updateConfig(CaConfig config) {
+		return reconfigure(config, null);
+	}
+
+	/**
+	 * Applies new settings and, when a key is given, rotates to a root made from it (Consul's {@code PrivateKey}
+	 * in the CA configuration). Without a key, a new key type or size rotates to a generated key.
+	 * @param config the new settings
+	 * @param key the new root key, or {@code null}
+	 * @return whether the root was rotated
+	 */
+	public boolean reconfigure(CaConfig config, @Nullable KeyPair key) {
 		Objects.requireNonNull(config, "'config' must not be null");
 		synchronized (this) {
 			State current = this.state;
+			if (key != null) {
+				rotate(config, key);
+				return true;
+			}
 			if (!current.config().sameKeySettings(config)) {
 				rotate(config);
 				return true;
@@ -245,9 +274,14 @@ public final class CertificateAuthority {
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config) {
+		return rotate(config, CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), this.random));
+	}
+
+	/** Must hold the monitor. */
+	private RootCertificate rotate(CaConfig config, KeyPair key) {
 		State current = this.state;
 		SigningRoot previous = current.active();
-		SigningRoot next = newRoot(config, previous);
+		SigningRoot next = newRoot(config, key, previous);
 		Instant now = this.clock.instant();
 		List<SigningRoot> roots = new ArrayList<>();
 		for (SigningRoot root : current.roots()) {
@@ -260,9 +294,8 @@ public final class CertificateAuthority {
 		return next.root();
 	}
 
-	private SigningRoot newRoot(CaConfig config, @Nullable SigningRoot previous) {
+	private SigningRoot newRoot(CaConfig config, KeyPair key, @Nullable SigningRoot previous) {
 		Instant now = this.clock.instant();
-		KeyPair key = CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), this.random);
 		BigInteger serial = this.serials.next();
 		X509Certificate certificate = RootTemplate.selfSigned(key, this.trustDomain,
 				RootTemplate.commonName(this.trustDomain, this.random), serial, now, config.rootCertTtl(), this.random);
@@ -271,7 +304,7 @@ public final class CertificateAuthority {
 				: List.of();
 		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME, serial.longValueExact(),
 				ColonHex.format(KeyIdentifiers.of(key.getPublic())), certificate, intermediates, true, null,
-				config.privateKeyType(), config.privateKeyBits());
+				CaKeys.typeOf(key), CaKeys.bitsOf(key));
 		return new SigningRoot(root, key);
 	}
 

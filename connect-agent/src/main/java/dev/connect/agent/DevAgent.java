@@ -1,0 +1,128 @@
+package dev.connect.agent;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.connect.agent.ca.CertificateAuthority;
+import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.http.AgentHttpServer;
+import dev.connect.agent.index.BlockingQuery;
+import dev.connect.agent.index.ChangeIndex;
+import dev.connect.agent.leafcert.LeafCertificates;
+import dev.connect.identity.TrustDomain;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+
+/**
+ * A running dev agent. Start one with {@link #start(DevAgentSettings)}; {@link #close()} stops it. Starting takes
+ * milliseconds (most of it the CA root key), so tests start one per class on port 0.
+ */
+public final class DevAgent implements AutoCloseable {
+
+	private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
+
+	private final DevAgentSettings settings;
+
+	private final ConnectCa ca;
+
+	private final DisposableServer server;
+
+	private final Disposable background;
+
+	private DevAgent(DevAgentSettings settings, ConnectCa ca, DisposableServer server, Disposable background) {
+		this.settings = settings;
+		this.ca = ca;
+		this.server = server;
+		this.background = background;
+	}
+
+	/**
+	 * Starts an agent with the system clock and a fresh {@link SecureRandom}.
+	 * @param settings the settings
+	 * @return the running agent
+	 */
+	public static DevAgent start(DevAgentSettings settings) {
+		return start(settings, Clock.systemUTC(), new SecureRandom());
+	}
+
+	/**
+	 * Starts an agent.
+	 * @param settings the settings
+	 * @param clock the clock for certificates and expiry
+	 * @param random the source of keys and jitter
+	 * @return the running agent
+	 */
+	public static DevAgent start(DevAgentSettings settings, Clock clock, SecureRandom random) {
+		Objects.requireNonNull(settings, "'settings' must not be null");
+		ChangeIndex changes = new ChangeIndex(0);
+		CertificateAuthority authority = CertificateAuthority.create(settings.ca(), settings.datacenter(), clock,
+				random);
+		ConnectCa ca = new ConnectCa(authority, changes);
+		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random);
+		BlockingQuery queries = new BlockingQuery(changes);
+		String aclPolicy = (settings.aclManagementToken() != null) ? "deny" : "allow";
+		AgentHttpServer api = new AgentHttpServer(ca, leaves, queries, aclPolicy);
+		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
+		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
+			.subscribe((tick) -> ca.pruneRoots());
+		return new DevAgent(settings, ca, server, Disposables.composite(leaves.start(), pruning));
+	}
+
+	/**
+	 * Returns the bound HTTP address.
+	 * @return the address
+	 */
+	public InetSocketAddress address() {
+		return (InetSocketAddress) this.server.address();
+	}
+
+	/**
+	 * Returns the base URL of the HTTP API, for {@code connect.agent.url} or {@code CONSUL_HTTP_ADDR}.
+	 * @return for example {@code http://127.0.0.1:8500}
+	 */
+	public String httpAddress() {
+		InetSocketAddress address = address();
+		String host = address.getAddress().getHostAddress();
+		host = host.contains(":") ? "[" + host + "]" : host;
+		return "http://" + host + ":" + address.getPort();
+	}
+
+	/**
+	 * Returns the CA's trust domain.
+	 * @return {@code <cluster-id>.consul}
+	 */
+	public TrustDomain trustDomain() {
+		return this.ca.authority().trustDomain();
+	}
+
+	/**
+	 * Returns the settings the agent runs with.
+	 * @return the settings
+	 */
+	public DevAgentSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Blocks until the agent is closed.
+	 */
+	public void awaitClose() {
+		this.server.onDispose().block();
+	}
+
+	/**
+	 * Stops the HTTP API and the background work. Blocked queries are cut off.
+	 */
+	@Override
+	public void close() {
+		this.background.dispose();
+		this.server.disposeNow(Duration.ofSeconds(5));
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.connect.agent.http;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.connect.agent.ca.CaConfig;
+import dev.connect.agent.ca.ConnectCa;
+import dev.connect.api.CaConfiguration;
+import dev.connect.api.GoDuration;
+import dev.connect.pki.Pem;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Converts between the CA configuration JSON and {@link CaConfig}, with Consul's semantics: a PUT replaces the
+ * configuration (missing settings take their defaults), keys are accepted in PascalCase or snake_case, values may
+ * be strings or numbers, and a {@code PrivateKey} rotates the root to that key.
+ */
+final class CaConfigurations {
+
+	static final String PROVIDER = "consul";
+
+	private CaConfigurations() {
+	}
+
+	static CaConfiguration of(ConnectCa ca) {
+		CaConfig config = ca.authority().config();
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("LeafCertTTL", compact(config.leafCertTtl()));
+		settings.put("IntermediateCertTTL", compact(config.intermediateCertTtl()));
+		settings.put("RootCertTTL", compact(config.rootCertTtl()));
+		settings.put("PrivateKeyType", config.privateKeyType());
+		settings.put("PrivateKeyBits", config.privateKeyBits());
+		settings.put("CSRMaxPerSecond", goNumber(config.csrMaxPerSecond()));
+		settings.put("CSRMaxConcurrent", 0);
+		return new CaConfiguration(PROVIDER, settings, null, false, ca.configCreateIndex(), ca.configIndex());
+	}
+
+	/**
+	 * Reads a PUT body into new settings and an optional new root key.
+	 * @throws HttpError 500 with Consul's message when a setting is invalid
+	 */
+	static Update toUpdate(CaConfiguration request) {
+		if (request.provider() != null && !request.provider().isEmpty() && !PROVIDER.equals(request.provider())) {
+			throw new HttpError(500, "CA provider '" + request.provider()
+					+ "' is not supported by the dev agent; only 'consul' (the built-in CA) is");
+		}
+		Map<String, Object> raw = (request.config() != null) ? request.config() : Map.of();
+		try {
+			CaConfig defaults = CaConfig.defaults();
+			CaConfig config = new CaConfig(string(raw, "PrivateKeyType", "private_key_type", "ec"),
+					(int) number(raw, "PrivateKeyBits", "private_key_bits", 256),
+					duration(raw, "LeafCertTTL", "leaf_cert_ttl", defaults.leafCertTtl()),
+					duration(raw, "IntermediateCertTTL", "intermediate_cert_ttl", defaults.intermediateCertTtl()),
+					duration(raw, "RootCertTTL", "root_cert_ttl", defaults.rootCertTtl()),
+					number(raw, "CSRMaxPerSecond", "csr_max_per_second", defaults.csrMaxPerSecond()));
+			String rootCert = string(raw, "RootCert", "root_cert", "");
+			String privateKey = string(raw, "PrivateKey", "private_key", "");
+			if (!rootCert.isEmpty() && privateKey.isEmpty()) {
+				throw new HttpError(500, "must provide a private key when providing a root cert");
+			}
+			if (!rootCert.isEmpty()) {
+				throw new HttpError(500, "RootCert is not supported by the dev agent: supply only PrivateKey and "
+						+ "the agent makes the root certificate for it");
+			}
+			return new Update(config, privateKey.isEmpty() ? null : Pem.parseKeyPair(privateKey));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new HttpError(500, ex.getMessage());
+		}
+	}
+
+	private static @Nullable Object value(Map<String, Object> raw, String name, String snakeName) {
+		Object value = raw.get(name);
+		return (value != null) ? value : raw.get(snakeName);
+	}
+
+	private static String string(Map<String, Object> raw, String name, String snakeName, String fallback) {
+		Object value = value(raw, name, snakeName);
+		return (value != null) ? value.toString() : fallback;
+	}
+
+	private static double number(Map<String, Object> raw, String name, String snakeName, double fallback) {
+		Object value = value(raw, name, snakeName);
+		if (value == null) {
+			return fallback;
+		}
+		if (value instanceof Number number) {
+			return number.doubleValue();
+		}
+		try {
+			return Double.parseDouble(value.toString());
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("error decoding config: '" + name + "' expected a number, got '"
+					+ value + "'");
+		}
+	}
+
+	private static Duration duration(Map<String, Object> raw, String name, String snakeName, Duration fallback) {
+		Object value = value(raw, name, snakeName);
+		if (value == null) {
+			return fallback;
+		}
+		if (value instanceof Number number) {
+			return Duration.ofNanos(number.longValue());
+		}
+		try {
+			return GoDuration.parse(value.toString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("error decoding config: '" + name + "' " + ex.getMessage());
+		}
+	}
+
+	/** A float64 as Go's JSON writes it: {@code 50}, not {@code 50.0}. */
+	private static Number goNumber(double value) {
+		return (value == Math.rint(value) && Math.abs(value) < 1e15) ? (Number) (long) value : (Number) value;
+	}
+
+	/** Whole hours as {@code 72h}, like the values Consul's documentation shows; anything else in Go form. */
+	static String compact(Duration duration) {
+		return (duration.toSecondsPart() == 0 && duration.toMinutesPart() == 0 && duration.toNanosPart() == 0)
+				? duration.toHours() + "h" : GoDuration.format(duration);
+	}
+
+	record Update(CaConfig config, @Nullable KeyPair key) {
+	}
+
+}
