@@ -1,0 +1,119 @@
+package dev.connect.agent.leafcert;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import dev.connect.agent.ca.CaConfig;
+import dev.connect.agent.ca.CertificateAuthority;
+import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.index.ChangeIndex;
+import dev.connect.agent.index.Topic;
+import dev.connect.agent.leafcert.LeafCertificates.Lookup;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeafCertificatesTests {
+
+	private static final Instant START = Instant.parse("2031-02-03T04:05:06Z");
+
+	private final MovingClock clock = new MovingClock();
+
+	private final ChangeIndex changes = new ChangeIndex(0);
+
+	private final ConnectCa ca = new ConnectCa(CertificateAuthority.create(
+			CaConfig.defaults().withCsrMaxPerSecond(0), "dc1", this.clock, new SecureRandom()), this.changes);
+
+	private final LeafCertificates leaves = new LeafCertificates(this.ca, this.changes, this.clock, new SecureRandom());
+
+	@Test
+	void firstRequestIssuesAndLaterRequestsHitTheCache() {
+		Lookup first = this.leaves.revalidate("web");
+		Lookup second = this.leaves.revalidate("web");
+		assertThat(first.cacheHit()).isFalse();
+		assertThat(second.cacheHit()).isTrue();
+		assertThat(second.leaf()).isSameAs(first.leaf());
+		assertThat(first.index()).isEqualTo(this.changes.index(Topic.LEAF, "web"));
+	}
+
+	@Test
+	void leafIsRenewedBetween60And90PercentOfItsLifetime() {
+		Lookup first = this.leaves.revalidate("web");
+		this.clock.advance(Duration.ofMinutes(72 * 60 * 6 / 10 - 2));
+		this.leaves.tick();
+		assertThat(this.leaves.peek("web").leaf()).as("not renewed before 60 %").isSameAs(first.leaf());
+		this.clock.advance(Duration.ofMinutes(72 * 60 * 3 / 10 + 1));
+		this.leaves.tick();
+		Lookup renewed = this.leaves.peek("web");
+		assertThat(renewed.leaf()).as("renewed by 90 %").isNotSameAs(first.leaf());
+		assertThat(renewed.index()).isGreaterThan(first.index());
+	}
+
+	@Test
+	void aRequestPastTheHardRenewalPointGetsANewLeafAtOnce() {
+		Lookup first = this.leaves.revalidate("web");
+		this.clock.advance(Duration.ofMinutes(72 * 60 * 9 / 10 + 1));
+		Lookup second = this.leaves.revalidate("web");
+		assertThat(second.cacheHit()).isFalse();
+		assertThat(second.leaf().serialNumber()).isNotEqualTo(first.leaf().serialNumber());
+	}
+
+	@Test
+	void afterARootChangeLeavesAreReissuedWithinThirtySeconds() {
+		Lookup first = this.leaves.revalidate("web");
+		this.ca.rotate(null);
+		assertThat(this.leaves.peek("web").leaf()).as("not re-issued synchronously").isSameAs(first.leaf());
+		this.clock.advance(Duration.ofSeconds(30));
+		this.leaves.tick();
+		Lookup reissued = this.leaves.peek("web");
+		assertThat(reissued.leaf().signingKeyId()).isEqualTo(this.ca.authority().activeRoot().signingKeyId())
+			.isNotEqualTo(first.leaf().signingKeyId());
+	}
+
+	@Test
+	void aRequestAfterARootChangeRevalidatesAgainstTheActiveRoot() {
+		Lookup first = this.leaves.revalidate("web");
+		this.ca.rotate(null);
+		Lookup second = this.leaves.revalidate("web");
+		assertThat(second.cacheHit()).isFalse();
+		assertThat(second.leaf().signingKeyId()).isNotEqualTo(first.leaf().signingKeyId());
+	}
+
+	@Test
+	void leavesNobodyAskedForInThreeDaysAreDropped() {
+		this.leaves.revalidate("web");
+		this.clock.advance(Duration.ofHours(72).plusSeconds(1));
+		this.leaves.tick();
+		assertThat(this.leaves.peek("web")).isNull();
+	}
+
+	private static final class MovingClock extends Clock {
+
+		private volatile Instant now = START;
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}
