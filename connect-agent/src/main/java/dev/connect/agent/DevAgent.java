@@ -11,6 +11,7 @@ import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.http.AgentHttpServer;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.ChangeIndex;
+import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.leafcert.LeafCertificates;
 import dev.connect.identity.TrustDomain;
 import reactor.core.Disposable;
@@ -67,7 +68,9 @@ public final class DevAgent implements AutoCloseable {
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random);
 		BlockingQuery queries = new BlockingQuery(changes);
 		String aclPolicy = (settings.aclManagementToken() != null) ? "deny" : "allow";
-		AgentHttpServer api = new AgentHttpServer(ca, leaves, queries, aclPolicy);
+		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
+				java.util.UUID::randomUUID);
+		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, queries, aclPolicy);
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
 		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
 			.subscribe((tick) -> ca.pruneRoots());

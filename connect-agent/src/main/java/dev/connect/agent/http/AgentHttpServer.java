@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.index.BlockingQuery;
+import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.leafcert.LeafCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -49,12 +50,16 @@ public final class AgentHttpServer {
 	 * Creates the API over the agent's state.
 	 * @param ca the CA and its indexes
 	 * @param leaves the leaf cache
+	 * @param intentions the intentions
 	 * @param queries the blocking-query loop
 	 * @param defaultAclPolicy the value of {@code X-Consul-Default-ACL-Policy}, {@code allow} or {@code deny}
 	 */
-	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, BlockingQuery queries, String defaultAclPolicy) {
+	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, IntentionStore intentions, BlockingQuery queries,
+			String defaultAclPolicy) {
 		this.defaultAclPolicy = Objects.requireNonNull(defaultAclPolicy, "'defaultAclPolicy' must not be null");
 		new ConnectCaHandler(ca, leaves, queries).register(this.router);
+		new IntentionsHandler(intentions, queries).register(this.router);
+		new AuthorizeHandler(intentions).register(this.router);
 	}
 
 	/**

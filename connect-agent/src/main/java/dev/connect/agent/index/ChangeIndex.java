@@ -31,19 +31,40 @@ public final class ChangeIndex {
 	}
 
 	/**
-	 * Records a change of a topic: takes the next index, records it for the topic (and for the key, when not
-	 * empty) and wakes the queries waiting on either.
+	 * Records a change of a topic whose new state is already visible to readers: takes the next index and
+	 * publishes it.
 	 * @param topic the topic
 	 * @param key the key within the topic, or {@code ""}
 	 * @return the new index
 	 */
 	public long bump(Topic topic, String key) {
-		long index = this.counter.incrementAndGet();
+		long index = next();
+		publish(topic, key, index);
+		return index;
+	}
+
+	/**
+	 * Takes the next index for a change that is not visible yet. Stamp the new state with it, make the state
+	 * visible, then {@link #publish} the index: a query woken by the signal must find the new state, or it would
+	 * go back to waiting.
+	 * @return the new index
+	 */
+	public long next() {
+		return this.counter.incrementAndGet();
+	}
+
+	/**
+	 * Records that a topic (and key, when not empty) changed at an index taken with {@link #next()}, and wakes the
+	 * queries waiting on either.
+	 * @param topic the topic
+	 * @param key the key within the topic, or {@code ""}
+	 * @param index the index of the change
+	 */
+	public void publish(Topic topic, String key, long index) {
 		entry(topic, "").advance(index);
 		if (!key.isEmpty()) {
 			entry(topic, key).advance(index);
 		}
-		return index;
 	}
 
 	/**

@@ -94,6 +94,9 @@ public final class LeafCertificates {
 			}
 			return current.touched(now);
 		});
+		if (issued[0]) {
+			this.changes.publish(Topic.LEAF, service, entry.index());
+		}
 		return new Lookup(entry.leaf(), entry.index(), !issued[0]);
 	}
 
@@ -113,12 +116,16 @@ public final class LeafCertificates {
 	public void tick() {
 		Instant now = this.clock.instant();
 		for (String service : this.entries.keySet()) {
-			this.entries.computeIfPresent(service, (name, entry) -> {
+			Entry before = this.entries.get(service);
+			Entry after = this.entries.computeIfPresent(service, (name, entry) -> {
 				if (entry.lastGet().plus(UNUSED_TTL).isBefore(now)) {
 					return null;
 				}
 				return now.isBefore(entry.renewAt()) ? entry : issue(name, now);
 			});
+			if (after != null && (before == null || after.index() != before.index())) {
+				this.changes.publish(Topic.LEAF, service, after.index());
+			}
 		}
 	}
 
@@ -144,7 +151,8 @@ public final class LeafCertificates {
 
 	private Entry issue(String service, Instant now) {
 		IssuedLeaf leaf = this.ca.authority().issueLeaf(service);
-		long index = this.changes.bump(Topic.LEAF, service);
+		// Published once the entry is in the map: see ChangeIndex#next.
+		long index = this.changes.next();
 		return new Entry(leaf, index, renewalTime(leaf, now), now);
 	}
 

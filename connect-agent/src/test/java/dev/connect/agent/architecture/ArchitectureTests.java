@@ -43,7 +43,9 @@ class ArchitectureTests {
 				"dev.connect.agent.DevAgentMain", "dev.connect.agent.http.AgentHttpServer",
 				"dev.connect.agent.index.ChangeIndex", "dev.connect.agent.index.BlockingQuery",
 				"dev.connect.agent.index.QueryOptions", "dev.connect.agent.index.Topic",
-				"dev.connect.agent.index.Indexed", "dev.connect.agent.leafcert.LeafCertificates"));
+				"dev.connect.agent.index.Indexed", "dev.connect.agent.leafcert.LeafCertificates",
+				"dev.connect.agent.intentions.IntentionStore", "dev.connect.agent.intentions.IntentionDecision",
+				"dev.connect.agent.intentions.InvalidIntentionException"));
 	}
 
 }

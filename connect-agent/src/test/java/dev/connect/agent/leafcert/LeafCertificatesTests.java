@@ -10,10 +10,17 @@ import java.time.ZoneOffset;
 import dev.connect.agent.ca.CaConfig;
 import dev.connect.agent.ca.CertificateAuthority;
 import dev.connect.agent.ca.ConnectCa;
+import java.util.List;
+
+import dev.connect.agent.index.BlockingQuery;
+import dev.connect.agent.index.BlockingQuery.Watch;
 import dev.connect.agent.index.ChangeIndex;
+import dev.connect.agent.index.Indexed;
+import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.agent.leafcert.LeafCertificates.Lookup;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +88,25 @@ class LeafCertificatesTests {
 		Lookup second = this.leaves.revalidate("web");
 		assertThat(second.cacheHit()).isFalse();
 		assertThat(second.leaf().signingKeyId()).isNotEqualTo(first.leaf().signingKeyId());
+	}
+
+	@Test
+	void aQueryBlockedOnTheLeafWakesWithTheRenewedLeaf() {
+		Lookup first = this.leaves.revalidate("web");
+		BlockingQuery queries = new BlockingQuery(this.changes);
+		Mono<Indexed<Lookup>> blocked = queries
+			.run(new QueryOptions(first.index(), Duration.ofMinutes(1)), Duration.ofMinutes(10),
+					List.of(new Watch(Topic.LEAF, "web")), () -> {
+						Lookup current = this.leaves.peek("web");
+						return new Indexed<>(current.index(), current);
+					})
+			.cache();
+		blocked.subscribe();
+		this.clock.advance(Duration.ofHours(65));
+		this.leaves.tick();
+		Indexed<Lookup> woken = blocked.block(Duration.ofSeconds(2));
+		assertThat(woken.index()).isGreaterThan(first.index());
+		assertThat(woken.value().leaf()).isNotSameAs(first.leaf());
 	}
 
 	@Test

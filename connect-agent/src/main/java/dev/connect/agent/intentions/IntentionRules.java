@@ -1,0 +1,125 @@
+package dev.connect.agent.intentions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.connect.api.Intention;
+
+/**
+ * Consul's intention rules: validation with Consul's messages, precedence, evaluation order and matching.
+ */
+final class IntentionRules {
+
+	static final String WILDCARD = "*";
+
+	static final String DEFAULT_NS = "default";
+
+	static final int MAX_DESCRIPTION = 512;
+
+	static final int MAX_META_PAIRS = 64;
+
+	static final int MAX_META_KEY = 128;
+
+	static final int MAX_META_VALUE = 512;
+
+	/** Precedence descending, then (SourceNS, SourceName, DestinationNS, DestinationName): deterministic. */
+	static final Comparator<Intention> EVALUATION_ORDER = Comparator.comparingInt(Intention::precedence)
+		.reversed()
+		.thenComparing(Intention::sourceNs)
+		.thenComparing(Intention::sourceName)
+		.thenComparing(Intention::destinationNs)
+		.thenComparing(Intention::destinationName);
+
+	private IntentionRules() {
+	}
+
+	static List<String> validate(Intention intention) {
+		List<String> errors = new ArrayList<>();
+		checkName("SourceName", intention.sourceName(), errors);
+		checkName("DestinationName", intention.destinationName(), errors);
+		checkNamespace("SourceNS", intention.sourceNs(), errors);
+		checkNamespace("DestinationNS", intention.destinationNs(), errors);
+		String description = (intention.description() != null) ? intention.description() : "";
+		if (description.length() > MAX_DESCRIPTION) {
+			errors.add("Description exceeds maximum length " + MAX_DESCRIPTION);
+		}
+		checkMeta(intention.meta(), errors);
+		boolean l7 = intention.permissions() != null && !intention.permissions().isEmpty();
+		String action = (intention.action() != null) ? intention.action() : "";
+		if (l7) {
+			if (!action.isEmpty()) {
+				errors.add("Action must not be set if Permissions are specified");
+			}
+			if (WILDCARD.equals(intention.destinationName())) {
+				errors.add("Permissions cannot be specified for a wildcard destination");
+			}
+		}
+		else if (!action.equals("allow") && !action.equals("deny")) {
+			errors.add("Action must be set to 'allow' or 'deny'");
+		}
+		if (!"consul".equals(intention.sourceType())) {
+			errors.add("SourceType must be set to 'consul'");
+		}
+		return errors;
+	}
+
+	private static void checkName(String field, String name, List<String> errors) {
+		if (name == null || name.isEmpty()) {
+			errors.add(field + " must be set");
+		}
+		else if (!WILDCARD.equals(name) && name.contains(WILDCARD)) {
+			errors.add(field + ": wildcard character '*' cannot be used with partial values");
+		}
+	}
+
+	private static void checkNamespace(String field, String namespace, List<String> errors) {
+		if (!DEFAULT_NS.equals(namespace)) {
+			errors.add(field + " '" + namespace + "' is not supported: namespaces other than 'default' are a "
+					+ "Consul Enterprise feature");
+		}
+	}
+
+	private static void checkMeta(Map<String, String> meta, List<String> errors) {
+		if (meta == null) {
+			return;
+		}
+		if (meta.size() > MAX_META_PAIRS) {
+			errors.add("Meta exceeds maximum element count " + MAX_META_PAIRS);
+		}
+		meta.forEach((key, value) -> {
+			if (key.length() > MAX_META_KEY) {
+				errors.add("Meta key \"" + key + "\" exceeds maximum length " + MAX_META_KEY);
+			}
+			if (value != null && value.length() > MAX_META_VALUE) {
+				errors.add("Meta value for key \"" + key + "\" exceeds maximum length " + MAX_META_VALUE);
+			}
+		});
+	}
+
+	/** Consul's precedence; in CE only 9, 8, 6 and 5 occur. */
+	static int precedence(String sourceName, String destinationName) {
+		int max = WILDCARD.equals(destinationName) ? 6 : 9;
+		int sourceExact = WILDCARD.equals(sourceName) ? 1 : 2;
+		return max - (2 - sourceExact);
+	}
+
+	static boolean matches(String pattern, String name) {
+		return WILDCARD.equals(pattern) || pattern.equals(name);
+	}
+
+	static boolean isL7(Intention intention) {
+		return intention.permissions() != null && !intention.permissions().isEmpty();
+	}
+
+	/** Consul's {@code Intention.String()}: {@code ALLOW default/web => default/db (ID: , Precedence: 9)}. */
+	static String describe(Intention intention) {
+		String action = isL7(intention) ? "L7" : intention.action().toUpperCase(Locale.ROOT);
+		return action + " " + intention.sourceNs() + "/" + intention.sourceName() + " => " + intention.destinationNs()
+				+ "/" + intention.destinationName() + " (ID: " + ((intention.id() != null) ? intention.id() : "")
+				+ ", Precedence: " + intention.precedence() + ")";
+	}
+
+}
