@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.connect.agent.ca.CertificateAuthority;
+import dev.connect.agent.catalog.Catalog;
+import dev.connect.agent.catalog.CheckRunner;
 import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.http.AgentHttpServer;
 import dev.connect.agent.index.BlockingQuery;
@@ -27,6 +29,9 @@ import reactor.netty.DisposableServer;
 public final class DevAgent implements AutoCloseable {
 
 	private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
+
+	/** TTL expiry and critical-service reaping; Consul reaps every 30 s, this agent checks every 250 ms. */
+	private static final Duration CATALOG_TICK = Duration.ofMillis(250);
 
 	private final DevAgentSettings settings;
 
@@ -70,11 +75,18 @@ public final class DevAgent implements AutoCloseable {
 		String aclPolicy = (settings.aclManagementToken() != null) ? "deny" : "allow";
 		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
 				java.util.UUID::randomUUID);
-		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, queries, aclPolicy);
+		Catalog catalog = new Catalog(changes, clock, new Catalog.NodeInfo(java.util.UUID.randomUUID().toString(),
+				settings.nodeName(), settings.bindAddress(), settings.datacenter()));
+		CheckRunner checks = new CheckRunner(catalog);
+		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries, aclPolicy);
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
 		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
 			.subscribe((tick) -> ca.pruneRoots());
-		return new DevAgent(settings, ca, server, Disposables.composite(leaves.start(), pruning));
+		Disposable catalogTicks = Flux.interval(CATALOG_TICK, Schedulers.parallel())
+			.onBackpressureDrop()
+			.subscribe((tick) -> catalog.tick());
+		return new DevAgent(settings, ca, server,
+				Disposables.composite(leaves.start(), pruning, catalogTicks, checks));
 	}
 
 	/**

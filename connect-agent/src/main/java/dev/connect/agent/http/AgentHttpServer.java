@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.index.BlockingQuery;
+import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.leafcert.LeafCertificates;
 import io.netty.buffer.ByteBuf;
@@ -51,15 +53,19 @@ public final class AgentHttpServer {
 	 * @param ca the CA and its indexes
 	 * @param leaves the leaf cache
 	 * @param intentions the intentions
+	 * @param catalog the services and checks
+	 * @param changes the agent's change index
 	 * @param queries the blocking-query loop
 	 * @param defaultAclPolicy the value of {@code X-Consul-Default-ACL-Policy}, {@code allow} or {@code deny}
 	 */
-	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, IntentionStore intentions, BlockingQuery queries,
-			String defaultAclPolicy) {
+	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
+			ChangeIndex changes, BlockingQuery queries, String defaultAclPolicy) {
 		this.defaultAclPolicy = Objects.requireNonNull(defaultAclPolicy, "'defaultAclPolicy' must not be null");
 		new ConnectCaHandler(ca, leaves, queries).register(this.router);
 		new IntentionsHandler(intentions, queries).register(this.router);
 		new AuthorizeHandler(intentions).register(this.router);
+		new AgentServiceHandler(catalog, changes).register(this.router);
+		new HealthHandler(catalog, queries).register(this.router);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.connect.agent.intentions;
 
 import java.util.List;
 
+import dev.connect.api.MultiError;
+
 /**
  * An intention write that breaks a rule. The message lists every broken rule the way Consul's
  * {@code go-multierror} does, so clients see Consul's text.
@@ -11,7 +13,7 @@ public class InvalidIntentionException extends IllegalArgumentException {
 	private final List<String> errors;
 
 	InvalidIntentionException(List<String> errors) {
-		super(format(errors));
+		super(MultiError.format(errors));
 		this.errors = List.copyOf(errors);
 	}
 
@@ -25,13 +27,6 @@ public class InvalidIntentionException extends IllegalArgumentException {
 	 */
 	public List<String> errors() {
 		return this.errors;
-	}
-
-	private static String format(List<String> errors) {
-		StringBuilder message = new StringBuilder();
-		message.append(errors.size()).append((errors.size() == 1) ? " error occurred:\n" : " errors occurred:\n");
-		errors.forEach((error) -> message.append("\t* ").append(error).append('\n'));
-		return message.append('\n').toString();
 	}
 
 }

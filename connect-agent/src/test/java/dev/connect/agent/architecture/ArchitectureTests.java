@@ -45,7 +45,10 @@ class ArchitectureTests {
 				"dev.connect.agent.index.QueryOptions", "dev.connect.agent.index.Topic",
 				"dev.connect.agent.index.Indexed", "dev.connect.agent.leafcert.LeafCertificates",
 				"dev.connect.agent.intentions.IntentionStore", "dev.connect.agent.intentions.IntentionDecision",
-				"dev.connect.agent.intentions.InvalidIntentionException"));
+				"dev.connect.agent.intentions.InvalidIntentionException", "dev.connect.agent.catalog.Catalog",
+				"dev.connect.agent.catalog.CheckRunner", "dev.connect.agent.catalog.CheckState",
+				"dev.connect.agent.catalog.ServiceInstance", "dev.connect.agent.catalog.InvalidRegistrationException",
+				"dev.connect.agent.catalog.UnknownCheckException"));
 	}
 
 }

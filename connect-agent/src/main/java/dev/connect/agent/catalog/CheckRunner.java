@@ -1,0 +1,102 @@
+package dev.connect.agent.catalog;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.TcpClient;
+
+/**
+ * Runs the HTTP and TCP checks of a {@link Catalog} at their intervals, on Reactor Netty without blocking: HTTP 2xx
+ * is passing, 429 warning, anything else or no answer within the timeout critical; a TCP check passes when a
+ * connection opens within the timeout.
+ */
+public final class CheckRunner implements Disposable {
+
+	private final Catalog catalog;
+
+	private final Map<String, Disposable> running = new ConcurrentHashMap<>();
+
+	/**
+	 * Starts running the catalog's checks as they are registered.
+	 * @param catalog the catalog
+	 */
+	public CheckRunner(Catalog catalog) {
+		this.catalog = catalog;
+		catalog.onChecksChanged(this::changed);
+	}
+
+	private void changed(Catalog.Change change) {
+		change.removed().forEach(this::stop);
+		for (CheckState check : change.added()) {
+			stop(check.checkId());
+			if (check.type().equals("http") || check.type().equals("tcp")) {
+				this.running.put(check.checkId(), Flux.interval(Duration.ZERO, check.interval(), Schedulers.parallel())
+					.onBackpressureDrop()
+					.concatMap((tick) -> probe(check))
+					.subscribe((result) -> this.catalog.recordProbe(check.checkId(), result[0], result[1])));
+			}
+		}
+	}
+
+	private void stop(String checkId) {
+		Disposable previous = this.running.remove(checkId);
+		if (previous != null) {
+			previous.dispose();
+		}
+	}
+
+	private Mono<String[]> probe(CheckState check) {
+		Mono<String[]> result = check.type().equals("http") ? http(check) : tcp(check);
+		return result.timeout(check.timeout())
+			.onErrorResume((error) -> Mono.just(new String[] { CheckState.CRITICAL,
+					check.type().toUpperCase(java.util.Locale.ROOT) + " check " + check.target() + " failed: "
+							+ ((error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName()) }));
+	}
+
+	private static Mono<String[]> http(CheckState check) {
+		HttpClient client = HttpClient.create().responseTimeout(check.timeout());
+		if (check.target().startsWith("https:")) {
+			Http11SslContextSpec spec = Http11SslContextSpec.forClient();
+			if (check.tlsSkipVerify()) {
+				spec = spec.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
+			}
+			Http11SslContextSpec tls = spec;
+			client = client.secure((ssl) -> ssl.sslContext(tls));
+		}
+		return client.request(HttpMethod.GET).uri(check.target()).responseSingle((response, body) -> {
+			int code = response.status().code();
+			String status = (code >= 200 && code < 300) ? CheckState.PASSING
+					: (code == 429) ? CheckState.WARNING : CheckState.CRITICAL;
+			return Mono.just(new String[] { status, "HTTP GET " + check.target() + ": " + response.status() });
+		});
+	}
+
+	private static Mono<String[]> tcp(CheckState check) {
+		int colon = check.target().lastIndexOf(':');
+		String host = check.target().substring(0, colon).replace("[", "").replace("]", "");
+		int port = Integer.parseInt(check.target().substring(colon + 1));
+		return TcpClient.create()
+			.remoteAddress(() -> new InetSocketAddress(host, port))
+			.connect()
+			.map((connection) -> {
+				connection.dispose();
+				return new String[] { CheckState.PASSING, "TCP connect " + check.target() + ": Success" };
+			});
+	}
+
+	@Override
+	public void dispose() {
+		this.running.keySet().forEach(this::stop);
+	}
+
+}

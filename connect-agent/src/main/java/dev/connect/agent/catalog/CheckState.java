@@ -1,0 +1,53 @@
+package dev.connect.agent.catalog;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one check the agent runs.
+ *
+ * @param checkId the check ID
+ * @param name the name
+ * @param notes free text
+ * @param serviceId the instance it belongs to
+ * @param serviceName the instance's service name
+ * @param type {@code ttl}, {@code http}, {@code tcp} or {@code alias}
+ * @param target the URL of an HTTP check, the {@code host:port} of a TCP check, the instance an alias mirrors
+ * @param status {@code passing}, {@code warning} or {@code critical}
+ * @param output the last output
+ * @param ttl the TTL of a TTL check
+ * @param interval how often an HTTP or TCP check runs
+ * @param timeout how long one HTTP or TCP probe may take
+ * @param deregisterAfter how long the check may stay critical before its instance is removed, or {@code null}
+ * @param ttlDeadline when a TTL check turns critical unless updated, or {@code null}
+ * @param criticalSince when the check last turned critical, or {@code null} while not critical
+ * @param createIndex the index at which it was registered
+ * @param modifyIndex the index at which it last changed
+ * @param tlsSkipVerify whether an HTTPS check skips certificate verification
+ */
+public record CheckState(String checkId, String name, String notes, String serviceId, String serviceName, String type,
+		String target, String status, String output, @Nullable Duration ttl, @Nullable Duration interval,
+		@Nullable Duration timeout, @Nullable Duration deregisterAfter, @Nullable Instant ttlDeadline,
+		@Nullable Instant criticalSince, long createIndex, long modifyIndex, boolean tlsSkipVerify) {
+
+	static final String PASSING = "passing";
+
+	static final String WARNING = "warning";
+
+	static final String CRITICAL = "critical";
+
+	CheckState withStatus(String status, String output, Instant now, long index) {
+		Instant since = CRITICAL.equals(status) ? ((this.criticalSince != null) ? this.criticalSince : now) : null;
+		Instant deadline = (this.ttl != null) ? now.plus(this.ttl) : null;
+		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
+				this.target, status, output, this.ttl, this.interval, this.timeout, this.deregisterAfter, deadline, since,
+				this.createIndex, index, this.tlsSkipVerify);
+	}
+
+	boolean isTtl() {
+		return "ttl".equals(this.type);
+	}
+
+}
