@@ -72,13 +72,13 @@ public final class DevAgent implements AutoCloseable {
 		ConnectCa ca = new ConnectCa(authority, changes);
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random);
 		BlockingQuery queries = new BlockingQuery(changes);
-		String aclPolicy = (settings.aclManagementToken() != null) ? "deny" : "allow";
 		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
 				java.util.UUID::randomUUID);
 		Catalog catalog = new Catalog(changes, clock, new Catalog.NodeInfo(java.util.UUID.randomUUID().toString(),
 				settings.nodeName(), settings.bindAddress(), settings.datacenter()));
 		CheckRunner checks = new CheckRunner(catalog);
-		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries, aclPolicy);
+		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries,
+				settings.aclManagementToken());
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
 		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
 			.subscribe((tick) -> ca.pruneRoots());

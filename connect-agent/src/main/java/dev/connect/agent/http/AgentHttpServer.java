@@ -4,7 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.catalog.Catalog;
@@ -16,6 +15,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -27,7 +27,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * loop thread: blocking queries wait on signals and timers, and CA work runs on a bounded elastic scheduler.
  * Cross-cutting rules:
  * <ol>
- * <li>Every answer carries {@code X-Consul-Default-ACL-Policy}.</li>
+ * <li>Every answer carries {@code X-Consul-Default-ACL-Policy}; with a management token, requests without it
+ * are refused (see {@link AclTokens}).</li>
  * <li>An unknown path is 404 {@value Router#NOT_FOUND}; a known path with another method is 405 with
  * {@code Allow}; {@code OPTIONS} is 200 with {@code Allow}.</li>
  * <li>A body over 512 KiB is 413 and is not read further.</li>
@@ -48,6 +49,8 @@ public final class AgentHttpServer {
 
 	private final String defaultAclPolicy;
 
+	private final AclTokens acl;
+
 	/**
 	 * Creates the API over the agent's state.
 	 * @param ca the CA and its indexes
@@ -56,11 +59,13 @@ public final class AgentHttpServer {
 	 * @param catalog the services and checks
 	 * @param changes the agent's change index
 	 * @param queries the blocking-query loop
-	 * @param defaultAclPolicy the value of {@code X-Consul-Default-ACL-Policy}, {@code allow} or {@code deny}
+	 * @param aclManagementToken the token every request must present, or {@code null} for no ACLs; with a token
+	 * the default ACL policy is {@code deny}
 	 */
 	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
-			ChangeIndex changes, BlockingQuery queries, String defaultAclPolicy) {
-		this.defaultAclPolicy = Objects.requireNonNull(defaultAclPolicy, "'defaultAclPolicy' must not be null");
+			ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
+		this.acl = new AclTokens(aclManagementToken);
+		this.defaultAclPolicy = this.acl.enabled() ? "deny" : "allow";
 		new ConnectCaHandler(ca, leaves, queries).register(this.router);
 		new IntentionsHandler(intentions, queries).register(this.router);
 		new AuthorizeHandler(intentions).register(this.router);
@@ -103,9 +108,12 @@ public final class AgentHttpServer {
 				.header("Allow", match.route().allow()));
 		}
 		Map<String, List<String>> query = uri.parameters();
-		return body(request).flatMap((body) -> match.route()
-			.handler()
-			.apply(new Exchange(method, uri.path(), match.remainder(), query, request.requestHeaders(), body)));
+		return body(request).flatMap((body) -> {
+			Exchange exchange = new Exchange(method, uri.path(), match.remainder(), query, request.requestHeaders(),
+					body);
+			this.acl.check(uri.path(), exchange);
+			return match.route().handler().apply(exchange);
+		});
 	}
 
 	private static Mono<byte[]> body(HttpServerRequest request) {
