@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line of {@code connect-agent.jar}. This class only parses arguments and prints; the work is done by
@@ -36,20 +37,22 @@ public final class DevAgentMain {
 	}
 
 	public static void main(String[] args) {
-		int status = run(args, System.out, System.err);
+		int status = run(args, System.getenv(), System.out, System.err);
 		if (status != 0) {
 			System.exit(status);
 		}
 	}
 
-	static int run(String[] args, PrintStream out, PrintStream err) {
+	static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
 		if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
 			out.print(USAGE);
+			out.print(AgentCli.USAGE);
 			return (args.length == 0) ? 1 : 0;
 		}
 		try {
 			return switch (args[0]) {
 				case "agent" -> agent(Arrays.asList(args).subList(1, args.length), out);
+				case "intention", "catalog", "ca" -> AgentCli.run(Arrays.asList(args), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}

@@ -51,7 +51,8 @@ class DevAgentMainTests {
 	@Test
 	void unknownCommandExitsOneWithTheReasonOnStderr() {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int status = DevAgentMain.run(new String[] { "members" }, new PrintStream(new ByteArrayOutputStream()),
+		int status = DevAgentMain.run(new String[] { "members" }, java.util.Map.of(),
+				new PrintStream(new ByteArrayOutputStream()),
 				new PrintStream(err, true, StandardCharsets.UTF_8));
 		assertThat(status).isEqualTo(1);
 		assertThat(err.toString(StandardCharsets.UTF_8))

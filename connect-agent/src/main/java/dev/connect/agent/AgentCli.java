@@ -1,0 +1,256 @@
+package dev.connect.agent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.connect.api.CaConfiguration;
+import dev.connect.api.CaRoot;
+import dev.connect.api.CaRoots;
+import dev.connect.api.Intention;
+import dev.connect.pki.Pem;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The CLI against any agent, the dev agent or a real Consul agent, over the HTTP API. Output is plain and
+ * scriptable; errors go to stderr with exit status 1 ({@code intention check} exits 1 when denied).
+ */
+final class AgentCli {
+
+	static final String USAGE = """
+			Commands against an agent (-http-addr or CONSUL_HTTP_ADDR, default http://127.0.0.1:8500;
+			-token or CONSUL_HTTP_TOKEN):
+			    intention create [-allow|-deny] SRC DST   Create or replace the intention SRC => DST (default allow)
+			    intention delete SRC DST                  Delete the intention SRC => DST
+			    intention check SRC DST                   Print Allowed or Denied; exit 0 when allowed, 1 when denied
+			    intention list                            List intentions in evaluation order
+			    catalog services                          List service names
+			    ca roots                                  List CA roots: ID, active flag, expiry
+			    ca rotate                                 Rotate the CA root to a new EC P-256 key (cross-signed)
+			""";
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
+
+	private final PrintStream out;
+
+	private final String address;
+
+	private final @Nullable String token;
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private AgentCli(String address, @Nullable String token, PrintStream out) {
+		this.address = address;
+		this.token = token;
+		this.out = out;
+	}
+
+	static int run(List<String> args, Map<String, String> env, PrintStream out) {
+		List<String> positional = new ArrayList<>();
+		String address = env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500");
+		String token = env.get("CONSUL_HTTP_TOKEN");
+		String action = "allow";
+		for (int i = 0; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (arg.equals("-allow") || arg.equals("-deny")) {
+				action = arg.substring(1);
+			}
+			else if (arg.startsWith("-http-addr")) {
+				address = flagValue(args, i, "-http-addr");
+				i += arg.contains("=") ? 0 : 1;
+			}
+			else if (arg.startsWith("-token")) {
+				token = flagValue(args, i, "-token");
+				i += arg.contains("=") ? 0 : 1;
+			}
+			else if (arg.startsWith("-")) {
+				throw new DevAgentMain.UsageException("Unknown flag '" + arg + "'; run with --help to list them");
+			}
+			else {
+				positional.add(arg);
+			}
+		}
+		AgentCli cli = new AgentCli(address.contains("://") ? address : "http://" + address, token, out);
+		return cli.command(positional, action);
+	}
+
+	private static String flagValue(List<String> args, int i, String name) {
+		String arg = args.get(i);
+		if (arg.startsWith(name + "=")) {
+			return arg.substring(name.length() + 1);
+		}
+		if (!arg.equals(name) || i + 1 >= args.size()) {
+			throw new DevAgentMain.UsageException("Flag '" + name + "' needs a value");
+		}
+		return args.get(i + 1);
+	}
+
+	private int command(List<String> words, String action) {
+		String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+		List<String> rest = words.subList(Math.min(2, words.size()), words.size());
+		return switch (command) {
+			case "intention create" -> intentionCreate(arguments(rest, 2, "intention create SRC DST"), action);
+			case "intention delete" -> intentionDelete(arguments(rest, 2, "intention delete SRC DST"));
+			case "intention check" -> intentionCheck(arguments(rest, 2, "intention check SRC DST"));
+			case "intention list" -> intentionList(arguments(rest, 0, "intention list"));
+			case "catalog services" -> catalogServices(arguments(rest, 0, "catalog services"));
+			case "ca roots" -> caRoots(arguments(rest, 0, "ca roots"));
+			case "ca rotate" -> caRotate(arguments(rest, 0, "ca rotate"));
+			default -> throw new DevAgentMain.UsageException(
+					"Unknown command '" + command + "'; run with --help to list them");
+		};
+	}
+
+	private static List<String> arguments(List<String> rest, int count, String usage) {
+		if (rest.size() != count) {
+			throw new DevAgentMain.UsageException("Usage: " + usage);
+		}
+		return rest;
+	}
+
+	private int intentionCreate(List<String> names, String action) {
+		request("PUT", exact(names), JSON.writeValueAsString(Map.of("Action", action)));
+		this.out.println("Created: " + names.get(0) + " => " + names.get(1) + " (" + action + ")");
+		return 0;
+	}
+
+	private int intentionDelete(List<String> names) {
+		request("DELETE", exact(names), null);
+		this.out.println("Intention deleted.");
+		return 0;
+	}
+
+	private int intentionCheck(List<String> names) {
+		String body = request("GET", "/v1/connect/intentions/check?source=" + encode(names.get(0)) + "&destination="
+				+ encode(names.get(1)), null);
+		boolean allowed = read(body, new TypeReference<Map<String, Boolean>>() {
+		}).getOrDefault("Allowed", false);
+		this.out.println(allowed ? "Allowed" : "Denied");
+		return allowed ? 0 : 1;
+	}
+
+	private int intentionList(List<String> unused) {
+		List<Intention> intentions = read(request("GET", "/v1/connect/intentions", null),
+				new TypeReference<List<Intention>>() {
+				});
+		this.out.printf("%-12s %-24s %-6s %-24s %s%n", "ID", "Source", "Action", "Destination", "Precedence");
+		for (Intention intention : intentions) {
+			String action = (intention.action() != null && !intention.action().isEmpty()) ? intention.action() : "L7";
+			this.out.printf("%-12s %-24s %-6s %-24s %d%n", (intention.id() != null) ? intention.id() : "",
+					intention.sourceName(), action, intention.destinationName(), intention.precedence());
+		}
+		return 0;
+	}
+
+	private int catalogServices(List<String> unused) {
+		Map<String, List<String>> services = read(request("GET", "/v1/catalog/services", null),
+				new TypeReference<Map<String, List<String>>>() {
+				});
+		services.keySet().stream().sorted().forEach(this.out::println);
+		return 0;
+	}
+
+	private int caRoots(List<String> unused) {
+		CaRoots roots = read(request("GET", "/v1/agent/connect/ca/roots", null), new TypeReference<CaRoots>() {
+		});
+		this.out.println("TrustDomain " + roots.trustDomain());
+		for (CaRoot root : roots.roots()) {
+			this.out.println(root.id() + " active=" + root.active() + " notAfter=" + root.notAfter());
+		}
+		return 0;
+	}
+
+	private int caRotate(List<String> unused) {
+		CaConfiguration current = read(request("GET", "/v1/connect/ca/configuration", null),
+				new TypeReference<CaConfiguration>() {
+				});
+		Map<String, Object> config = new LinkedHashMap<>((current.config() != null) ? current.config() : Map.of());
+		KeyPair key = newRootKey();
+		config.put("PrivateKey", Pem.encodeSec1(key.getPrivate(), key.getPublic()));
+		config.remove("RootCert");
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("Provider", (current.provider() != null) ? current.provider() : "consul");
+		body.put("Config", config);
+		request("PUT", "/v1/connect/ca/configuration", JSON.writeValueAsString(body));
+		CaRoots roots = read(request("GET", "/v1/agent/connect/ca/roots", null), new TypeReference<CaRoots>() {
+		});
+		this.out.println("Rotated: active root " + roots.activeRootId() + " (" + roots.roots().size()
+				+ " roots trusted)");
+		return 0;
+	}
+
+	private static KeyPair newRootKey() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp256r1"));
+			return generator.generateKeyPair();
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException("Unable to generate a root key", ex);
+		}
+	}
+
+	private static String exact(List<String> names) {
+		return "/v1/connect/intentions/exact?source=" + encode(names.get(0)) + "&destination=" + encode(names.get(1));
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private String request(String method, String path, @Nullable String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.address + path))
+			.timeout(Duration.ofSeconds(30))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+					: HttpRequest.BodyPublishers.noBody());
+		if (this.token != null && !this.token.isEmpty()) {
+			request.header("X-Consul-Token", this.token);
+		}
+		HttpResponse<String> response;
+		try {
+			response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new DevAgentMain.UsageException("Unable to reach the agent at " + this.address + ": " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DevAgentMain.UsageException("Interrupted while calling the agent at " + this.address);
+		}
+		if (response.statusCode() / 100 != 2) {
+			throw new DevAgentMain.UsageException(
+					"Agent answered " + response.statusCode() + " to " + method + " " + path + ": " + response.body().trim());
+		}
+		return response.body();
+	}
+
+	private static <T> T read(String body, TypeReference<T> type) {
+		try {
+			return JSON.readValue(body, type);
+		}
+		catch (JacksonException ex) {
+			throw new DevAgentMain.UsageException("Unable to read the agent's answer: " + ex.getOriginalMessage());
+		}
+	}
+
+}
