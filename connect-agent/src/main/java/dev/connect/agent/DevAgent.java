@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 import dev.connect.agent.ca.CertificateAuthority;
 import dev.connect.agent.catalog.Catalog;
@@ -15,7 +17,9 @@ import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.leafcert.LeafCertificates;
+import dev.connect.api.ServiceRegistration;
 import dev.connect.identity.TrustDomain;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -66,17 +70,32 @@ public final class DevAgent implements AutoCloseable {
 	 */
 	public static DevAgent start(DevAgentSettings settings, Clock clock, SecureRandom random) {
 		Objects.requireNonNull(settings, "'settings' must not be null");
-		ChangeIndex changes = new ChangeIndex(0);
-		CertificateAuthority authority = CertificateAuthority.create(settings.ca(), settings.datacenter(), clock,
-				random);
+		DataDir dataDir = (settings.dataDir() != null) ? new DataDir(settings.dataDir()) : null;
+		DataDir.Contents stored = (dataDir != null) ? dataDir.load()
+				: new DataDir.Contents(null, null, List.of(), List.of());
+		UUID nodeId = (stored.agent() != null) ? stored.agent().nodeId() : UUID.randomUUID();
+		ChangeIndex changes = new ChangeIndex((stored.agent() != null) ? stored.agent().lastIndex() : 0);
+		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
 		ConnectCa ca = new ConnectCa(authority, changes);
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random);
 		BlockingQuery queries = new BlockingQuery(changes);
 		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
-				java.util.UUID::randomUUID);
-		Catalog catalog = new Catalog(changes, clock, new Catalog.NodeInfo(java.util.UUID.randomUUID().toString(),
-				settings.nodeName(), settings.bindAddress(), settings.datacenter()));
+				UUID::randomUUID);
+		intentions.restore(stored.intentions());
+		Catalog catalog = new Catalog(changes, clock,
+				new Catalog.NodeInfo(nodeId.toString(), settings.nodeName(), settings.bindAddress(), settings.datacenter()));
 		CheckRunner checks = new CheckRunner(catalog);
+		for (ServiceRegistration registration : stored.services()) {
+			try {
+				catalog.register(registration, true);
+			}
+			catch (RuntimeException ex) {
+				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex.getMessage());
+			}
+		}
+		if (dataDir != null) {
+			persistChanges(dataDir, changes, nodeId, authority, intentions, catalog);
+		}
 		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries,
 				settings.aclManagementToken());
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
@@ -87,6 +106,40 @@ public final class DevAgent implements AutoCloseable {
 			.subscribe((tick) -> catalog.tick());
 		return new DevAgent(settings, ca, server,
 				Disposables.composite(leaves.start(), pruning, catalogTicks, checks));
+	}
+
+	private static CertificateAuthority restoreOrCreateCa(DevAgentSettings settings, DataDir.Contents stored,
+			@Nullable DataDir dataDir, Clock clock, SecureRandom random) {
+		if (stored.ca() != null) {
+			try {
+				return CertificateAuthority.restore(stored.ca(), settings.datacenter(), clock, random);
+			}
+			catch (IllegalArgumentException ex) {
+				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CA), ex.getMessage());
+			}
+		}
+		CertificateAuthority created = CertificateAuthority.create(settings.ca(), settings.datacenter(), clock, random);
+		if (dataDir != null) {
+			dataDir.saveCa(created.snapshot());
+		}
+		return created;
+	}
+
+	/** Writes each change to the data directory on the writing thread, once the new state is visible. */
+	private static void persistChanges(DataDir dataDir, ChangeIndex changes, UUID nodeId,
+			CertificateAuthority authority, IntentionStore intentions, Catalog catalog) {
+		changes.onPublish((topic) -> {
+			switch (topic) {
+				// A new leaf advances the CA's serial counter, which must survive a restart.
+				case CA_ROOTS, CA_CONFIG, LEAF -> dataDir.saveCa(authority.snapshot());
+				case INTENTIONS -> dataDir.saveIntentions(intentions.list().value());
+				case CATALOG -> dataDir.saveServices(catalog.registrations());
+			}
+			dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
+		});
+		dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
+		dataDir.saveIntentions(intentions.list().value());
+		dataDir.saveServices(catalog.registrations());
 	}
 
 	/**

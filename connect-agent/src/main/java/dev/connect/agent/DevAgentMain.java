@@ -56,7 +56,7 @@ public final class DevAgentMain {
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}
-		catch (UsageException | IllegalArgumentException ex) {
+		catch (UsageException | IllegalArgumentException | IllegalStateException ex) {
 			err.println("Error: " + ex.getMessage());
 			return 1;
 		}

@@ -78,6 +78,96 @@ public final class CertificateAuthority {
 		this.state = new State(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
 	}
 
+	private CertificateAuthority(UUID clusterId, String datacenter, Clock clock, SecureRandom random,
+			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, State state) {
+		this.clusterId = clusterId;
+		this.trustDomain = TrustDomain.ofCluster(clusterId);
+		this.datacenter = datacenter;
+		this.clock = clock;
+		this.random = random;
+		this.serials = serials;
+		this.limiters = limiters;
+		this.state = state;
+	}
+
+	/**
+	 * Brings back a CA from a snapshot, checking that it is whole: every certificate and key parses, each key
+	 * belongs to its root, every root names the snapshot's trust domain, and exactly one root is active.
+	 * @param snapshot the snapshot
+	 * @param datacenter the datacenter named in leaf identities
+	 * @param clock the clock
+	 * @param random the source of keys and randomness
+	 * @return the CA, with the same trust domain, roots and serial counter
+	 * @throws IllegalArgumentException naming what is wrong when the snapshot is not a whole CA
+	 */
+	public static CertificateAuthority restore(CaSnapshot snapshot, String datacenter, Clock clock,
+			SecureRandom random) {
+		TrustDomain trustDomain = TrustDomain.ofCluster(snapshot.clusterId());
+		List<SigningRoot> roots = new ArrayList<>();
+		for (CaSnapshot.Root stored : snapshot.roots()) {
+			roots.add(restoreRoot(stored, trustDomain));
+		}
+		if (roots.stream().filter((root) -> root.root().active()).count() != 1) {
+			throw new IllegalArgumentException("CA state must have exactly one active root, found "
+					+ roots.stream().filter((root) -> root.root().active()).count());
+		}
+		long maxSerial = roots.stream().mapToLong((root) -> root.root().serialNumber()).max().orElse(0);
+		SerialNumbers serials = new SerialNumbers(Math.max(snapshot.lastSerial(), maxSerial));
+		DoubleFunction<CsrRateLimiter> limiters = CsrRateLimiter::system;
+		State state = new State(snapshot.config(), List.copyOf(roots),
+				limiters.apply(snapshot.config().csrMaxPerSecond()));
+		return new CertificateAuthority(snapshot.clusterId(), datacenter, clock, random, limiters, serials, state);
+	}
+
+	private static SigningRoot restoreRoot(CaSnapshot.Root stored, TrustDomain trustDomain) {
+		X509Certificate certificate = dev.connect.pki.Pem.parseCertificates(stored.certificatePem()).get(0);
+		KeyPair key = dev.connect.pki.Pem.parseKeyPair(stored.privateKeyPem());
+		if (!key.getPublic().equals(certificate.getPublicKey())) {
+			throw new IllegalArgumentException("CA state is inconsistent: the key stored for root '"
+					+ certificate.getSubjectX500Principal().getName() + "' does not belong to it");
+		}
+		String uri = trustDomain.id().toString();
+		try {
+			boolean named = certificate.getSubjectAlternativeNames() != null && certificate.getSubjectAlternativeNames()
+				.stream()
+				.anyMatch((name) -> uri.equals(name.get(1)));
+			if (!named) {
+				throw new IllegalArgumentException("CA state is inconsistent: root '"
+						+ certificate.getSubjectX500Principal().getName() + "' is not for trust domain '" + trustDomain
+						+ "'");
+			}
+		}
+		catch (java.security.cert.CertificateParsingException ex) {
+			throw new IllegalArgumentException("CA state holds a root whose names cannot be read", ex);
+		}
+		List<X509Certificate> intermediates = stored.intermediatePems()
+			.stream()
+			.map((pem) -> dev.connect.pki.Pem.parseCertificates(pem).get(0))
+			.toList();
+		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME,
+				certificate.getSerialNumber().longValueExact(), ColonHex.format(KeyIdentifiers.of(key.getPublic())),
+				certificate, intermediates, stored.active(), stored.rotatedOutAt(), CaKeys.typeOf(key),
+				CaKeys.bitsOf(key));
+		return new SigningRoot(root, key);
+	}
+
+	/**
+	 * Captures the CA for the data directory, private keys included.
+	 * @return the snapshot
+	 */
+	public CaSnapshot snapshot() {
+		synchronized (this) {
+			State current = this.state;
+			List<CaSnapshot.Root> roots = current.roots()
+				.stream()
+				.map((root) -> new CaSnapshot.Root(root.root().rootCertPem(),
+						dev.connect.pki.Pem.encodePkcs8(root.keyPair().getPrivate()), root.root().intermediatePems(),
+						root.root().active(), root.root().rotatedOutAt()))
+				.toList();
+			return new CaSnapshot(this.clusterId, current.config(), roots, this.serials.last());
+		}
+	}
+
 	/**
 	 * Creates a CA with a new cluster id and root.
 	 * @param config the CA settings

@@ -41,7 +41,7 @@ public final class Catalog {
 
 	private final long nodeIndex;
 
-	private volatile State state = new State(Map.of(), Map.of());
+	private volatile State state = new State(Map.of(), Map.of(), Map.of());
 
 	private volatile Consumer<Change> listener = (change) -> {
 	};
@@ -129,7 +129,10 @@ public final class Catalog {
 			checks.put(stored.checkId(), stored);
 			added.add(stored);
 		}
-		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index)), keys, index);
+		Map<String, ServiceRegistration> registrations = new LinkedHashMap<>(current.registrations());
+		registrations.put(parsed.instances().get(0).id(), registration);
+		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index),
+				Map.copyOf(registrations)), keys, index);
 		this.listener.accept(new Change(added, removed));
 		return parsed.instances().stream().map(ServiceInstance::id).toList();
 	}
@@ -162,7 +165,10 @@ public final class Catalog {
 				});
 			}
 		}
-		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index)), keys, index);
+		Map<String, ServiceRegistration> registrations = new LinkedHashMap<>(current.registrations());
+		registrations.remove(serviceId);
+		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index),
+				Map.copyOf(registrations)), keys, index);
 		this.listener.accept(new Change(List.of(), removedChecks));
 		return true;
 	}
@@ -240,7 +246,7 @@ public final class Catalog {
 				keys.addAll(keysOf(current.services().get(alias.serviceId())));
 			}
 		}
-		publish(new State(current.services(), refreshed), keys, index);
+		publish(new State(current.services(), refreshed, current.registrations()), keys, index);
 	}
 
 	/** An alias check mirrors the worst status of the instance it names (critical when that is gone). */
@@ -301,6 +307,15 @@ public final class Catalog {
 	 */
 	public Map<String, ServiceInstance> services() {
 		return this.state.services();
+	}
+
+	/**
+	 * Returns the registration bodies of the instances registered through the API (sidecars come with their
+	 * parent), by instance ID: what the data directory keeps.
+	 * @return the registrations
+	 */
+	public Map<String, ServiceRegistration> registrations() {
+		return this.state.registrations();
 	}
 
 	/**
@@ -381,7 +396,8 @@ public final class Catalog {
 	public record Change(List<CheckState> added, List<String> removed) {
 	}
 
-	private record State(Map<String, ServiceInstance> services, Map<String, CheckState> checks) {
+	private record State(Map<String, ServiceInstance> services, Map<String, CheckState> checks,
+			Map<String, ServiceRegistration> registrations) {
 	}
 
 }

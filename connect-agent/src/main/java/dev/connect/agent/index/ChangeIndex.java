@@ -1,9 +1,12 @@
 package dev.connect.agent.index;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -21,6 +24,8 @@ public final class ChangeIndex {
 	private final AtomicLong counter;
 
 	private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+
+	private final List<Consumer<Topic>> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates an index whose next write gets {@code last + 1}.
@@ -61,10 +66,23 @@ public final class ChangeIndex {
 	 * @param index the index of the change
 	 */
 	public void publish(Topic topic, String key, long index) {
-		entry(topic, "").advance(index);
+		boolean advanced = entry(topic, "").advance(index);
 		if (!key.isEmpty()) {
 			entry(topic, key).advance(index);
 		}
+		if (advanced) {
+			this.listeners.forEach((listener) -> listener.accept(topic));
+		}
+	}
+
+	/**
+	 * Adds a listener called, on the writing thread and after the new state is visible, when a topic's index
+	 * advances: once per write, however many keys the write publishes. The data directory persists state this
+	 * way.
+	 * @param listener the listener
+	 */
+	public void onPublish(Consumer<Topic> listener) {
+		this.listeners.add(listener);
 	}
 
 	/**
@@ -110,11 +128,13 @@ public final class ChangeIndex {
 
 		private volatile Sinks.One<Void> next = Sinks.one();
 
-		synchronized void advance(long index) {
+		synchronized boolean advance(long index) {
+			boolean advanced = index > this.index;
 			this.index = Math.max(this.index, index);
 			Sinks.One<Void> fired = this.next;
 			this.next = Sinks.one();
 			fired.tryEmitEmpty();
+			return advanced;
 		}
 
 	}

@@ -57,6 +57,18 @@ public final class IntentionStore {
 	}
 
 	/**
+	 * Replaces every intention with ones read back from the data directory, indexes included.
+	 * @param intentions the stored intentions
+	 */
+	public synchronized void restore(List<Intention> intentions) {
+		List<Intention> sorted = new ArrayList<>(intentions);
+		sorted.sort(IntentionRules.EVALUATION_ORDER);
+		long index = this.changes.next();
+		this.snapshot = new Snapshot(List.copyOf(sorted), index);
+		this.changes.publish(Topic.INTENTIONS, "", index);
+	}
+
+	/**
 	 * Creates or replaces the intention between a source and a destination (the exact API).
 	 * @param source the source service or {@code *}
 	 * @param destination the destination service or {@code *}

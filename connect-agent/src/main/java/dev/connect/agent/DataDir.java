@@ -1,0 +1,163 @@
+package dev.connect.agent;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.connect.agent.ca.CaSnapshot;
+import dev.connect.api.Intention;
+import dev.connect.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The agent's data directory: the CA (keys included, readable by the owner only), intentions, registered services
+ * and the last index, one JSON file each. Every write goes to a temporary file that is forced to disk and then
+ * renamed over the old one, so a crash leaves the old or the new file, never half of one. A file that cannot be
+ * read stops start-up with a message naming it: the agent never replaces a data directory it cannot read with a
+ * new CA.
+ */
+final class DataDir {
+
+	static final String CA = "ca.json";
+
+	static final String INTENTIONS = "intentions.json";
+
+	static final String SERVICES = "services.json";
+
+	static final String AGENT = "agent.json";
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(SerializationFeature.INDENT_OUTPUT)
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	private final Path directory;
+
+	DataDir(Path directory) {
+		this.directory = directory;
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	/**
+	 * Reads what the directory holds, creating it when missing.
+	 * @throws DataDirException when a file exists but cannot be read
+	 */
+	Contents load() {
+		try {
+			Files.createDirectories(this.directory);
+		}
+		catch (IOException ex) {
+			throw new DataDirException("Unable to create data dir '" + this.directory + "': " + ex.getMessage(), ex);
+		}
+		AgentState agent = read(AGENT, new TypeReference<AgentState>() {
+		});
+		CaSnapshot ca = read(CA, new TypeReference<CaSnapshot>() {
+		});
+		List<Intention> intentions = read(INTENTIONS, new TypeReference<List<Intention>>() {
+		});
+		List<ServiceRegistration> services = read(SERVICES, new TypeReference<List<ServiceRegistration>>() {
+		});
+		return new Contents(agent, ca, (intentions != null) ? intentions : List.of(),
+				(services != null) ? services : List.of());
+	}
+
+	void saveCa(CaSnapshot snapshot) {
+		write(CA, snapshot, true);
+	}
+
+	void saveIntentions(List<Intention> intentions) {
+		write(INTENTIONS, intentions, false);
+	}
+
+	void saveServices(Map<String, ServiceRegistration> registrations) {
+		write(SERVICES, List.copyOf(registrations.values()), false);
+	}
+
+	void saveAgent(AgentState state) {
+		write(AGENT, state, false);
+	}
+
+	private <T> @Nullable T read(String name, TypeReference<T> type) {
+		Path file = this.directory.resolve(name);
+		try {
+			return JSON.readValue(Files.readAllBytes(file), type);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException | JacksonException ex) {
+			throw unreadable(file, ex.getMessage());
+		}
+	}
+
+	DataDirException unreadable(Path file, String reason) {
+		return new DataDirException("Unable to start from data dir '" + this.directory + "': '" + file.getFileName()
+				+ "' cannot be read (" + reason + "). The agent does not replace state it cannot read: move the "
+				+ "directory aside to start with a new CA, or restore the file.", null);
+	}
+
+	private synchronized void write(String name, Object value, boolean ownerOnly) {
+		Path target = this.directory.resolve(name);
+		Path temporary = this.directory.resolve(name + ".tmp");
+		try {
+			byte[] bytes = JSON.writeValueAsBytes(value);
+			Files.deleteIfExists(temporary);
+			if (ownerOnly && this.directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+				Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			}
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				channel.write(java.nio.ByteBuffer.wrap(bytes));
+				channel.force(true);
+			}
+			try {
+				Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		catch (IOException ex) {
+			throw new DataDirException("Unable to write '" + target + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The agent's own state.
+	 * @param nodeId the node ID, kept across restarts
+	 * @param lastIndex the last modify index handed out, so that indexes never go backwards
+	 */
+	record AgentState(UUID nodeId, long lastIndex) {
+	}
+
+	record Contents(@Nullable AgentState agent, @Nullable CaSnapshot ca, List<Intention> intentions,
+			List<ServiceRegistration> services) {
+	}
+
+	/** The data directory cannot be used; the message says which file and what to do. */
+	static final class DataDirException extends IllegalStateException {
+
+		DataDirException(String message, @Nullable Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}
