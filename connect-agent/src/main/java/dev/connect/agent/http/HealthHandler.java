@@ -26,6 +26,8 @@ final class HealthHandler {
 
 	private final BlockingQuery queries;
 
+	private final RenderedAnswers rendered = new RenderedAnswers();
+
 	HealthHandler(Catalog catalog, BlockingQuery queries) {
 		this.catalog = catalog;
 		this.queries = queries;
@@ -43,25 +45,30 @@ final class HealthHandler {
 		String name = serviceName(exchange);
 		boolean passing = exchange.flag("passing", "Invalid value for ?passing");
 		List<String> tags = exchange.params("tag");
-		return entries(exchange, name, connect).map((entries) -> {
-			List<ServiceEntry> answer = new ArrayList<>();
-			for (Catalog.Entry entry : entries.value()) {
-				if (!entry.service().tags().containsAll(tags)) {
-					continue;
-				}
-				if (passing && entry.checks().stream().anyMatch((check) -> !"passing".equals(check.status()))) {
-					continue;
-				}
-				List<HealthCheck> checks = new ArrayList<>();
-				checks.add(CatalogViews.serfHealth(this.catalog));
-				for (CheckState check : entry.checks()) {
-					checks.add(CatalogViews.check(this.catalog, check));
-				}
-				answer.add(new ServiceEntry(CatalogViews.node(this.catalog), CatalogViews.nodeService(entry.service()),
-						checks));
+		String query = (connect ? "connect:" : "service:") + name + ":" + passing + ":" + tags;
+		return entries(exchange, name, connect).map((entries) -> Reply
+			.json(this.rendered.render(query, entries.index(), () -> healthAnswer(entries.value(), passing, tags)))
+			.indexed(entries.index()));
+	}
+
+	private List<ServiceEntry> healthAnswer(List<Catalog.Entry> entries, boolean passing, List<String> tags) {
+		List<ServiceEntry> answer = new ArrayList<>();
+		for (Catalog.Entry entry : entries) {
+			if (!entry.service().tags().containsAll(tags)) {
+				continue;
 			}
-			return Reply.json(Json.write(answer)).indexed(entries.index());
-		});
+			if (passing && entry.checks().stream().anyMatch((check) -> !"passing".equals(check.status()))) {
+				continue;
+			}
+			List<HealthCheck> checks = new ArrayList<>();
+			checks.add(CatalogViews.serfHealth(this.catalog));
+			for (CheckState check : entry.checks()) {
+				checks.add(CatalogViews.check(this.catalog, check));
+			}
+			answer.add(new ServiceEntry(CatalogViews.node(this.catalog), CatalogViews.nodeService(entry.service()),
+					checks));
+		}
+		return answer;
 	}
 
 	private Mono<Reply> catalog(Exchange exchange, boolean connect) {

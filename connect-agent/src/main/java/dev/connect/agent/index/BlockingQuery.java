@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Consul's blocking query ({@code agent/blockingquery}), without a thread per waiting query. The contract a
@@ -69,8 +70,11 @@ public final class BlockingQuery {
 		if (answer.index() != seen || remaining <= 0) {
 			return Mono.just(answer);
 		}
+		// A change wakes every waiter on the writer's thread; continue on the parallel workers so that thousands
+		// of woken queries are answered by every core, not one after the other on the writer's event loop.
 		return change.then(Mono.just(true))
 			.timeout(Duration.ofNanos(remaining), Mono.just(false))
+			.publishOn(Schedulers.parallel())
 			.flatMap((changed) -> changed ? attempt(seen, deadline, watched, query)
 					: Mono.fromSupplier(() -> normalize(query.get())));
 	}
