@@ -51,53 +51,69 @@ public final class AgentBenchmarks {
 		}
 	}
 
-	/** One change, N blocked health queries: time from the change until each query has its answer. */
+	/**
+	 * One change, N blocked health queries: time from the change until each query has its answer, and the CPU
+	 * each process spent meanwhile. Round 1 is cold (the wake-up path has never run); round 2 is warm.
+	 */
 	static void fanout(int queries) throws Exception {
 		try (AgentProcess agent = AgentProcess.start()) {
 			HttpClient client = client(agent.address(), queries + 100);
-			client.put().uri("/v1/agent/service/register")
-				.send(body("{\"ID\":\"fan-0\",\"Name\":\"fan\",\"Port\":1,\"Connect\":{\"Native\":true}}"))
-				.responseSingle((response, content) -> content.asString())
-				.block();
-			long index = Long.parseLong(client.get().uri("/v1/health/connect/fan")
-				.responseSingle((response, content) -> Mono.just(response.responseHeaders().get("X-Consul-Index")))
-				.block());
-			CountDownLatch sent = new CountDownLatch(queries);
-			long[] answeredAt = new long[queries];
-			AtomicInteger answered = new AtomicInteger();
-			CountDownLatch done = new CountDownLatch(queries);
-			for (int i = 0; i < queries; i++) {
-				int slot = i;
-				client.doAfterRequest((request, connection) -> sent.countDown())
-					.get()
-					.uri("/v1/health/connect/fan?index=" + index + "&wait=5m")
-					.responseSingle((response, content) -> content.asString())
-					.subscribe((answer) -> {
-						answeredAt[slot] = System.nanoTime();
-						answered.incrementAndGet();
-						done.countDown();
-					}, (error) -> done.countDown());
+			register(client, "fan-0", 1);
+			for (int round = 1; round <= 2; round++) {
+				fanoutRound(agent, client, queries, round);
 			}
-			if (!sent.await(120, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("Only " + (queries - sent.getCount()) + " queries were sent");
-			}
-			Thread.sleep(2000);
-			int early = answered.get();
-			long changedAt = System.nanoTime();
-			client.put().uri("/v1/agent/service/register")
-				.send(body("{\"ID\":\"fan-1\",\"Name\":\"fan\",\"Port\":2,\"Connect\":{\"Native\":true}}"))
-				.responseSingle((response, content) -> content.asString())
-				.block();
-			long putDone = System.nanoTime();
-			done.await(60, TimeUnit.SECONDS);
-			long[] latencies = Arrays.stream(answeredAt).filter((at) -> at > 0).map((at) -> at - changedAt).sorted().toArray();
-			System.out.printf(Locale.ROOT,
-					"fanout queries=%d answeredBeforeChange=%d answered=%d write=%.1fms min=%.1fms p10=%.1fms p50=%.1fms "
-							+ "p99=%.1fms max=%.1fms%n",
-					queries, early, latencies.length, ms(putDone - changedAt), ms(latencies[0]),
-					ms(percentile(latencies, 10)), ms(percentile(latencies, 50)), ms(percentile(latencies, 99)),
-					ms(latencies[latencies.length - 1]));
 		}
+	}
+
+	private static void fanoutRound(AgentProcess agent, HttpClient client, int queries, int round)
+			throws Exception {
+		long index = Long.parseLong(client.get().uri("/v1/health/connect/fan")
+			.responseSingle((response, content) -> Mono.just(response.responseHeaders().get("X-Consul-Index")))
+			.block());
+		CountDownLatch sent = new CountDownLatch(queries);
+		long[] answeredAt = new long[queries];
+		AtomicInteger answered = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(queries);
+		HttpClient counting = client.doAfterRequest((request, connection) -> sent.countDown());
+		for (int i = 0; i < queries; i++) {
+			int slot = i;
+			counting.get()
+				.uri("/v1/health/connect/fan?index=" + index + "&wait=5m")
+				.responseSingle((response, content) -> content.asString())
+				.subscribe((answer) -> {
+					answeredAt[slot] = System.nanoTime();
+					answered.incrementAndGet();
+					done.countDown();
+				}, (error) -> done.countDown());
+		}
+		if (!sent.await(120, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("Only " + (queries - sent.getCount()) + " queries were sent");
+		}
+		Thread.sleep(2000);
+		int early = answered.get();
+		Duration agentCpuBefore = agent.cpuTime();
+		long clientCpuBefore = clientCpuNanos();
+		long changedAt = System.nanoTime();
+		register(client, "fan-" + round, 1 + round);
+		long written = System.nanoTime() - changedAt;
+		done.await(60, TimeUnit.SECONDS);
+		long window = System.nanoTime() - changedAt;
+		Duration agentCpu = agent.cpuTime().minus(agentCpuBefore);
+		long clientCpu = clientCpuNanos() - clientCpuBefore;
+		long[] latencies = Arrays.stream(answeredAt).filter((at) -> at > 0).map((at) -> at - changedAt).sorted().toArray();
+		System.out.printf(Locale.ROOT,
+				"fanout round=%d (%s) queries=%d answeredBeforeChange=%d answered=%d write=%.1fms min=%.1fms "
+						+ "p50=%.1fms p99=%.1fms max=%.1fms; cpu in %.0f ms: agent %.0f ms (%.0f us/answer), client %.0f ms%n",
+				round, (round == 1) ? "cold" : "warm", queries, early, latencies.length, ms(written), ms(latencies[0]),
+				ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[latencies.length - 1]),
+				ms(window), ms(agentCpu.toNanos()), us(agentCpu.toNanos() / queries), ms(clientCpu));
+	}
+
+	private static void register(HttpClient client, String id, int port) {
+		client.put().uri("/v1/agent/service/register")
+			.send(body("{\"ID\":\"" + id + "\",\"Name\":\"fan\",\"Port\":" + port + ",\"Connect\":{\"Native\":true}}"))
+			.responseSingle((response, content) -> content.asString())
+			.block();
 	}
 
 	/** Sequential authorize calls over one keep-alive connection, then the same at concurrency 8. */
@@ -168,6 +184,11 @@ public final class AgentBenchmarks {
 				}
 				return Mono.just(true);
 			}), 4).blockLast();
+	}
+
+	private static long clientCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private static long usedHeapAfterGc() throws InterruptedException {
@@ -249,6 +270,10 @@ public final class AgentBenchmarks {
 
 		String address() {
 			return this.address;
+		}
+
+		Duration cpuTime() {
+			return this.process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
 		}
 
 		@Override
