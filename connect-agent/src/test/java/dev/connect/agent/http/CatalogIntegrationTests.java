@@ -197,6 +197,31 @@ class CatalogIntegrationTests {
 	}
 
 	@Test
+	void catalogListsServicesWithTagsAndInstancesFlat() {
+		this.http.put("/v1/agent/service/register", NATIVE);
+		this.http.put("/v1/agent/service/register", "{\"ID\":\"billing-2\",\"Name\":\"billing\",\"Port\":8444,"
+				+ "\"Tags\":[\"canary\"],\"Connect\":{\"Native\":true}}");
+		JsonNode services = AgentHttp.json(this.http.get("/v1/catalog/services"));
+		assertThat(services.propertyNames()).containsExactly("billing", "consul");
+		assertThat(services.get("billing").toString()).isEqualTo("[\"v2\",\"canary\"]");
+		JsonNode tagged = AgentHttp.json(this.http.get("/v1/catalog/service/billing?tag=canary"));
+		assertThat(tagged).hasSize(1);
+		assertThat(tagged.get(0).propertyNames()).contains("ID", "Node", "Address", "Datacenter", "ServiceID",
+				"ServiceName", "ServiceTags", "ServicePort", "ServiceConnect", "CreateIndex", "ModifyIndex");
+		assertThat(tagged.get(0).get("ServiceID").asString()).isEqualTo("billing-2");
+		assertThat(AgentHttp.json(this.http.get("/v1/health/service/billing?tag=v2&tag=canary"))).isEmpty();
+	}
+
+	@Test
+	void selfAndLeaderNameTheDatacenterAndALeader() {
+		JsonNode self = AgentHttp.json(this.http.get("/v1/agent/self"));
+		assertThat(self.get("Config").get("Datacenter").asString()).isEqualTo("dc1");
+		assertThat(self.get("Config").get("NodeName").asString()).isEqualTo("dev-agent");
+		assertThat(self.get("Member").get("Name").asString()).isEqualTo("dev-agent");
+		assertThat(this.http.get("/v1/status/leader").body()).isEqualTo("\"127.0.0.1:8300\"\n");
+	}
+
+	@Test
 	void refusedRegistrationsAnswerConsulsTextAndChangeNothing() {
 		assertResponse(this.http.put("/v1/agent/service/register", "{\"Port\":1}"), 400, "Missing service name");
 		assertResponse(this.http.put("/v1/agent/service/register", "{\"Name\":\"a\",\"Address\":\"0.0.0.0\"}"), 400,
