@@ -11,6 +11,7 @@ import dev.connect.pki.PeerRole;
 import dev.connect.pki.SvidValidator;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import dev.connect.agent.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

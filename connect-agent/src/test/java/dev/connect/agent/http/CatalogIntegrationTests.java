@@ -2,11 +2,8 @@ package dev.connect.agent.http;
 
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +13,7 @@ import java.util.function.Supplier;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
+import dev.connect.agent.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,7 @@ class CatalogIntegrationTests {
 			 "Connect":{"Native":true},
 			 "Checks":[{"CheckID":"billing-1-ttl","Name":"billing TTL","TTL":"1s","Status":"passing"}]}""";
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = new MutableClock(Instant.now());
 
 	private DevAgent agent;
 
@@ -277,31 +275,6 @@ class CatalogIntegrationTests {
 			value = read.get();
 		}
 		return value;
-	}
-
-	private static final class MovableClock extends Clock {
-
-		private volatile Instant now = Instant.now();
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

@@ -1,11 +1,8 @@
 package dev.connect.agent.leafcert;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import dev.connect.agent.ca.CaConfig;
 import dev.connect.agent.ca.CertificateAuthority;
@@ -19,6 +16,7 @@ import dev.connect.agent.index.Indexed;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.agent.leafcert.LeafCertificates.Lookup;
+import dev.connect.agent.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -28,7 +26,7 @@ class LeafCertificatesTests {
 
 	private static final Instant START = Instant.parse("2031-02-03T04:05:06Z");
 
-	private final MovingClock clock = new MovingClock();
+	private final MutableClock clock = new MutableClock(START);
 
 	private final ChangeIndex changes = new ChangeIndex(0);
 
@@ -115,31 +113,6 @@ class LeafCertificatesTests {
 		this.clock.advance(Duration.ofHours(72).plusSeconds(1));
 		this.leaves.tick();
 		assertThat(this.leaves.peek("web")).isNull();
-	}
-
-	private static final class MovingClock extends Clock {
-
-		private volatile Instant now = START;
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }
