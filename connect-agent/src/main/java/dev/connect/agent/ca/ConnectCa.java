@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.agent.index.Indexed;
+import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.CaRoot;
 import dev.connect.api.CaRoots;

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.agent.index.Indexed;
+import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.ServiceRegistration;
 import org.jspecify.annotations.Nullable;

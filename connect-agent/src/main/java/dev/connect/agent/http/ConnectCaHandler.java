@@ -11,7 +11,7 @@ import dev.connect.agent.ca.IssuedLeaf;
 import dev.connect.agent.ca.RateLimitedException;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
-import dev.connect.agent.index.Indexed;
+import dev.connect.api.Indexed;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.agent.leafcert.LeafCertificates;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
+import dev.connect.api.Indexed;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

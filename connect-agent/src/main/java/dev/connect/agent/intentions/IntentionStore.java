@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.agent.index.Indexed;
+import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.Intention;
 import org.jspecify.annotations.Nullable;

@@ -43,7 +43,7 @@ class ArchitectureTests {
 				"dev.connect.agent.DevAgentMain", "dev.connect.agent.http.AgentHttpServer",
 				"dev.connect.agent.index.ChangeIndex", "dev.connect.agent.index.BlockingQuery",
 				"dev.connect.agent.index.QueryOptions", "dev.connect.agent.index.Topic",
-				"dev.connect.agent.index.Indexed", "dev.connect.agent.leafcert.LeafCertificates",
+				"dev.connect.agent.leafcert.LeafCertificates",
 				"dev.connect.agent.intentions.IntentionStore", "dev.connect.agent.intentions.IntentionDecision",
 				"dev.connect.agent.intentions.InvalidIntentionException", "dev.connect.agent.catalog.Catalog",
 				"dev.connect.agent.catalog.CheckRunner", "dev.connect.agent.catalog.CheckState",

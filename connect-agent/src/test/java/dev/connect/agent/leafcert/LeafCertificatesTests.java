@@ -12,7 +12,7 @@ import java.util.List;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.agent.index.Indexed;
+import dev.connect.api.Indexed;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.agent.leafcert.LeafCertificates.Lookup;

@@ -1,10 +1,10 @@
-package dev.connect.agent.index;
+package dev.connect.api;
 
 /**
  * An answer and the modify index it reflects, which becomes {@code X-Consul-Index}.
  *
  * @param <T> the answer type
- * @param index the index, at least 1 once through {@link BlockingQuery}
+ * @param index the index ({@code X-Consul-Index}), at least 1
  * @param value the answer
  */
 public record Indexed<T>(long index, T value) {
