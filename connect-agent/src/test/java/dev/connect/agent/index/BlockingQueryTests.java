@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.connect.agent.index.BlockingQuery.Watch;
+import dev.connect.api.Indexed;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
