@@ -39,7 +39,11 @@ class ArchitectureTests {
 				"dev.connect.identity.TrustDomain", "dev.connect.identity.ServiceIdentity",
 				"dev.connect.identity.InvalidIdentityException", "dev.connect.pki.SvidValidator",
 				"dev.connect.pki.PeerRole", "dev.connect.pki.InvalidSvidException", "dev.connect.pki.Pem",
-				"dev.connect.pki.ColonHex", "dev.connect.pki.KeyIdentifiers", "dev.connect.api.*"));
+				"dev.connect.pki.ColonHex", "dev.connect.pki.KeyIdentifiers", "dev.connect.api.*",
+				"dev.connect.client.AgentClient", "dev.connect.client.AgentClientSettings",
+				"dev.connect.client.AgentException", "dev.connect.client.AgentCertificateSource",
+				"dev.connect.tls.CertificateSnapshot", "dev.connect.tls.CertificateSource",
+				"dev.connect.tls.SnapshotKeyManager", "dev.connect.tls.IdentityTrustManager"));
 	}
 
 }

@@ -30,16 +30,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Builds certificates for validator tests, including the malformed ones a real CA never issues. Defaults: a fresh
  * P-256 key, valid from one hour ago for one day, no extensions unless set.
  */
-final class TestPki {
+public final class TestPki {
 
-	static final Instant NOW = Instant.parse("2031-02-03T04:05:06Z");
+	public static final Instant NOW = Instant.parse("2031-02-03T04:05:06Z");
 
 	private static final AtomicLong SERIALS = new AtomicLong(100);
 
 	private TestPki() {
 	}
 
-	static KeyPair ecKey() {
+	public static KeyPair ecKey() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 			generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -51,7 +51,7 @@ final class TestPki {
 	}
 
 	/** A root as Consul's built-in CA makes it: self-signed CA with a trust-domain URI SAN. */
-	static Issued root(String trustDomain) {
+	public static Issued root(String trustDomain) {
 		return new Spec("CN=root " + SERIALS.get()).uris("spiffe://" + trustDomain)
 			.ca(-1)
 			.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign)
@@ -59,17 +59,17 @@ final class TestPki {
 	}
 
 	/** A leaf as Consul issues it: empty subject, one critical URI SAN, client and server auth. */
-	static Spec leaf(String uri) {
+	public static Spec leaf(String uri) {
 		return new Spec("").uris(uri)
 			.leafBasicConstraints()
 			.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement)
 			.extendedKeyUsage(KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth);
 	}
 
-	record Issued(X509Certificate certificate, KeyPair keyPair) {
+	public record Issued(X509Certificate certificate, KeyPair keyPair) {
 	}
 
-	static final class Spec {
+	public static final class Spec {
 
 		private String subject;
 
@@ -157,7 +157,7 @@ final class TestPki {
 			return this;
 		}
 
-		Spec validity(Instant notBefore, Instant notAfter) {
+		public Spec validity(Instant notBefore, Instant notAfter) {
 			this.notBefore = notBefore;
 			this.notAfter = notAfter;
 			return this;
@@ -167,7 +167,7 @@ final class TestPki {
 			return new Issued(build(new X500Name(this.subject), this.keyPair), this.keyPair);
 		}
 
-		Issued signedBy(Issued issuer) {
+		public Issued signedBy(Issued issuer) {
 			X500Name issuerName = X500Name.getInstance(
 					issuer.certificate().getSubjectX500Principal().getEncoded());
 			return new Issued(build(issuerName, issuer.keyPair()), this.keyPair);

@@ -1,0 +1,197 @@
+package dev.connect.client;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import dev.connect.api.CaRoot;
+import dev.connect.api.CaRoots;
+import dev.connect.api.LeafCert;
+import dev.connect.identity.ServiceIdentity;
+import dev.connect.identity.SpiffeId;
+import dev.connect.identity.TrustDomain;
+import dev.connect.pki.InvalidSvidException;
+import dev.connect.pki.PeerRole;
+import dev.connect.pki.Pem;
+import dev.connect.pki.SvidValidator;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A {@link CertificateSource} fed by two blocking watches on the agent, {@code /v1/agent/connect/ca/roots} and
+ * {@code /v1/agent/connect/ca/leaf/<service>}. Whenever either answers, the latest roots and leaf are checked
+ * together before they are published as one snapshot:
+ * <ol>
+ * <li>the leaf chain and key parse, and the key belongs to the leaf;</li>
+ * <li>the leaf's SPIFFE ID is this service's, in the roots' trust domain;</li>
+ * <li>the chain validates against the roots, for both roles, at the clock's time.</li>
+ * </ol>
+ * An update that fails a check is refused and logged once; the previous snapshot stays in force (fail static).
+ */
+public final class AgentCertificateSource implements CertificateSource, Disposable {
+
+	private static final Logger logger = System.getLogger(AgentCertificateSource.class.getName());
+
+	private static final Duration WAIT = Duration.ofMinutes(5);
+
+	private final String service;
+
+	private final Clock clock;
+
+	private final AtomicReference<@Nullable CertificateSnapshot> current = new AtomicReference<>();
+
+	private final AtomicLong generations = new AtomicLong();
+
+	private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Sinks.One<CertificateSnapshot> first = Sinks.one();
+
+	private final Disposable.Composite watches = Disposables.composite();
+
+	private volatile @Nullable CaRoots roots;
+
+	private volatile @Nullable LeafCert leaf;
+
+	private volatile @Nullable String lastProblem;
+
+	private AgentCertificateSource(String service, Clock clock) {
+		this.service = service;
+		this.clock = clock;
+	}
+
+	/**
+	 * Starts watching the agent for a service's material.
+	 * @param client the agent client
+	 * @param service the service name
+	 * @param clock the clock that decides validity
+	 * @return the running source; {@link #ready(Duration)} waits for the first snapshot
+	 */
+	public static AgentCertificateSource start(AgentClient client, String service, Clock clock) {
+		Objects.requireNonNull(service, "'service' must not be null");
+		AgentCertificateSource source = new AgentCertificateSource(service, clock);
+		source.watches.add(client.watch("CA roots", WAIT, client::roots).subscribe((answer) -> {
+			source.roots = answer.value();
+			source.update();
+		}));
+		source.watches.add(client.watch("leaf of " + service, WAIT, (index, wait) -> client.leaf(service, index, wait))
+			.subscribe((answer) -> {
+				source.leaf = answer.value();
+				source.update();
+			}));
+		return source;
+	}
+
+	@Override
+	public @Nullable CertificateSnapshot current() {
+		return this.current.get();
+	}
+
+	@Override
+	public void onChange(Consumer<CertificateSnapshot> listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Waits for the first valid snapshot.
+	 * @param timeout how long to wait
+	 * @return the first snapshot, or an error after the timeout
+	 */
+	public Mono<CertificateSnapshot> ready(Duration timeout) {
+		return this.first.asMono().timeout(timeout);
+	}
+
+	/**
+	 * Returns why the last update was refused, if it was.
+	 * @return the reason, or {@code null} when the last update was published
+	 */
+	public @Nullable String lastProblem() {
+		return this.lastProblem;
+	}
+
+	private synchronized void update() {
+		CaRoots currentRoots = this.roots;
+		LeafCert currentLeaf = this.leaf;
+		if (currentRoots == null || currentLeaf == null) {
+			return;
+		}
+		try {
+			CertificateSnapshot snapshot = check(currentRoots, currentLeaf);
+			CertificateSnapshot previous = this.current.get();
+			if (previous != null && sameMaterial(previous, snapshot)) {
+				return;
+			}
+			this.current.set(snapshot);
+			this.lastProblem = null;
+			this.first.tryEmitValue(snapshot);
+			this.listeners.forEach((listener) -> listener.accept(snapshot));
+		}
+		catch (IllegalArgumentException | InvalidSvidException ex) {
+			String problem = "Refused new certificate material for '" + this.service + "' (serial "
+					+ currentLeaf.serialNumber() + "): " + ex.getMessage() + "; keeping the previous material";
+			if (!problem.equals(this.lastProblem)) {
+				logger.log(Level.WARNING, problem);
+			}
+			this.lastProblem = problem;
+		}
+	}
+
+	private CertificateSnapshot check(CaRoots caRoots, LeafCert leafCert) throws InvalidSvidException {
+		List<X509Certificate> trusted = new ArrayList<>();
+		for (CaRoot root : caRoots.roots()) {
+			trusted.addAll(Pem.parseCertificates(root.rootCert()));
+		}
+		if (trusted.isEmpty()) {
+			throw new IllegalArgumentException("the agent sent no CA roots");
+		}
+		TrustDomain trustDomain = TrustDomain.parse(caRoots.trustDomain());
+		List<X509Certificate> chain = Pem.parseCertificates(leafCert.certPem());
+		KeyPair key = Pem.parseKeyPair(leafCert.privateKeyPem());
+		if (!key.getPublic().equals(chain.get(0).getPublicKey())) {
+			throw new IllegalArgumentException("the private key does not belong to the leaf certificate");
+		}
+		SvidValidator validator = SvidValidator.of(trusted, this.clock);
+		SpiffeId id = validator.validate(chain, PeerRole.SERVER);
+		validator.validate(chain, PeerRole.CLIENT);
+		ServiceIdentity identity = ServiceIdentity.from(id);
+		if (!identity.service().equals(this.service)) {
+			throw new IllegalArgumentException("the leaf is for service '" + identity.service() + "', not '"
+					+ this.service + "'");
+		}
+		if (!id.isMemberOf(trustDomain)) {
+			throw new IllegalArgumentException("the leaf's trust domain '" + id.trustDomain()
+					+ "' is not the roots' trust domain '" + trustDomain + "'");
+		}
+		return new CertificateSnapshot(this.generations.incrementAndGet(), identity, chain, key.getPrivate(), trusted,
+				trustDomain, validator);
+	}
+
+	private static boolean sameMaterial(CertificateSnapshot previous, CertificateSnapshot next) {
+		return previous.chain().equals(next.chain()) && previous.roots().equals(next.roots());
+	}
+
+	@Override
+	public void dispose() {
+		this.watches.dispose();
+	}
+
+	@Override
+	public boolean isDisposed() {
+		return this.watches.isDisposed();
+	}
+
+}
