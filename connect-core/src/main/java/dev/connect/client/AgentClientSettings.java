@@ -103,6 +103,15 @@ public record AgentClientSettings(URI address, @Nullable String token, Duration 
 		return new AgentClientSettings(this.address, token, this.requestTimeout, this.caFile);
 	}
 
+	/**
+	 * Returns a copy for another agent address.
+	 * @param address the base URL
+	 * @return the new settings
+	 */
+	public AgentClientSettings withAddress(URI address) {
+		return new AgentClientSettings(address, this.token, this.requestTimeout, this.caFile);
+	}
+
 	@Override
 	public String toString() {
 		return "AgentClientSettings[address=" + this.address + ", token=" + ((this.token != null) ? "<redacted>" : "none")
