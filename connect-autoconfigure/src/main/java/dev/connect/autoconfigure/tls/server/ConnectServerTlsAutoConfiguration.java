@@ -1,0 +1,59 @@
+package dev.connect.autoconfigure.tls.server;
+
+import dev.connect.autoconfigure.tls.ConnectSslBundleRegistrar;
+import dev.connect.autoconfigure.tls.ConnectTlsAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.reactive.ConfigurableReactiveWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+
+/**
+ * Makes the reactive web server serve mutual TLS from the bundle {@code connect} with client auth <em>need</em>.
+ * The user writes no {@code server.ssl.*} property; this customizer runs after Boot's own (order 0) and wins.
+ */
+@AutoConfiguration(after = ConnectTlsAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass(ConfigurableReactiveWebServerFactory.class)
+@ConditionalOnBean(ConnectSslBundleRegistrar.class)
+@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConnectServerTlsProperties.class)
+public final class ConnectServerTlsAutoConfiguration {
+
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory> connectServerTlsCustomizer(SslBundles bundles) {
+		return new ServerTlsCustomizer(bundles);
+	}
+
+	static final class ServerTlsCustomizer
+			implements WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory>, Ordered {
+
+		private final SslBundles bundles;
+
+		ServerTlsCustomizer(SslBundles bundles) {
+			this.bundles = bundles;
+		}
+
+		@Override
+		public void customize(ConfigurableReactiveWebServerFactory factory) {
+			Ssl ssl = Ssl.forBundle(ConnectSslBundleRegistrar.BUNDLE);
+			ssl.setClientAuth(Ssl.ClientAuth.NEED);
+			factory.setSsl(ssl);
+			factory.setSslBundles(this.bundles);
+		}
+
+		@Override
+		public int getOrder() {
+			return 10;
+		}
+
+	}
+
+}

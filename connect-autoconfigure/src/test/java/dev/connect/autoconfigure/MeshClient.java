@@ -1,0 +1,67 @@
+package dev.connect.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+import dev.connect.identity.SpiffeId;
+import dev.connect.tls.CertificateSource;
+import dev.connect.tls.IdentityTrustManager;
+import dev.connect.tls.SnapshotKeyManager;
+
+/**
+ * A test client that calls a mesh server over real TLS with a given identity and records who answered. It speaks
+ * plain HTTP/1.1 over an {@link SSLSocket}: every TLS decision is made by the mesh managers under test.
+ */
+public final class MeshClient {
+
+	private final SSLContext context;
+
+	private final AtomicReference<SpiffeId> server = new AtomicReference<>();
+
+	public MeshClient(CertificateSource identity) throws Exception {
+		this.context = SSLContext.getInstance("TLS");
+		this.context.init((identity.current() != null) ? new KeyManager[] { new SnapshotKeyManager(identity) }
+				: new KeyManager[0],
+				new TrustManager[] { new IdentityTrustManager(identity, (peer, role, engine) -> this.server.set(peer)) },
+				null);
+	}
+
+	/** Sends {@code GET path} and returns the status line and body. */
+	public Response get(int port, String path) throws IOException {
+		try (SSLSocket socket = (SSLSocket) this.context.getSocketFactory()
+			.createSocket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(10_000);
+			socket.startHandshake();
+			X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: mesh\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			String raw = new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);
+			int status = Integer.parseInt(raw.substring(9, 12));
+			int bodyStart = raw.indexOf("\r\n\r\n");
+			return new Response(status, (bodyStart >= 0) ? raw.substring(bodyStart + 4) : "", presented);
+		}
+	}
+
+	public SpiffeId lastServer() {
+		return this.server.get();
+	}
+
+	private static byte[] readAll(InputStream in) throws IOException {
+		return in.readAllBytes();
+	}
+
+	public record Response(int status, String body, X509Certificate serverLeaf) {
+	}
+
+}

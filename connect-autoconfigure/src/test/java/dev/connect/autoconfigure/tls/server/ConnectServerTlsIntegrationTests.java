@@ -1,0 +1,165 @@
+package dev.connect.autoconfigure.tls.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import dev.connect.client.AgentCertificateSource;
+import dev.connect.client.AgentClient;
+import dev.connect.client.AgentClientSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A real WebFlux application against a dev agent on a free port, called over real TLS.
+ */
+class ConnectServerTlsIntegrationTests {
+
+	private DevAgent agent;
+
+	private ConfigurableApplicationContext app;
+
+	private AgentCertificateSource webIdentity;
+
+	@BeforeEach
+	void start() {
+		SecureRandom noJitter = new SecureRandom() {
+
+			@Override
+			public long nextLong(long bound) {
+				return 0;
+			}
+
+		};
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0), Clock.systemUTC(), noJitter);
+		this.app = new SpringApplicationBuilder(App.class).properties("server.port=0",
+				"spring.application.name=counting", "connect.agent.url=" + this.agent.httpAddress())
+			.run();
+		this.webIdentity = identity(this.agent, "web");
+	}
+
+	@AfterEach
+	void stop() {
+		this.webIdentity.dispose();
+		this.app.close();
+		this.agent.close();
+	}
+
+	private int port() {
+		return Integer.parseInt(this.app.getEnvironment().getProperty("local.server.port"));
+	}
+
+	private static AgentCertificateSource identity(DevAgent agent, String service) {
+		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
+		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
+		source.ready(Duration.ofSeconds(10)).block();
+		return source;
+	}
+
+	@Test
+	void meshCallerIsServedOverMutualTlsAndSeesTheServiceIdentity() throws Exception {
+		dev.connect.autoconfigure.MeshClient client = new dev.connect.autoconfigure.MeshClient(this.webIdentity);
+		var response = client.get(port(), "/hello");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("hello");
+		assertThat(client.lastServer())
+			.hasToString("spiffe://" + this.agent.trustDomain() + "/ns/default/dc/dc1/svc/counting");
+	}
+
+	@Test
+	void callerWithoutACertificateIsRefusedAtTheHandshake() throws Exception {
+		assertThatThrownBy(() -> new NoCertificateClient(this.webIdentity).get(port())).isInstanceOf(IOException.class);
+	}
+
+	@Test
+	void callerFromAnotherCaIsRefusedAtTheHandshake() throws Exception {
+		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			AgentCertificateSource stranger = identity(other, "web");
+			try {
+				dev.connect.autoconfigure.MeshClient client = new dev.connect.autoconfigure.MeshClient(stranger);
+				assertThatThrownBy(() -> client.get(port(), "/hello")).isInstanceOf(IOException.class);
+			}
+			finally {
+				stranger.dispose();
+			}
+		}
+	}
+
+	@Test
+	void afterARootRotationNewHandshakesGetTheReissuedLeafWithoutARestart() throws Exception {
+		dev.connect.autoconfigure.MeshClient client = new dev.connect.autoconfigure.MeshClient(this.webIdentity);
+		var before = client.get(port(), "/hello");
+		var put = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/ca/configuration"))
+				.PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+						"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(put.statusCode()).isEqualTo(200);
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		var after = new dev.connect.autoconfigure.MeshClient(this.webIdentity).get(port(), "/hello");
+		while (after.serverLeaf().equals(before.serverLeaf()) && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			after = new dev.connect.autoconfigure.MeshClient(this.webIdentity).get(port(), "/hello");
+		}
+		assertThat(after.status()).isEqualTo(200);
+		assertThat(after.serverLeaf()).isNotEqualTo(before.serverLeaf());
+		assertThat(after.serverLeaf().getIssuerX500Principal()).isNotEqualTo(before.serverLeaf().getIssuerX500Principal());
+	}
+
+	/** A TLS client that trusts the mesh but presents no certificate. */
+	static final class NoCertificateClient {
+
+		private final javax.net.ssl.SSLContext context;
+
+		NoCertificateClient(dev.connect.tls.CertificateSource trust) throws Exception {
+			this.context = javax.net.ssl.SSLContext.getInstance("TLS");
+			this.context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[] {
+					new dev.connect.tls.IdentityTrustManager(trust, dev.connect.tls.IdentityTrustManager.PeerVerifier.none()) },
+					null);
+		}
+
+		void get(int port) throws IOException {
+			try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) this.context.getSocketFactory()
+				.createSocket(java.net.InetAddress.getLoopbackAddress(), port)) {
+				socket.setSoTimeout(10_000);
+				socket.startHandshake();
+				socket.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+				socket.getOutputStream().flush();
+				if (socket.getInputStream().read() == -1) {
+					throw new IOException("connection closed without an answer");
+				}
+			}
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		RouterFunction<ServerResponse> routes() {
+			return RouterFunctions.route()
+				.GET("/hello", (request) -> ServerResponse.ok().bodyValue("hello"))
+				.build();
+		}
+
+	}
+
+}
