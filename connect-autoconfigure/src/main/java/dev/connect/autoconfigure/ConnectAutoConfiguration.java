@@ -22,6 +22,9 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(ConnectProperties.class)
 public final class ConnectAutoConfiguration {
 
+	ConnectAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	AgentClient connectAgentClient(ConnectProperties properties, Environment environment) {
@@ -32,7 +35,7 @@ public final class ConnectAutoConfiguration {
 	@ConditionalOnMissingBean(CertificateSource.class)
 	AgentCertificateSource connectCertificateSource(AgentClient client, ConnectProperties properties,
 			Environment environment) {
-		String service = serviceName(properties, environment);
+		String service = properties.resolveService(environment);
 		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
 		try {
 			source.ready(properties.getAgent().getStartupTimeout()).block();
@@ -45,18 +48,6 @@ public final class ConnectAutoConfiguration {
 					properties.getAgent().getStartupTimeout(), reason);
 		}
 		return source;
-	}
-
-	static String serviceName(ConnectProperties properties, Environment environment) {
-		String service = properties.getService();
-		if (service == null || service.isBlank()) {
-			service = environment.getProperty("spring.application.name");
-		}
-		if (service == null || service.isBlank()) {
-			throw new IllegalStateException(
-					"Connect needs this service's name: set 'connect.service' or 'spring.application.name'");
-		}
-		return service;
 	}
 
 	/** Properties first, then Consul's standard environment variables. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * Root settings of Connect for Spring.
@@ -30,6 +31,24 @@ public class ConnectProperties {
 
 	public Agent getAgent() {
 		return this.agent;
+	}
+
+	/**
+	 * Returns this service's name: {@code connect.service}, else {@code spring.application.name}.
+	 * @param environment the environment
+	 * @return the name
+	 * @throws IllegalStateException naming both properties when neither is set
+	 */
+	public String resolveService(PropertyResolver environment) {
+		String name = this.service;
+		if (name == null || name.isBlank()) {
+			name = environment.getProperty("spring.application.name");
+		}
+		if (name == null || name.isBlank()) {
+			throw new IllegalStateException(
+					"Connect needs this service's name: set 'connect.service' or 'spring.application.name'");
+		}
+		return name;
 	}
 
 	/**

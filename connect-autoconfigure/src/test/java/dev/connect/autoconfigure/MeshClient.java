@@ -53,6 +53,14 @@ public final class MeshClient {
 		}
 	}
 
+	/** Opens a kept-alive connection for several requests. */
+	public KeptAlive open(int port) throws IOException {
+		SSLSocket socket = (SSLSocket) this.context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+		socket.setSoTimeout(10_000);
+		socket.startHandshake();
+		return new KeptAlive(socket);
+	}
+
 	public SpiffeId lastServer() {
 		return this.server.get();
 	}
@@ -62,6 +70,58 @@ public final class MeshClient {
 	}
 
 	public record Response(int status, String body, X509Certificate serverLeaf) {
+	}
+
+	/** One TLS connection carrying several HTTP/1.1 requests. */
+	public static final class KeptAlive implements AutoCloseable {
+
+		private final SSLSocket socket;
+
+		private int requests;
+
+		KeptAlive(SSLSocket socket) {
+			this.socket = socket;
+		}
+
+		public Response get(String path) throws IOException {
+			OutputStream out = this.socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: mesh\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = this.socket.getInputStream();
+			String head = readHead(in);
+			int status = Integer.parseInt(head.substring(9, 12));
+			int length = 0;
+			for (String line : head.split("\r\n")) {
+				if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+					length = Integer.parseInt(line.substring(15).trim());
+				}
+			}
+			String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+			this.requests++;
+			return new Response(status, body, (X509Certificate) this.socket.getSession().getPeerCertificates()[0]);
+		}
+
+		public int requests() {
+			return this.requests;
+		}
+
+		private static String readHead(InputStream in) throws IOException {
+			StringBuilder head = new StringBuilder();
+			while (!head.toString().endsWith("\r\n\r\n")) {
+				int c = in.read();
+				if (c == -1) {
+					throw new IOException("connection closed");
+				}
+				head.append((char) c);
+			}
+			return head.toString();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
 	}
 
 }

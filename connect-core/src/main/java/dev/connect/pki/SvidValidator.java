@@ -216,9 +216,13 @@ public final class SvidValidator {
 	}
 
 	/**
-	 * Reads the single URI SAN of a certificate as a SPIFFE ID, enforcing "exactly one URI SAN".
+	 * Reads the single URI SAN of a certificate as a SPIFFE ID, enforcing "exactly one URI SAN". It does not
+	 * validate the chain: use it only on certificates a handshake already validated.
+	 * @param certificate the certificate
+	 * @return the SPIFFE ID
+	 * @throws InvalidSvidException when the certificate does not have exactly one valid SPIFFE URI SAN
 	 */
-	static SpiffeId spiffeIdOf(X509Certificate certificate) throws InvalidSvidException {
+	public static SpiffeId spiffeIdOf(X509Certificate certificate) throws InvalidSvidException {
 		Collection<List<?>> names;
 		try {
 			names = certificate.getSubjectAlternativeNames();

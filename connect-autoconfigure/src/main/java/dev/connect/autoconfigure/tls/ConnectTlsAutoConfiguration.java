@@ -16,6 +16,9 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(CertificateSource.class)
 public final class ConnectTlsAutoConfiguration {
 
+	ConnectTlsAutoConfiguration() {
+	}
+
 	@Bean
 	ConnectSslBundleRegistrar connectSslBundleRegistrar(CertificateSource source) {
 		return new ConnectSslBundleRegistrar(source);

@@ -27,6 +27,9 @@ import org.springframework.core.Ordered;
 @EnableConfigurationProperties(ConnectServerTlsProperties.class)
 public final class ConnectServerTlsAutoConfiguration {
 
+	ConnectServerTlsAutoConfiguration() {
+	}
+
 	@Bean
 	WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory> connectServerTlsCustomizer(SslBundles bundles) {
 		return new ServerTlsCustomizer(bundles);

@@ -1,0 +1,60 @@
+package dev.connect.autoconfigure.authorization;
+
+import java.time.Clock;
+
+import dev.connect.authz.AgentAuthorizer;
+import dev.connect.authz.CachingAuthorizer;
+import dev.connect.autoconfigure.ConnectAutoConfiguration;
+import dev.connect.autoconfigure.ConnectProperties;
+import dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration;
+import dev.connect.client.AgentClient;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Authorizes every request on the mesh port against intentions. Active for reactive applications whose server
+ * serves mesh TLS (the caller's identity comes from its certificate).
+ */
+@AutoConfiguration(after = { ConnectAutoConfiguration.class, ConnectServerTlsAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnBean({ AgentClient.class, CertificateSource.class })
+@ConditionalOnProperty(prefix = "connect.authorization", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConnectAuthorizationProperties.class)
+public final class ConnectAuthorizationAutoConfiguration {
+
+	ConnectAuthorizationAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CachingAuthorizer connectAuthorizer(AgentClient client, CertificateSource source, ConnectProperties connect,
+			ConnectAuthorizationProperties properties, Environment environment) {
+		String service = connect.resolveService(environment);
+		AgentAuthorizer agent = new AgentAuthorizer(client, service, () -> {
+			CertificateSnapshot snapshot = source.current();
+			return (snapshot != null) ? snapshot.trustDomain() : null;
+		}, properties.getTimeout());
+		return new CachingAuthorizer(agent, properties.getRefresh(), properties.getMaxStale(), Clock.systemUTC());
+	}
+
+	@Bean
+	IntentionWatch connectIntentionWatch(AgentClient client, CachingAuthorizer authorizer, ConnectProperties connect,
+			Environment environment) {
+		return new IntentionWatch(client, connect.resolveService(environment), authorizer);
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
+	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer) {
+		return new IntentionAuthorizationWebFilter(authorizer);
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.connect.autoconfigure.authorization;
+
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+import dev.connect.authz.Authorizer;
+import dev.connect.authz.Decision;
+import dev.connect.identity.SpiffeId;
+import dev.connect.pki.InvalidSvidException;
+import dev.connect.pki.SvidValidator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authorizes every request on the mesh port: the peer certificate (validated in the handshake) gives the caller's
+ * SPIFFE ID, and the {@link Authorizer} decides.
+ * <ul>
+ * <li>Allowed: the request proceeds.</li>
+ * <li>Denied: 403 {@code application/problem+json} that names no intention; the handler is never invoked; the
+ * reason is logged at debug.</li>
+ * <li>No decision (agent unreachable and nothing cached): 503; the handler is never invoked (fail closed).</li>
+ * <li>No peer certificate (a plain connection reached the filter): 403.</li>
+ * </ul>
+ */
+public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered {
+
+	private static final Log logger = LogFactory.getLog(IntentionAuthorizationWebFilter.class);
+
+	static final MediaType PROBLEM = MediaType.parseMediaType("application/problem+json");
+
+	private final Authorizer authorizer;
+
+	/**
+	 * Creates the filter.
+	 * @param authorizer the decisions
+	 */
+	public IntentionAuthorizationWebFilter(Authorizer authorizer) {
+		this.authorizer = authorizer;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		SpiffeId caller = caller(exchange.getRequest().getSslInfo());
+		if (caller == null) {
+			return problem(exchange, HttpStatus.FORBIDDEN, "The caller presented no mesh identity.");
+		}
+		return this.authorizer.authorize(caller)
+			.map(Optional::of)
+			.onErrorResume((error) -> {
+				logger.warn("No authorization decision for '" + caller + "' (request refused): " + error.getMessage());
+				return Mono.just(Optional.empty());
+			})
+			.flatMap((decision) -> decide(exchange, chain, caller, decision));
+	}
+
+	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, SpiffeId caller,
+			Optional<Decision> decision) {
+		if (decision.isEmpty()) {
+			return problem(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+					"Authorization is unavailable; the request was not processed.");
+		}
+		if (decision.get().allowed()) {
+			return chain.filter(exchange);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Denied '" + caller + "': " + decision.get().reason());
+		}
+		return problem(exchange, HttpStatus.FORBIDDEN, "The caller is not allowed to call this service.");
+	}
+
+	private static SpiffeId caller(SslInfo ssl) {
+		X509Certificate[] chain = (ssl != null) ? ssl.getPeerCertificates() : null;
+		if (chain == null || chain.length == 0) {
+			return null;
+		}
+		try {
+			return SvidValidator.spiffeIdOf(chain[0]);
+		}
+		catch (InvalidSvidException ex) {
+			return null;
+		}
+	}
+
+	private static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String detail) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(PROBLEM);
+		byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
+				+ status.value() + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+		response.getHeaders().setContentLength(body.length);
+		DataBuffer buffer = response.bufferFactory().wrap(body);
+		return response.writeWith(Mono.just(buffer));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+}

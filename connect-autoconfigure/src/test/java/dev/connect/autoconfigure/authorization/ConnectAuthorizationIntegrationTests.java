@@ -1,0 +1,152 @@
+package dev.connect.autoconfigure.authorization;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import dev.connect.autoconfigure.MeshClient;
+import dev.connect.client.AgentCertificateSource;
+import dev.connect.client.AgentClient;
+import dev.connect.client.AgentClientSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real WebFlux application ('counting') against the dev agent, called over real TLS by identities the agent
+ * issued.
+ */
+class ConnectAuthorizationIntegrationTests {
+
+	private DevAgent agent;
+
+	private ConfigurableApplicationContext app;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeEach
+	void start() {
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+		this.app = new SpringApplicationBuilder(App.class)
+			.properties("server.port=0", "spring.application.name=counting",
+					"connect.agent.url=" + this.agent.httpAddress(), "connect.authorization.timeout=1s")
+			.run();
+	}
+
+	@AfterEach
+	void stop() {
+		this.app.close();
+		this.agent.close();
+	}
+
+	private int port() {
+		return Integer.parseInt(this.app.getEnvironment().getProperty("local.server.port"));
+	}
+
+	private int handled() {
+		return this.app.getBean(App.class).handled.get();
+	}
+
+	private MeshClient caller(String service) {
+		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
+		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
+		source.ready(Duration.ofSeconds(10)).block();
+		source.dispose();
+		try {
+			return new MeshClient(dev.connect.tls.CertificateSource.of(source.current()));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void intention(String source, String action) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.agent.httpAddress()
+				+ "/v1/connect/intentions/exact?source=" + source + "&destination=counting"))
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void allowedCallerReachesTheHandler() throws Exception {
+		intention("web", "allow");
+		MeshClient.Response response = caller("web").get(port(), "/count");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("1");
+	}
+
+	@Test
+	void withoutAnIntentionTheDefaultDenyGives403ProblemAndTheHandlerNeverRuns() throws Exception {
+		MeshClient.Response response = caller("web").get(port(), "/count");
+		assertThat(response.status()).isEqualTo(403);
+		assertThat(response.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+				+ "\"detail\":\"The caller is not allowed to call this service.\"}");
+		assertThat(handled()).isZero();
+	}
+
+	@Test
+	void anIntentionFlipReachesAKeptAliveConnectionWithinASecond() throws Exception {
+		intention("web", "allow");
+		try (MeshClient.KeptAlive connection = caller("web").open(port())) {
+			assertThat(connection.get("/count").status()).isEqualTo(200);
+			intention("web", "deny");
+			long flipped = System.nanoTime();
+			int status = 200;
+			while (status == 200 && System.nanoTime() - flipped < Duration.ofSeconds(5).toNanos()) {
+				Thread.sleep(20);
+				status = connection.get("/count").status();
+			}
+			long tookMillis = (System.nanoTime() - flipped) / 1_000_000;
+			assertThat(status).isEqualTo(403);
+			assertThat(tookMillis).as("deny reached the open connection").isLessThan(1500);
+			assertThat(connection.requests()).isGreaterThanOrEqualTo(2);
+		}
+	}
+
+	@Test
+	void whenTheAgentIsGoneCachedDecisionsAreServedAndUnknownCallersAreRefused() throws Exception {
+		intention("web", "allow");
+		MeshClient web = caller("web");
+		MeshClient api = caller("api");
+		assertThat(web.get(port(), "/count").status()).isEqualTo(200);
+		this.agent.close();
+		assertThat(web.get(port(), "/count").status()).as("fail static").isEqualTo(200);
+		MeshClient.Response refused = api.get(port(), "/count");
+		assertThat(refused.status()).as("fail closed").isEqualTo(503);
+		assertThat(refused.body()).contains("Authorization is unavailable");
+		assertThat(handled()).isEqualTo(2);
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+		final AtomicInteger handled = new AtomicInteger();
+
+		@Bean
+		RouterFunction<ServerResponse> routes() {
+			return RouterFunctions.route()
+				.GET("/count", (request) -> ServerResponse.ok().bodyValue(String.valueOf(this.handled.incrementAndGet())))
+				.build();
+		}
+
+	}
+
+}
