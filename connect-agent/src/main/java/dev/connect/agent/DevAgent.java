@@ -25,6 +25,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A running dev agent. Start one with {@link #start(DevAgentSettings)}; {@link #close()} stops it. Starting takes
@@ -45,11 +46,15 @@ public final class DevAgent implements AutoCloseable {
 
 	private final Disposable background;
 
-	private DevAgent(DevAgentSettings settings, ConnectCa ca, DisposableServer server, Disposable background) {
+	private final LoopResources loops;
+
+	private DevAgent(DevAgentSettings settings, ConnectCa ca, DisposableServer server, Disposable background,
+			LoopResources loops) {
 		this.settings = settings;
 		this.ca = ca;
 		this.server = server;
 		this.background = background;
+		this.loops = loops;
 	}
 
 	/**
@@ -84,7 +89,8 @@ public final class DevAgent implements AutoCloseable {
 		intentions.restore(stored.intentions());
 		Catalog catalog = new Catalog(changes, clock,
 				new Catalog.NodeInfo(nodeId.toString(), settings.nodeName(), settings.bindAddress(), settings.datacenter()));
-		CheckRunner checks = new CheckRunner(catalog);
+		LoopResources loops = LoopResources.create("connect-agent", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
+		CheckRunner checks = new CheckRunner(catalog, loops);
 		for (ServiceRegistration registration : stored.services()) {
 			try {
 				catalog.register(registration, true);
@@ -98,14 +104,14 @@ public final class DevAgent implements AutoCloseable {
 		}
 		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries,
 				settings.aclManagementToken());
-		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort());
+		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort(), loops);
 		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
 			.subscribe((tick) -> ca.pruneRoots());
 		Disposable catalogTicks = Flux.interval(CATALOG_TICK, Schedulers.parallel())
 			.onBackpressureDrop()
 			.subscribe((tick) -> catalog.tick());
 		return new DevAgent(settings, ca, server,
-				Disposables.composite(leaves.start(), pruning, catalogTicks, checks));
+				Disposables.composite(leaves.start(), pruning, catalogTicks, checks), loops);
 	}
 
 	private static CertificateAuthority restoreOrCreateCa(DevAgentSettings settings, DataDir.Contents stored,
@@ -191,6 +197,7 @@ public final class DevAgent implements AutoCloseable {
 	public void close() {
 		this.background.dispose();
 		this.server.disposeNow(Duration.ofSeconds(5));
+		this.loops.disposeLater().block(Duration.ofSeconds(5));
 	}
 
 }

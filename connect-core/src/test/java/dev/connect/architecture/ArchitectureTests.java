@@ -43,7 +43,9 @@ class ArchitectureTests {
 				"dev.connect.client.AgentClient", "dev.connect.client.AgentClientSettings",
 				"dev.connect.client.AgentException", "dev.connect.client.AgentCertificateSource",
 				"dev.connect.tls.CertificateSnapshot", "dev.connect.tls.CertificateSource",
-				"dev.connect.tls.SnapshotKeyManager", "dev.connect.tls.IdentityTrustManager"));
+				"dev.connect.tls.SnapshotKeyManager", "dev.connect.tls.IdentityTrustManager",
+				"dev.connect.authz.Authorizer", "dev.connect.authz.Decision", "dev.connect.authz.AgentAuthorizer",
+				"dev.connect.authz.CachingAuthorizer"));
 	}
 
 }

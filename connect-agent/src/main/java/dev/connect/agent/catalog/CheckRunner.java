@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 
 /**
@@ -26,12 +28,18 @@ public final class CheckRunner implements Disposable {
 
 	private final Map<String, Disposable> running = new ConcurrentHashMap<>();
 
+	private final LoopResources loops;
+
+	private final ConnectionProvider connections = ConnectionProvider.newConnection();
+
 	/**
 	 * Starts running the catalog's checks as they are registered.
 	 * @param catalog the catalog
+	 * @param loops the agent's event loops; probes never use Reactor Netty's global resources
 	 */
-	public CheckRunner(Catalog catalog) {
+	public CheckRunner(Catalog catalog, LoopResources loops) {
 		this.catalog = catalog;
+		this.loops = loops;
 		catalog.onChecksChanged(this::changed);
 	}
 
@@ -63,8 +71,8 @@ public final class CheckRunner implements Disposable {
 							+ ((error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName()) }));
 	}
 
-	private static Mono<String[]> http(CheckState check) {
-		HttpClient client = HttpClient.create().responseTimeout(check.timeout());
+	private Mono<String[]> http(CheckState check) {
+		HttpClient client = HttpClient.create(this.connections).runOn(this.loops).responseTimeout(check.timeout());
 		if (check.target().startsWith("https:")) {
 			Http11SslContextSpec spec = Http11SslContextSpec.forClient();
 			if (check.tlsSkipVerify()) {
@@ -81,11 +89,12 @@ public final class CheckRunner implements Disposable {
 		});
 	}
 
-	private static Mono<String[]> tcp(CheckState check) {
+	private Mono<String[]> tcp(CheckState check) {
 		int colon = check.target().lastIndexOf(':');
 		String host = check.target().substring(0, colon).replace("[", "").replace("]", "");
 		int port = Integer.parseInt(check.target().substring(colon + 1));
-		return TcpClient.create()
+		return TcpClient.create(this.connections)
+			.runOn(this.loops)
 			.remoteAddress(() -> new InetSocketAddress(host, port))
 			.connect()
 			.map((connection) -> {

@@ -21,6 +21,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The agent's HTTP API: Consul's paths, JSON, headers, status codes and messages. Requests never block an event
@@ -74,13 +75,15 @@ public final class AgentHttpServer {
 	}
 
 	/**
-	 * Binds the API.
+	 * Binds the API on the agent's own event loops, so that an application sharing the JVM (an embedded agent, a
+	 * test) can dispose Reactor Netty's global resources without stopping the agent.
 	 * @param host the address to bind, for example {@code 127.0.0.1}
 	 * @param port the port, 0 for any free port
+	 * @param loops the agent's event loops
 	 * @return the bound server
 	 */
-	public DisposableServer bind(String host, int port) {
-		return HttpServer.create().host(host).port(port).handle(this::handle).bindNow();
+	public DisposableServer bind(String host, int port, LoopResources loops) {
+		return HttpServer.create().runOn(loops).host(host).port(port).handle(this::handle).bindNow();
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {

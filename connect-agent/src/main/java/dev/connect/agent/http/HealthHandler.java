@@ -96,7 +96,11 @@ final class HealthHandler {
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)), () -> {
 			java.util.Map<String, List<String>> services = new java.util.TreeMap<>();
 			services.put("consul", List.of());
-			this.catalog.services().values().forEach((instance) -> {
+			this.catalog.services()
+				.values()
+				.stream()
+				.sorted(java.util.Comparator.comparing(dev.connect.agent.catalog.ServiceInstance::id))
+				.forEach((instance) -> {
 				List<String> tags = new ArrayList<>(services.getOrDefault(instance.name(), List.of()));
 				instance.tags().stream().filter((tag) -> !tags.contains(tag)).forEach(tags::add);
 				services.put(instance.name(), List.copyOf(tags));

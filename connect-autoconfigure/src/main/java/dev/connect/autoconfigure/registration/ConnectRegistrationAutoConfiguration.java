@@ -1,0 +1,107 @@
+package dev.connect.autoconfigure.registration;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.connect.autoconfigure.ConnectAutoConfiguration;
+import dev.connect.autoconfigure.ConnectProperties;
+import dev.connect.client.AgentClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.AnnotationUtils;
+
+/**
+ * Registers an application annotated with {@link ConnectService} with the agent.
+ */
+@AutoConfiguration(after = ConnectAutoConfiguration.class)
+@ConditionalOnBean(AgentClient.class)
+@ConditionalOnProperty(prefix = "connect.registration", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConnectRegistrationProperties.class)
+public final class ConnectRegistrationAutoConfiguration {
+
+	ConnectRegistrationAutoConfiguration() {
+	}
+
+	@Bean
+	SmartLifecycle connectServiceRegistration(ApplicationContext context, ObjectProvider<AgentClient> client,
+			ConnectProperties connect, ConnectRegistrationProperties properties) {
+		return new LazyRegistration(context, client, connect, properties);
+	}
+
+	/**
+	 * Finds the {@link ConnectService} annotation and the bound port when the context starts, then registers.
+	 */
+	static final class LazyRegistration implements SmartLifecycle {
+
+		private final ApplicationContext context;
+
+		private final ObjectProvider<AgentClient> client;
+
+		private final ConnectProperties connect;
+
+		private final ConnectRegistrationProperties properties;
+
+		private volatile ConnectServiceRegistrar registrar;
+
+		LazyRegistration(ApplicationContext context, ObjectProvider<AgentClient> client, ConnectProperties connect,
+				ConnectRegistrationProperties properties) {
+			this.context = context;
+			this.client = client;
+			this.connect = connect;
+			this.properties = properties;
+		}
+
+		@Override
+		public void start() {
+			Map<String, Object> annotated = this.context.getBeansWithAnnotation(ConnectService.class);
+			if (annotated.isEmpty()) {
+				return;
+			}
+			ConnectService annotation = AnnotationUtils.findAnnotation(annotated.values().iterator().next().getClass(),
+					ConnectService.class);
+			String name = !annotation.name().isEmpty() ? annotation.name()
+					: this.connect.resolveService(this.context.getEnvironment());
+			int port = (annotation.port() > 0) ? annotation.port()
+					: Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port", "0"));
+			if (port <= 0) {
+				throw new IllegalStateException("@ConnectService '" + name
+						+ "' has no port: the application runs no web server; set @ConnectService(port = ...)");
+			}
+			ConnectServiceRegistrar.ServiceSpec spec = new ConnectServiceRegistrar.ServiceSpec(name,
+					List.of(annotation.tags()), ConnectServiceRegistrar.ServiceSpec.meta(annotation.meta()), port);
+			this.registrar = new ConnectServiceRegistrar(this.client.getObject(), this.properties, spec);
+			this.registrar.start();
+		}
+
+		@Override
+		public void stop() {
+			ConnectServiceRegistrar current = this.registrar;
+			if (current != null) {
+				current.stop();
+				this.registrar = null;
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.registrar != null;
+		}
+
+		@Override
+		public int getPhase() {
+			return Integer.MAX_VALUE;
+		}
+
+		ConnectServiceRegistrar registrar() {
+			return this.registrar;
+		}
+
+	}
+
+}

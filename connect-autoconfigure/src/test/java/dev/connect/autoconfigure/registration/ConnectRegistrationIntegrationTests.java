@@ -1,0 +1,97 @@
+package dev.connect.autoconfigure.registration;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import dev.connect.api.ServiceEntry;
+import dev.connect.client.AgentClient;
+import dev.connect.client.AgentClientSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectRegistrationIntegrationTests {
+
+	private DevAgent agent;
+
+	private AgentClient client;
+
+	@BeforeEach
+	void start() {
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+		this.client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
+	}
+
+	@AfterEach
+	void stop() {
+		this.agent.close();
+	}
+
+	private ConfigurableApplicationContext run() {
+		return new SpringApplicationBuilder(App.class)
+			.properties("server.port=0", "spring.application.name=counting",
+					"connect.agent.url=" + this.agent.httpAddress(), "connect.registration.ttl=3s")
+			.run();
+	}
+
+	private List<ServiceEntry> passing() {
+		return this.client.healthConnect("counting", true, 0, Duration.ZERO).block(Duration.ofSeconds(5)).value();
+	}
+
+	@Test
+	void annotatedApplicationRegistersAsConnectNativeWithItsBoundPortAndLeavesOnShutdown() throws Exception {
+		ConfigurableApplicationContext app = run();
+		try {
+			int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+			List<ServiceEntry> entries = passing();
+			assertThat(entries).hasSize(1);
+			ServiceEntry entry = entries.get(0);
+			assertThat(entry.service().port()).isEqualTo(port);
+			assertThat(entry.service().connectNative()).isTrue();
+			assertThat(entry.service().id()).matches("counting-[0-9a-f]{8}");
+			assertThat(entry.service().tags()).containsExactly("v1");
+			assertThat(entry.service().meta()).containsEntry("team", "numbers");
+			Thread.sleep(4000);
+			assertThat(passing()).as("the heartbeat keeps the 3 s TTL check passing").hasSize(1);
+		}
+		finally {
+			app.close();
+		}
+		assertThat(this.client.healthConnect("counting", false, 0, Duration.ZERO).block().value()).isEmpty();
+	}
+
+	@Test
+	void whenTheAgentForgetsTheInstanceItRegistersAgain() throws Exception {
+		ConfigurableApplicationContext app = run();
+		try {
+			String id = passing().get(0).service().id();
+			this.client.deregister(id).block(Duration.ofSeconds(5));
+			assertThat(passing()).isEmpty();
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (passing().isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(100);
+			}
+			assertThat(passing()).extracting((entry) -> entry.service().id()).containsExactly(id);
+		}
+		finally {
+			app.close();
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@ConnectService(tags = "v1", meta = "team=numbers")
+	static class App {
+
+	}
+
+}
