@@ -98,6 +98,13 @@ class ConnectServerTlsIntegrationTests {
 	}
 
 	@Test
+	void theseHandshakesRunOnBoringSslAsTheStarterShipsIt() {
+		assertThat(io.netty.handler.ssl.OpenSsl.isAvailable()).as("netty-tcnative loaded").isTrue();
+		assertThat(io.netty.handler.ssl.OpenSsl.versionString()).contains("BoringSSL");
+		assertThat(io.netty.handler.ssl.OpenSsl.supportsKeyManagerFactory()).isTrue();
+	}
+
+	@Test
 	void callerWithoutACertificateIsRefusedAtTheHandshake() throws Exception {
 		assertThatThrownBy(() -> new NoCertificateClient(this.webIdentity).get(port())).isInstanceOf(IOException.class);
 	}
