@@ -3,6 +3,7 @@ package dev.connect.autoconfigure.authorization;
 import java.time.Clock;
 
 import dev.connect.authz.AgentAuthorizer;
+import dev.connect.authz.Authorizer;
 import dev.connect.authz.CachingAuthorizer;
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.autoconfigure.ConnectProperties;
@@ -10,6 +11,7 @@ import dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration;
 import dev.connect.client.AgentClient;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,8 +55,13 @@ public final class ConnectAuthorizationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
-	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer) {
-		return new IntentionAuthorizationWebFilter(authorizer);
+	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
+			ObjectProvider<AuthorizerDecorator> decorators) {
+		Authorizer decorated = authorizer;
+		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
+			decorated = decorator.decorate(decorated);
+		}
+		return new IntentionAuthorizationWebFilter(decorated);
 	}
 
 }

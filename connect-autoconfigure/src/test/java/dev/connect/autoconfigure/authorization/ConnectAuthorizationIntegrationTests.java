@@ -87,9 +87,16 @@ class ConnectAuthorizationIntegrationTests {
 	@Test
 	void allowedCallerReachesTheHandler() throws Exception {
 		intention("web", "allow");
-		MeshClient.Response response = caller("web").get(port(), "/count");
+		MeshClient web = caller("web");
+		MeshClient.Response response = web.get(port(), "/count");
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("1");
+		web.get(port(), "/count");
+		io.micrometer.core.instrument.MeterRegistry meters = this.app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+		assertThat(meters.get("connect.authorization").tags("outcome", "allowed", "cache", "miss").timer().count())
+			.isEqualTo(1);
+		assertThat(meters.get("connect.authorization").tags("outcome", "allowed", "cache", "hit").timer().count())
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -99,6 +106,11 @@ class ConnectAuthorizationIntegrationTests {
 		assertThat(response.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
 				+ "\"detail\":\"The caller is not allowed to call this service.\"}");
 		assertThat(handled()).isZero();
+		assertThat(this.app.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+			.get("connect.authorization")
+			.tags("outcome", "denied")
+			.timer()
+			.count()).isEqualTo(1);
 	}
 
 	@Test
@@ -139,6 +151,11 @@ class ConnectAuthorizationIntegrationTests {
 	static class App {
 
 		final AtomicInteger handled = new AtomicInteger();
+
+		@Bean
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry meterRegistry() {
+			return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		}
 
 		@Bean
 		RouterFunction<ServerResponse> routes() {

@@ -1,0 +1,30 @@
+package dev.connect.autoconfigure.metrics;
+
+import dev.connect.autoconfigure.authorization.AuthorizerDecorator;
+import dev.connect.autoconfigure.authorization.ConnectAuthorizationAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer meters of Connect, when Micrometer is on the class path and a registry is present.
+ */
+@AutoConfiguration(before = ConnectAuthorizationAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterRegistry.class)
+public final class ConnectMetricsAutoConfiguration {
+
+	ConnectMetricsAutoConfiguration() {
+	}
+
+	@Bean
+	AuthorizerDecorator connectAuthorizationMetrics(ObjectProvider<MeterRegistry> registry) {
+		return (authorizer) -> {
+			MeterRegistry meters = registry.getIfAvailable();
+			return (meters != null) ? new MeteredAuthorizer(authorizer, meters) : authorizer;
+		};
+	}
+
+}
