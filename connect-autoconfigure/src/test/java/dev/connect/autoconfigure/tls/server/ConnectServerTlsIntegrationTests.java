@@ -142,6 +142,9 @@ class ConnectServerTlsIntegrationTests {
 		assertThat(after.status()).isEqualTo(200);
 		assertThat(after.serverLeaf()).isNotEqualTo(before.serverLeaf());
 		assertThat(after.serverLeaf().getIssuerX500Principal()).isNotEqualTo(before.serverLeaf().getIssuerX500Principal());
+		io.micrometer.core.instrument.MeterRegistry meters = this.app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+		assertThat(meters.get("connect.roots.rotations").counter().count()).isGreaterThanOrEqualTo(1);
+		assertThat(meters.get("connect.leaf.rotations").counter().count()).isGreaterThanOrEqualTo(1);
 	}
 
 	/** A TLS client that trusts the mesh but presents no certificate. */
@@ -174,6 +177,11 @@ class ConnectServerTlsIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry meterRegistry() {
+			return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		}
 
 		@Bean
 		RouterFunction<ServerResponse> routes() {
