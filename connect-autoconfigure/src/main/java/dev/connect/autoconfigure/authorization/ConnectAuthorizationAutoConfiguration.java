@@ -54,14 +54,19 @@ public final class ConnectAuthorizationAutoConfiguration {
 	}
 
 	@Bean
+	RecentDenials connectRecentDenials() {
+		return new RecentDenials(Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
-			ObjectProvider<AuthorizerDecorator> decorators) {
+			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
 		}
-		return new IntentionAuthorizationWebFilter(decorated);
+		return new IntentionAuthorizationWebFilter(decorated, denials);
 	}
 
 }

@@ -41,12 +41,16 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final Authorizer authorizer;
 
+	private final RecentDenials denials;
+
 	/**
 	 * Creates the filter.
 	 * @param authorizer the decisions
+	 * @param denials where denials are kept for the {@code connect} endpoint
 	 */
-	public IntentionAuthorizationWebFilter(Authorizer authorizer) {
+	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials) {
 		this.authorizer = authorizer;
+		this.denials = denials;
 	}
 
 	@Override
@@ -73,6 +77,7 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		if (decision.get().allowed()) {
 			return chain.filter(exchange);
 		}
+		this.denials.record(caller.toString(), decision.get().reason());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Denied '" + caller + "': " + decision.get().reason());
 		}

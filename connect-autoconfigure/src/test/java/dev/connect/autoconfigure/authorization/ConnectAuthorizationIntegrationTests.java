@@ -111,6 +111,10 @@ class ConnectAuthorizationIntegrationTests {
 			.tags("outcome", "denied")
 			.timer()
 			.count()).isEqualTo(1);
+		assertThat(this.app.getBean(RecentDenials.class).list()).singleElement().satisfies((denial) -> {
+			assertThat(denial.caller()).endsWith("/svc/web");
+			assertThat(denial.reason()).isEqualTo("Default intention policy");
+		});
 	}
 
 	@Test
