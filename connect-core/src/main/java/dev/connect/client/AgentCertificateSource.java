@@ -59,6 +59,8 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 
 	private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<java.util.function.BiConsumer<String, Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+
 	private final Sinks.One<CertificateSnapshot> first = Sinks.one();
 
 	private final Disposable.Composite watches = Disposables.composite();
@@ -84,11 +86,14 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 	public static AgentCertificateSource start(AgentClient client, String service, Clock clock) {
 		Objects.requireNonNull(service, "'service' must not be null");
 		AgentCertificateSource source = new AgentCertificateSource(service, clock);
-		source.watches.add(client.watch("CA roots", WAIT, client::roots).subscribe((answer) -> {
+		source.watches.add(client.watch("CA roots", WAIT, client::roots,
+				(error) -> source.watchFailed("/v1/agent/connect/ca/roots", error)).subscribe((answer) -> {
 			source.roots = answer.value();
 			source.update();
 		}));
-		source.watches.add(client.watch("leaf of " + service, WAIT, (index, wait) -> client.leaf(service, index, wait))
+		source.watches.add(client
+			.watch("leaf of " + service, WAIT, (index, wait) -> client.leaf(service, index, wait),
+					(error) -> source.watchFailed("/v1/agent/connect/ca/leaf", error))
 			.subscribe((answer) -> {
 				source.leaf = answer.value();
 				source.update();
@@ -116,11 +121,28 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 	}
 
 	/**
-	 * Returns why the last update was refused, if it was.
+	 * Returns why the last update was refused, or, before any material arrived, why the last call to the agent
+	 * failed.
 	 * @return the reason, or {@code null} when the last update was published
 	 */
 	public @Nullable String lastProblem() {
 		return this.lastProblem;
+	}
+
+	/**
+	 * Adds a listener told about every failed call of the watches, with the endpoint that failed
+	 * ({@code /v1/agent/connect/ca/roots} or {@code /v1/agent/connect/ca/leaf}).
+	 * @param listener the listener
+	 */
+	public void onWatchError(java.util.function.BiConsumer<String, Throwable> listener) {
+		this.errorListeners.add(listener);
+	}
+
+	private void watchFailed(String endpoint, Throwable error) {
+		if (this.current.get() == null) {
+			this.lastProblem = error.getMessage();
+		}
+		this.errorListeners.forEach((listener) -> listener.accept(endpoint, error));
 	}
 
 	private synchronized void update() {

@@ -193,7 +193,23 @@ public final class AgentClient {
 	 * @return the answers
 	 */
 	public <T> Flux<Indexed<T>> watch(String name, Duration wait, BiFunction<Long, Duration, Mono<Indexed<T>>> query) {
-		return new BlockingWatch<>(name, wait, query, RandomGenerator.getDefault()).flux();
+		return watch(name, wait, query, (error) -> {
+		});
+	}
+
+	/**
+	 * Follows a blocking read as {@link #watch(String, Duration, BiFunction)} does, telling a listener about each
+	 * failed call (the watch itself keeps retrying).
+	 * @param <T> the answer type
+	 * @param name what is watched, for messages
+	 * @param wait how long each call blocks
+	 * @param query the read, given the last index and the wait
+	 * @param errors told about every failed call
+	 * @return the answers
+	 */
+	public <T> Flux<Indexed<T>> watch(String name, Duration wait, BiFunction<Long, Duration, Mono<Indexed<T>>> query,
+			java.util.function.Consumer<Throwable> errors) {
+		return new BlockingWatch<>(name, wait, query, RandomGenerator.getDefault(), errors).flux();
 	}
 
 	private <T> Mono<Indexed<T>> read(String call, String path, long index, Duration wait, TypeReference<T> type) {

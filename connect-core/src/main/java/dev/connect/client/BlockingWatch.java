@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import dev.connect.api.Indexed;
@@ -40,12 +41,15 @@ final class BlockingWatch<T> {
 
 	private final RandomGenerator random;
 
+	private final Consumer<Throwable> errors;
+
 	BlockingWatch(String name, Duration wait, BiFunction<Long, Duration, Mono<Indexed<T>>> query,
-			RandomGenerator random) {
+			RandomGenerator random, Consumer<Throwable> errors) {
 		this.name = name;
 		this.wait = wait;
 		this.query = query;
 		this.random = random;
+		this.errors = errors;
 	}
 
 	Flux<Indexed<T>> flux() {
@@ -114,6 +118,7 @@ final class BlockingWatch<T> {
 
 		void failed(Throwable error) {
 			this.failures++;
+			BlockingWatch.this.errors.accept(error);
 			if (this.failures == 1) {
 				logger.log(Level.WARNING,
 						() -> "Watch of " + BlockingWatch.this.name + " failed, retrying: " + error.getMessage());

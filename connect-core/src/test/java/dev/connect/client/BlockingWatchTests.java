@@ -34,7 +34,8 @@ class BlockingWatchTests {
 			@SuppressWarnings("unchecked")
 			Indexed<String> answer = (Indexed<String>) next;
 			return Mono.just(answer);
-		}, RandomGenerator.getDefault()).flux().subscribe(this.emitted::add);
+		}, RandomGenerator.getDefault(), (error) -> {
+		}).flux().subscribe(this.emitted::add);
 	}
 
 	private static Queue<Object> script(Object... steps) {

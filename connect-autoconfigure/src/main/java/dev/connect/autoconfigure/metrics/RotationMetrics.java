@@ -2,6 +2,7 @@ package dev.connect.autoconfigure.metrics;
 
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.connect.client.AgentCertificateSource;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import io.micrometer.core.instrument.Counter;
@@ -9,7 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Counts rotations seen by the certificate source: {@code connect.leaf.rotations} when a new leaf is published,
- * {@code connect.roots.rotations} when the set of trusted roots changes.
+ * {@code connect.roots.rotations} when the set of trusted roots changes; and failed agent calls of its watches,
+ * {@code connect.agent.watch.errors} tagged with the {@code endpoint}.
  */
 final class RotationMetrics {
 
@@ -28,6 +30,13 @@ final class RotationMetrics {
 			.register(registry);
 		this.last.set(source.current());
 		source.onChange(this::changed);
+		if (source instanceof AgentCertificateSource agentSource) {
+			agentSource.onWatchError((endpoint, error) -> Counter.builder("connect.agent.watch.errors")
+				.description("Failed calls of the agent watches")
+				.tag("endpoint", endpoint)
+				.register(registry)
+				.increment());
+		}
 	}
 
 	private void changed(CertificateSnapshot next) {

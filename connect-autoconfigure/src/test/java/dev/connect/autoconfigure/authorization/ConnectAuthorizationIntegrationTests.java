@@ -148,6 +148,13 @@ class ConnectAuthorizationIntegrationTests {
 		assertThat(refused.status()).as("fail closed").isEqualTo(503);
 		assertThat(refused.body()).contains("Authorization is unavailable");
 		assertThat(handled()).isEqualTo(2);
+		io.micrometer.core.instrument.MeterRegistry meters = this.app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (meters.find("connect.agent.watch.errors").counters().isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(meters.get("connect.agent.watch.errors").tag("endpoint", "/v1/agent/connect/ca/roots").counter()
+			.count()).isPositive();
 	}
 
 	@SpringBootConfiguration
