@@ -1,19 +1,12 @@
 package dev.connect.autoconfigure.authorization;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.autoconfigure.MeshClient;
-import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
+import dev.connect.autoconfigure.TestAgents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +30,6 @@ class ConnectAuthorizationIntegrationTests {
 	private DevAgent agent;
 
 	private ConfigurableApplicationContext app;
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeEach
 	void start() {
@@ -64,24 +55,11 @@ class ConnectAuthorizationIntegrationTests {
 	}
 
 	private MeshClient caller(String service) {
-		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
-		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
-		source.ready(Duration.ofSeconds(10)).block();
-		source.dispose();
-		try {
-			return new MeshClient(dev.connect.tls.CertificateSource.of(source.current()));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestAgents.caller(this.agent, service);
 	}
 
-	private void intention(String source, String action) throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.agent.httpAddress()
-				+ "/v1/connect/intentions/exact?source=" + source + "&destination=counting"))
-			.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
+	private void intention(String source, String action) {
+		TestAgents.intention(this.agent, source, "counting", action);
 	}
 
 	@Test

@@ -1,17 +1,11 @@
 package dev.connect.autoconfigure.authorization;
 
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.autoconfigure.AgentUnreachableException;
 import dev.connect.autoconfigure.FakeAgent;
 import dev.connect.autoconfigure.MeshClient;
-import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +44,9 @@ class MisbehavingAgentIntegrationTests {
 							"connect.authorization.timeout=1s")
 					.run()) {
 			int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-			AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
-			AgentCertificateSource web = AgentCertificateSource.start(client, "web", Clock.systemUTC());
-			web.ready(Duration.ofSeconds(10)).block();
-			web.dispose();
+			MeshClient web = dev.connect.autoconfigure.TestAgents.caller(this.agent, "web");
 			long started = System.nanoTime();
-			MeshClient.Response response = new MeshClient(dev.connect.tls.CertificateSource.of(web.current()))
-				.get(port, "/hello");
+			MeshClient.Response response = web.get(port, "/hello");
 			long tookMillis = (System.nanoTime() - started) / 1_000_000;
 			assertThat(response.status()).isEqualTo(503);
 			assertThat(tookMillis).isBetween(900L, 5000L);

@@ -52,21 +52,7 @@ class ConnectServerTlsIntegrationTests {
 				"spring.application.name=counting", "connect.agent.url=" + this.agent.httpAddress())
 			.run();
 		this.webIdentity = identity(this.agent, "web");
-		allow("web", "counting");
-	}
-
-	private void allow(String source, String destination) {
-		try {
-			var response = java.net.http.HttpClient.newHttpClient()
-				.send(java.net.http.HttpRequest.newBuilder(URI.create(this.agent.httpAddress()
-						+ "/v1/connect/intentions/exact?source=" + source + "&destination=" + destination))
-					.PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"Action\":\"allow\"}"))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-			assertThat(response.statusCode()).isEqualTo(200);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		dev.connect.autoconfigure.TestAgents.intention(this.agent, "web", "counting", "allow");
 	}
 
 	@AfterEach
