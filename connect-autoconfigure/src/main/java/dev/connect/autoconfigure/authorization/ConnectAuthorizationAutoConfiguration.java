@@ -61,12 +61,13 @@ public final class ConnectAuthorizationAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
-			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials) {
+			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, Environment environment) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
 		}
-		return new IntentionAuthorizationWebFilter(decorated, denials);
+		return new IntentionAuthorizationWebFilter(decorated, denials,
+				() -> environment.getProperty("local.server.port", Integer.class, -1));
 	}
 
 }

@@ -1,8 +1,10 @@
 package dev.connect.autoconfigure.authorization;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
@@ -30,7 +32,10 @@ import reactor.core.publisher.Mono;
  * <li>Denied: 403 {@code application/problem+json} that names no intention; the handler is never invoked; the
  * reason is logged at debug.</li>
  * <li>No decision (agent unreachable and nothing cached): 503; the handler is never invoked (fail closed).</li>
- * <li>No peer certificate (a plain connection reached the filter): 403.</li>
+ * <li>A TLS request without a peer certificate or without a SPIFFE ID: 403.</li>
+ * <li>A plain (not TLS) request on the mesh port: 403, so that a server whose TLS was switched off fails closed.</li>
+ * <li>A plain request on another port passes: it came through another server of the application, such as a
+ * separate management port (WebFlux gives a management context the application's web filters too).</li>
  * </ul>
  */
 public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered {
@@ -43,19 +48,30 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final RecentDenials denials;
 
+	private final IntSupplier meshPort;
+
 	/**
 	 * Creates the filter.
 	 * @param authorizer the decisions
 	 * @param denials where denials are kept for the {@code connect} endpoint
+	 * @param meshPort the port of the mesh server ({@code local.server.port})
 	 */
-	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials) {
+	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort) {
 		this.authorizer = authorizer;
 		this.denials = denials;
+		this.meshPort = meshPort;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		SpiffeId caller = caller(exchange.getRequest().getSslInfo());
+		SslInfo ssl = exchange.getRequest().getSslInfo();
+		if (ssl == null) {
+			InetSocketAddress local = exchange.getRequest().getLocalAddress();
+			boolean meshPort = local == null || local.getPort() == this.meshPort.getAsInt();
+			return meshPort ? problem(exchange, HttpStatus.FORBIDDEN, "The caller presented no mesh identity.")
+					: chain.filter(exchange);
+		}
+		SpiffeId caller = caller(ssl);
 		if (caller == null) {
 			return problem(exchange, HttpStatus.FORBIDDEN, "The caller presented no mesh identity.");
 		}
@@ -85,7 +101,7 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	}
 
 	private static SpiffeId caller(SslInfo ssl) {
-		X509Certificate[] chain = (ssl != null) ? ssl.getPeerCertificates() : null;
+		X509Certificate[] chain = ssl.getPeerCertificates();
 		if (chain == null || chain.length == 0) {
 			return null;
 		}
