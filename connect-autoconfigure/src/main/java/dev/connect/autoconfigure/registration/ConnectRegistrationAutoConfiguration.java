@@ -8,6 +8,8 @@ import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.client.AgentClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -75,7 +77,11 @@ public final class ConnectRegistrationAutoConfiguration {
 			}
 			ConnectServiceRegistrar.ServiceSpec spec = new ConnectServiceRegistrar.ServiceSpec(name,
 					List.of(annotation.tags()), ConnectServiceRegistrar.ServiceSpec.meta(annotation.meta()), port);
-			this.registrar = new ConnectServiceRegistrar(this.client.getObject(), this.properties, spec);
+			ObjectProvider<ApplicationAvailability> availability = this.context.getBeanProvider(ApplicationAvailability.class);
+			this.registrar = new ConnectServiceRegistrar(this.client.getObject(), this.properties, spec, () -> {
+				ApplicationAvailability current = availability.getIfAvailable();
+				return current == null || current.getReadinessState() != ReadinessState.REFUSING_TRAFFIC;
+			});
 			this.registrar.start();
 		}
 

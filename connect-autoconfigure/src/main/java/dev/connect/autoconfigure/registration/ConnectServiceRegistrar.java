@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 import dev.connect.api.CheckDefinition;
 import dev.connect.api.GoDuration;
@@ -29,8 +30,9 @@ import reactor.core.publisher.Mono;
  * the real one; it stops first, so the instance leaves discovery before the web server drains.</li>
  * <li>The instance ID is {@code <service>-<8 random hex>}, unique per instance; the registration is Connect-native
  * with a TTL check ({@code <id>-ttl}) and {@code DeregisterCriticalServiceAfter}.</li>
- * <li>Every third of the TTL it reports {@code passing}; when the agent answers that it does not know the check
- * (an agent restarted without its data), it registers again.</li>
+ * <li>Every third of the TTL it reports the application's readiness: {@code passing} while it accepts traffic,
+ * {@code critical} while it refuses it (Boot's {@code ReadinessState}). When the agent answers that it does not
+ * know the check (an agent restarted without its data), it registers again.</li>
  * </ol>
  */
 public final class ConnectServiceRegistrar implements SmartLifecycle {
@@ -45,12 +47,16 @@ public final class ConnectServiceRegistrar implements SmartLifecycle {
 
 	private final String instanceId;
 
+	private final BooleanSupplier ready;
+
 	private volatile @Nullable Disposable heartbeat;
 
-	ConnectServiceRegistrar(AgentClient client, ConnectRegistrationProperties properties, ServiceSpec spec) {
+	ConnectServiceRegistrar(AgentClient client, ConnectRegistrationProperties properties, ServiceSpec spec,
+			BooleanSupplier ready) {
 		this.client = client;
 		this.properties = properties;
 		this.spec = spec;
+		this.ready = ready;
 		this.instanceId = spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
 	}
 
@@ -88,7 +94,10 @@ public final class ConnectServiceRegistrar implements SmartLifecycle {
 	}
 
 	private Mono<Void> beat() {
-		return this.client.updateTtl(checkId(), "passing", "Application is running")
+		boolean accepting = this.ready.getAsBoolean();
+		return this.client
+			.updateTtl(checkId(), accepting ? "passing" : "critical",
+					accepting ? "Application accepts traffic" : "Application refuses traffic")
 			.onErrorResume(AgentException.class, (error) -> {
 				if (error.status() == 404) {
 					logger.warn("The agent forgot '" + this.instanceId + "'; registering again");

@@ -87,6 +87,31 @@ class ConnectRegistrationIntegrationTests {
 		}
 	}
 
+	@Test
+	void anApplicationThatRefusesTrafficFailsItsCheckAndLeavesDiscoveryUntilItIsReadyAgain() throws Exception {
+		ConfigurableApplicationContext app = run();
+		try {
+			assertThat(passing()).hasSize(1);
+			org.springframework.boot.availability.AvailabilityChangeEvent.publish(app,
+					org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
+			awaitPassing(0);
+			org.springframework.boot.availability.AvailabilityChangeEvent.publish(app,
+					org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC);
+			awaitPassing(1);
+		}
+		finally {
+			app.close();
+		}
+	}
+
+	private void awaitPassing(int instances) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (passing().size() != instances && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(passing()).hasSize(instances);
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@ConnectService(tags = "v1", meta = "team=numbers")
