@@ -1,6 +1,7 @@
 package dev.connect.autoconfigure.tls.server;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -131,6 +132,59 @@ class ConnectServerTlsIntegrationTests {
 		io.micrometer.core.instrument.MeterRegistry meters = this.app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
 		assertThat(meters.get("connect.roots.rotations").counter().count()).isGreaterThanOrEqualTo(1);
 		assertThat(meters.get("connect.leaf.rotations").counter().count()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void leafAndRootRotatedWhileRequestsRunContinuouslyFailNoRequest() throws Exception {
+		java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+		X509Certificate[] firstLeaf = new X509Certificate[1];
+		Thread load = new Thread(() -> {
+			while (running.get()) {
+				try {
+					var response = new dev.connect.autoconfigure.MeshClient(this.webIdentity).get(port(), "/hello");
+					if (response.status() == 200) {
+						ok.incrementAndGet();
+						if (firstLeaf[0] == null) {
+							firstLeaf[0] = response.serverLeaf();
+						}
+					}
+					else {
+						failures.add("status " + response.status());
+					}
+				}
+				catch (Exception ex) {
+					failures.add(ex.toString());
+				}
+			}
+		}, "mesh-load");
+		load.start();
+		try {
+			Thread.sleep(500);
+			var put = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/ca/configuration"))
+					.PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+							"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(put.statusCode()).isEqualTo(200);
+			long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+			X509Certificate now = firstLeaf[0];
+			while ((now == null || now.equals(firstLeaf[0])) && System.nanoTime() < deadline) {
+				Thread.sleep(200);
+				now = new dev.connect.autoconfigure.MeshClient(this.webIdentity).get(port(), "/hello").serverLeaf();
+			}
+			assertThat(now).as("the server moved to the re-issued leaf").isNotEqualTo(firstLeaf[0]);
+			int before = ok.get();
+			Thread.sleep(1000);
+			assertThat(ok.get()).as("requests kept flowing after the rotation").isGreaterThan(before);
+		}
+		finally {
+			running.set(false);
+			load.join(10_000);
+		}
+		assertThat(failures).as("failed requests during rotation").isEmpty();
+		assertThat(ok.get()).isGreaterThan(20);
 	}
 
 	/** A TLS client that trusts the mesh but presents no certificate. */
