@@ -2,12 +2,15 @@ package dev.connect.autoconfigure.tls.server;
 
 import dev.connect.autoconfigure.tls.ConnectSslBundleRegistrar;
 import dev.connect.autoconfigure.tls.ConnectTlsAutoConfiguration;
+import java.time.Duration;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -33,6 +36,14 @@ public final class ConnectServerTlsAutoConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory> connectServerTlsCustomizer(SslBundles bundles) {
 		return new ServerTlsCustomizer(bundles);
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.boot.reactor.netty.NettyServerCustomizer")
+	NettyServerCustomizer connectHandshakeTimeout(ConnectServerTlsProperties properties) {
+		Duration timeout = properties.getHandshakeTimeout();
+		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+			.addLast("connect.handshakeTimeout", new HandshakeTimeoutHandler(timeout)));
 	}
 
 	static final class ServerTlsCustomizer

@@ -1,0 +1,42 @@
+package dev.connect.autoconfigure.tls.server;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HandshakeTimeoutIntegrationTests {
+
+	@Test
+	void aClientThatNeverCompletesTheHandshakeIsDisconnectedAfterTheTimeout() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+					.properties("server.port=0", "spring.application.name=counting",
+							"connect.agent.url=" + agent.httpAddress(), "connect.tls.server.handshake-timeout=1s")
+					.run();
+				Socket silent = new Socket(InetAddress.getLoopbackAddress(),
+						Integer.parseInt(app.getEnvironment().getProperty("local.server.port")))) {
+			silent.setSoTimeout(8000);
+			long started = System.nanoTime();
+			assertThat(silent.getInputStream().read()).isEqualTo(-1);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(800),
+					Duration.ofSeconds(5));
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}
