@@ -104,6 +104,38 @@ class ConnectRegistrationIntegrationTests {
 		}
 	}
 
+	@Test
+	void afterTheAgentRestartsWithItsDataDirTheInstanceIsRegisteredAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
+			throws Exception {
+		int port;
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		DevAgentSettings settings = DevAgentSettings.defaults().withHttpPort(port).withDataDir(dataDir);
+		DevAgent first = DevAgent.start(settings);
+		AgentClient restarted = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(first.httpAddress())));
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + first.httpAddress(),
+					"connect.registration.ttl=3s")
+			.run();
+		try {
+			String id = restarted.healthConnect("counting", true, 0, Duration.ZERO).block().value().get(0).service().id();
+			first.close();
+			try (DevAgent second = DevAgent.start(settings)) {
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				List<ServiceEntry> entries = List.of();
+				while (entries.isEmpty() && System.nanoTime() < deadline) {
+					Thread.sleep(200);
+					entries = restarted.healthConnect("counting", true, 0, Duration.ZERO).block().value();
+				}
+				assertThat(entries).extracting((entry) -> entry.service().id()).containsExactly(id);
+			}
+		}
+		finally {
+			app.close();
+		}
+	}
+
 	private void awaitPassing(int instances) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (passing().size() != instances && System.nanoTime() < deadline) {
