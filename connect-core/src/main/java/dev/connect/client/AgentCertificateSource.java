@@ -71,6 +71,8 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 
 	private volatile @Nullable String lastProblem;
 
+	private volatile java.time.@Nullable Instant lastRefresh;
+
 	private AgentCertificateSource(String service, Clock clock) {
 		this.service = service;
 		this.clock = clock;
@@ -138,6 +140,14 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 		this.errorListeners.add(listener);
 	}
 
+	/**
+	 * Returns when the agent last sent material that passed every check, whether or not it was new.
+	 * @return the instant, or {@code null} before the first
+	 */
+	public java.time.@Nullable Instant lastRefresh() {
+		return this.lastRefresh;
+	}
+
 	private void watchFailed(String endpoint, Throwable error) {
 		if (this.current.get() == null) {
 			this.lastProblem = error.getMessage();
@@ -153,6 +163,7 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 		}
 		try {
 			CertificateSnapshot snapshot = check(currentRoots, currentLeaf);
+			this.lastRefresh = this.clock.instant();
 			CertificateSnapshot previous = this.current.get();
 			if (previous != null && sameMaterial(previous, snapshot)) {
 				return;

@@ -46,8 +46,13 @@ final class ConnectHealthIndicator extends AbstractReactiveHealthIndicator {
 	private Health health(Health.Builder builder, boolean agentReachable) {
 		builder.withDetail("agent", this.client.settings().address().toString())
 			.withDetail("agentReachable", agentReachable);
-		if (this.source instanceof AgentCertificateSource agentSource && agentSource.lastProblem() != null) {
-			builder.withDetail("lastRefusedUpdate", agentSource.lastProblem());
+		if (this.source instanceof AgentCertificateSource agentSource) {
+			if (agentSource.lastRefresh() != null) {
+				builder.withDetail("lastRefresh", agentSource.lastRefresh().toString());
+			}
+			if (agentSource.lastProblem() != null) {
+				builder.withDetail("lastRefusedUpdate", agentSource.lastProblem());
+			}
 		}
 		CertificateSnapshot snapshot = this.source.current();
 		if (snapshot == null) {

@@ -28,7 +28,8 @@ class ManagementPortIntegrationTests {
 				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
 					.properties("server.port=0", "management.server.port=0", "spring.application.name=counting",
 							"connect.agent.url=" + agent.httpAddress(),
-							"management.endpoints.web.exposure.include=health,connect")
+							"management.endpoints.web.exposure.include=health,connect",
+							"management.endpoint.health.show-details=always")
 					.run()) {
 			int managementPort = Integer.parseInt(app.getEnvironment().getProperty("local.management.port"));
 			HttpResponse<String> health = HttpClient.newHttpClient()
@@ -36,6 +37,11 @@ class ManagementPortIntegrationTests {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(health.statusCode()).isEqualTo(200);
 			assertThat(health.body()).contains("\"status\":\"UP\"");
+			HttpResponse<String> connectHealth = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/connect"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(connectHealth.body()).contains("\"status\":\"UP\"").contains("\"agentReachable\":true")
+				.contains("\"lastRefresh\"");
 			HttpResponse<String> connect = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/connect"))
 					.build(), HttpResponse.BodyHandlers.ofString());
