@@ -1,0 +1,51 @@
+package dev.connect.tls;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.SslProvider;
+
+/**
+ * Reactor Netty clients for mesh calls: they present the current leaf, trust the current roots, make no hostname
+ * check (service leaves carry only a SPIFFE ID) and instead verify inside the handshake that the server is the
+ * service expected at its address ({@link UpstreamAddressBook}). Key and trust managers read the certificate source
+ * on every handshake, so rotation needs no new client.
+ */
+public final class MeshHttpClients {
+
+	private MeshHttpClients() {
+	}
+
+	/**
+	 * Makes a client mesh-secure.
+	 * @param client the client to configure (its connection pool and event loops are kept)
+	 * @param source the service's certificate source
+	 * @param upstreams which service is expected at which address
+	 * @return the configured client
+	 */
+	public static HttpClient secure(HttpClient client, CertificateSource source, UpstreamAddressBook upstreams) {
+		SslContext context = context(source, upstreams);
+		// secure(SslProvider) adds no hostname-verification configurer; the endpoint identification algorithm is
+		// cleared on the context, so the SPIFFE check above is the only identity check, and it is a strict one.
+		return client.secure(SslProvider.builder().sslContext(context).build());
+	}
+
+	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams) {
+		try {
+			return SslContextBuilder.forClient()
+				.keyManager(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
+				.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, upstreams)))
+				.protocols("TLSv1.3", "TLSv1.2")
+				.endpointIdentificationAlgorithm(null)
+				.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("Unable to build the mesh client's TLS context", ex);
+		}
+	}
+
+}
