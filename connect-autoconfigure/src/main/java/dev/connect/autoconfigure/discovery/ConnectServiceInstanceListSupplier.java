@@ -1,0 +1,88 @@
+package dev.connect.autoconfigure.discovery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.connect.api.ServiceEntry;
+import dev.connect.client.AgentClient;
+import dev.connect.tls.UpstreamAddressBook;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.beans.factory.DisposableBean;
+import reactor.core.Disposable;
+import reactor.core.publisher.ConnectableFlux;
+import reactor.core.publisher.Flux;
+
+/**
+ * The instances of one upstream service, pushed by a blocking watch on
+ * {@code /v1/health/connect/<service>?passing}: Connect-native instances and sidecar proxies, as Consul defines
+ * them. Each instance is secure ({@code https}), its host the service address or else the node address, its port
+ * the service port. Every list also updates the {@link UpstreamAddressBook}, so the mesh connector knows which
+ * identity to expect at each address. One watch per supplier, connected for the supplier's whole life (the load
+ * balancer takes one list per call and cancels, which must not stop the watch) and shared by all subscribers, each
+ * of which first gets the latest list.
+ */
+final class ConnectServiceInstanceListSupplier implements ServiceInstanceListSupplier, DisposableBean {
+
+	private final String serviceId;
+
+	private final Flux<List<ServiceInstance>> instances;
+
+	private final Set<String> known = new HashSet<>();
+
+	private final Disposable watch;
+
+	ConnectServiceInstanceListSupplier(String serviceId, AgentClient client, UpstreamAddressBook upstreams) {
+		this.serviceId = serviceId;
+		ConnectableFlux<List<ServiceInstance>> lists = client
+			.watch("health of " + serviceId, Duration.ofMinutes(5),
+					(index, wait) -> client.healthConnect(serviceId, true, index, wait))
+			.map((answer) -> instances(answer.value(), upstreams))
+			.replay(1);
+		this.instances = lists;
+		this.watch = lists.connect();
+	}
+
+	@Override
+	public void destroy() {
+		this.watch.dispose();
+	}
+
+	private synchronized List<ServiceInstance> instances(List<ServiceEntry> entries, UpstreamAddressBook upstreams) {
+		List<ServiceInstance> instances = new ArrayList<>();
+		Set<String> current = new HashSet<>();
+		for (ServiceEntry entry : entries) {
+			String host = entry.service().address().isEmpty() ? entry.node().address() : entry.service().address();
+			int port = entry.service().port();
+			upstreams.expect(host, port, this.serviceId);
+			current.add(host + "\u0000" + port);
+			instances.add(new DefaultServiceInstance(entry.service().id(), this.serviceId, host, port, true,
+					Map.copyOf(entry.service().meta())));
+		}
+		for (String gone : this.known) {
+			if (!current.contains(gone)) {
+				String[] parts = gone.split("\u0000");
+				upstreams.forget(parts[0], Integer.parseInt(parts[1]));
+			}
+		}
+		this.known.clear();
+		this.known.addAll(current);
+		return List.copyOf(instances);
+	}
+
+	@Override
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	@Override
+	public Flux<List<ServiceInstance>> get() {
+		return this.instances;
+	}
+
+}
