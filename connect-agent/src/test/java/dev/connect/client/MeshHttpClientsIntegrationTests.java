@@ -47,7 +47,11 @@ class MeshHttpClientsIntegrationTests {
 	}
 
 	private CertificateSource identity(String service) {
-		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
+		return identity(this.agent, service);
+	}
+
+	private static CertificateSource identity(DevAgent agent, String service) {
+		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
 		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
 		try {
 			return CertificateSource.of(source.ready(Duration.ofSeconds(10)).block());
@@ -58,7 +62,11 @@ class MeshHttpClientsIntegrationTests {
 	}
 
 	private DisposableServer meshServer(String service, AtomicInteger handled) throws Exception {
-		CertificateSource source = identity(service);
+		return meshServer(this.agent, service, handled);
+	}
+
+	private static DisposableServer meshServer(DevAgent issuer, String service, AtomicInteger handled) throws Exception {
+		CertificateSource source = identity(issuer, service);
 		var context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
 			.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, IdentityTrustManager.PeerVerifier.none())))
 			.clientAuth(ClientAuth.REQUIRE)
@@ -110,6 +118,25 @@ class MeshHttpClientsIntegrationTests {
 		}
 		finally {
 			impostor.disposeNow();
+		}
+	}
+
+	@Test
+	void aServerWhoseChainComesFromAnotherCaIsRefusedBeforeAnyRequestByte() throws Exception {
+		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			AtomicInteger handled = new AtomicInteger();
+			DisposableServer foreign = meshServer(other, "counting", handled);
+			try {
+				this.upstreams.expect("127.0.0.1", foreign.port(), "counting");
+				assertThatThrownBy(() -> client().get().uri("https://127.0.0.1:" + foreign.port() + "/count")
+					.responseSingle((response, content) -> content.asString())
+					.block(Duration.ofSeconds(10)))
+					.hasStackTraceContaining("does not chain to a trusted root of this mesh");
+				assertThat(handled).hasValue(0);
+			}
+			finally {
+				foreign.disposeNow();
+			}
 		}
 	}
 

@@ -81,6 +81,23 @@ class LoadBalancedMeshCallsIntegrationTests {
 		}
 	}
 
+	@Test
+	void withoutAHealthyInstanceTheCallerGets503NamingTheService() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+				ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(Dashboard.class)
+					.properties("server.port=0", "spring.application.name=dashboard",
+							"connect.agent.url=" + agent.httpAddress())
+					.run()) {
+			WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+			var response = client.get().uri("http://counting/whoami").exchangeToMono((answer) -> answer
+				.bodyToMono(String.class)
+				.defaultIfEmpty("")
+				.map((body) -> answer.statusCode().value() + " " + body))
+				.block(Duration.ofSeconds(10));
+			assertThat(response).startsWith("503").contains("counting");
+		}
+	}
+
 	private static String call(WebClient client) {
 		return client.get().uri("http://counting/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
 	}
