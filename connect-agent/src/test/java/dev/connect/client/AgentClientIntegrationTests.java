@@ -17,6 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,6 +111,30 @@ class AgentClientIntegrationTests {
 		assertThatThrownBy(() -> nobody.roots(0, Duration.ZERO).block(TIMEOUT)).isInstanceOf(AgentException.class)
 			.hasMessageStartingWith("Unable to reach the agent at http://127.0.0.1:1 for GET /v1/agent/connect/ca/roots")
 			.satisfies((error) -> assertThat(((AgentException) error).answered()).isFalse());
+	}
+
+	@Test
+	void aMalformedIndexHeaderIsAnUnreadableAnswerNotAnUnreachableAgent() {
+		DisposableServer peer = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/v1/agent/connect/ca/roots",
+					(request, response) -> response.header("X-Consul-Index", "not-a-number")
+						.header("Content-Type", "application/json")
+						.sendString(Mono.just("{\"ActiveRootID\":\"\",\"TrustDomain\":\"\",\"Roots\":[]}"))))
+			.bindNow();
+		try {
+			AgentClient client = AgentClient.create(AgentClientSettings.defaults()
+				.withToken(null)
+				.withAddress(URI.create("http://127.0.0.1:" + peer.port())));
+			assertThatThrownBy(() -> client.roots(0, Duration.ZERO).block(TIMEOUT)).isInstanceOf(AgentException.class)
+				.hasMessageStartingWith("Unable to read the answer of the agent at http://127.0.0.1:" + peer.port()
+						+ " to GET /v1/agent/connect/ca/roots")
+				.hasMessageContaining("not-a-number");
+		}
+		finally {
+			peer.disposeNow();
+		}
 	}
 
 	static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -222,9 +222,8 @@ public final class AgentClient {
 				if (response.status().code() != 200) {
 					throw AgentException.status(this.settings.address(), call, response.status().code(), body);
 				}
-				String header = response.responseHeaders().get("X-Consul-Index");
-				long answerIndex = (header != null) ? Long.parseUnsignedLong(header.trim()) : 0;
-				return new Indexed<>(answerIndex, parse(body, call, type));
+				return new Indexed<>(consulIndex(response.responseHeaders().get("X-Consul-Index"), call),
+						parse(body, call, type));
 			}))
 			.onErrorMap((error) -> !(error instanceof AgentException),
 					(error) -> AgentException.unreachable(this.settings.address(), call, error));
@@ -244,6 +243,18 @@ public final class AgentClient {
 			}))
 			.onErrorMap((error) -> !(error instanceof AgentException),
 					(error) -> AgentException.unreachable(this.settings.address(), call, error));
+	}
+
+	private long consulIndex(String header, String call) {
+		if (header == null) {
+			return 0;
+		}
+		try {
+			return Long.parseUnsignedLong(header.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw AgentException.unreadable(this.settings.address(), call, ex);
+		}
 	}
 
 	private <T> T parse(String body, String call, TypeReference<T> type) {

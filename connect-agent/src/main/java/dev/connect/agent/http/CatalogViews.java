@@ -1,6 +1,5 @@
 package dev.connect.agent.http;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -77,7 +76,7 @@ final class CatalogViews {
 	static String contentHash(AgentService service) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest(new String(Json.write(service), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+				.digest(Json.write(service));
 			return HexFormat.of().formatHex(digest, 0, 8);
 		}
 		catch (NoSuchAlgorithmException ex) {

@@ -86,8 +86,8 @@ public final class ChangeIndex {
 	}
 
 	/**
-	 * Returns the next index without recording a change (for state that carries its own index, such as a
-	 * configuration loaded from disk).
+	 * Returns the last index handed out, without recording a change (for state that carries its own index,
+	 * such as a configuration loaded from disk).
 	 * @return the current last index
 	 */
 	public long last() {
