@@ -3,12 +3,27 @@ package dev.connect.client;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
+import dev.connect.identity.ServiceIdentity;
+import dev.connect.identity.TrustDomain;
+import dev.connect.pki.SvidValidator;
+import dev.connect.pki.TestPki;
+import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.IdentityTrustManager;
+import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.SnapshotKeyManager;
 import dev.connect.tls.UpstreamAddressBook;
@@ -23,6 +38,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,6 +170,192 @@ class MeshHttpClientsIntegrationTests {
 		finally {
 			unknown.disposeNow();
 		}
+	}
+
+	@Test
+	void pooledConnectionsAreReusedAndClosedOnceTheirInstanceLeaves() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog connections = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
+		ConnectionProvider pool = MeshConnectionPool.create("test", identity("dashboard"), this.upstreams,
+				Duration.ofMinutes(10), Duration.ofMinutes(1));
+		try {
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), identity("dashboard"), this.upstreams);
+			for (int i = 0; i < 3; i++) {
+				assertThat(get(client, counting.port())).isEqualTo("counting");
+				awaitRelease();
+			}
+			assertThat(connections.opened).as("one kept-alive connection for three calls").hasValue(1);
+			this.upstreams.forget("127.0.0.1", counting.port());
+			// No further call: the pool's background eviction closes the idle connection by itself.
+			assertThat(connections.closed.await(10, TimeUnit.SECONDS)).as("the connection to the departed instance was closed").isTrue();
+		}
+		finally {
+			pool.disposeLater().block(Duration.ofSeconds(5));
+			counting.disposeNow();
+		}
+	}
+
+	@Test
+	void aRootChangeMakesTheNextCallOpenANewConnection() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog connections = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
+		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
+		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
+				Duration.ofMinutes(1));
+		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
+			assertThat(get(client, counting.port())).isEqualTo("counting");
+			awaitRelease();
+			assertThat(get(client, counting.port())).isEqualTo("counting");
+			awaitRelease();
+			assertThat(connections.opened).hasValue(1);
+			// The same leaf, one more trusted root: the connection's handshake predates the new trust.
+			CertificateSnapshot before = dashboard.current();
+			List<X509Certificate> roots = new ArrayList<>(before.roots());
+			roots.addAll(identity(other, "web").current().roots());
+			dashboard.publish(new CertificateSnapshot(before.generation() + 1, before.identity(), before.chain(),
+					before.privateKey(), roots, before.trustDomain(), SvidValidator.of(roots, Clock.systemUTC())));
+			assertThat(get(client, counting.port())).isEqualTo("counting");
+			assertThat(connections.opened).as("a new handshake after the roots changed").hasValue(2);
+			assertThat(handled).hasValue(3);
+		}
+		finally {
+			pool.disposeLater().block(Duration.ofSeconds(5));
+			counting.disposeNow();
+		}
+	}
+
+	@Test
+	void anExpiredServerLeafIsRefusedBeforeAnyRequestByte() throws Exception {
+		Instant now = Instant.now();
+		assertBadServerRefused((root, trustDomain) -> TestPki.leaf(uri(trustDomain, "counting"))
+			.validity(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)))
+			.signedBy(root), "expired");
+	}
+
+	@Test
+	void aServerLeafWithTwoUriSansIsRefusedBeforeAnyRequestByte() throws Exception {
+		Instant now = Instant.now();
+		assertBadServerRefused((root, trustDomain) -> TestPki.leaf(uri(trustDomain, "counting"))
+			.uris(uri(trustDomain, "billing"))
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(root), "has 2 URI SANs; an X.509-SVID needs exactly one");
+	}
+
+	private void assertBadServerRefused(BiFunction<TestPki.Issued, String, TestPki.Issued> serverLeaf, String reason)
+			throws Exception {
+		String trustDomain = "11111111-2222-3333-4444-555555555555.consul";
+		Instant now = Instant.now();
+		TestPki.Issued root = TestPki.root(trustDomain, now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(3)));
+		TestPki.Issued client = TestPki.leaf(uri(trustDomain, "dashboard"))
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(root);
+		CertificateSource clientSource = CertificateSource.of(snapshot(trustDomain, "dashboard", client, root));
+		CertificateSource serverSource = CertificateSource.of(snapshot(trustDomain, "counting", serverLeaf.apply(root, trustDomain), root));
+		AtomicInteger handled = new AtomicInteger();
+		DisposableServer server = meshServer(serverSource, "counting", handled, new ConnectionLog());
+		try {
+			this.upstreams.expect("127.0.0.1", server.port(), "counting");
+			HttpClient http = MeshHttpClients.secure(HttpClient.create(), clientSource, this.upstreams);
+			assertThatThrownBy(() -> get(http, server.port())).hasStackTraceContaining(reason);
+			assertThat(handled).as("the server never received a request").hasValue(0);
+		}
+		finally {
+			server.disposeNow();
+		}
+	}
+
+	/**
+	 * The client hands a connection back to its pool just after the caller got the body: a call made at once may
+	 * find the pool empty and open a second connection, which is not what these tests are about.
+	 */
+	private static void awaitRelease() throws InterruptedException {
+		Thread.sleep(100);
+	}
+
+	private static String uri(String trustDomain, String service) {
+		return "spiffe://" + trustDomain + "/ns/default/dc/dc1/svc/" + service;
+	}
+
+	private static CertificateSnapshot snapshot(String trustDomain, String service, TestPki.Issued leaf,
+			TestPki.Issued root) {
+		TrustDomain td = TrustDomain.parse(trustDomain);
+		List<X509Certificate> roots = List.of(root.certificate());
+		return new CertificateSnapshot(1, ServiceIdentity.of(td, "dc1", service), List.of(leaf.certificate()),
+				leaf.keyPair().getPrivate(), roots, td, SvidValidator.of(roots, Clock.systemUTC()));
+	}
+
+	private static String get(HttpClient client, int port) {
+		return client.get().uri("https://127.0.0.1:" + port + "/count")
+			.responseSingle((response, content) -> content.asString())
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static DisposableServer meshServer(DevAgent issuer, String service, AtomicInteger handled,
+			ConnectionLog connections) throws Exception {
+		return meshServer(identity(issuer, service), service, handled, connections);
+	}
+
+	private static DisposableServer meshServer(CertificateSource source, String service, AtomicInteger handled,
+			ConnectionLog connections) throws Exception {
+		var context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
+			.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, IdentityTrustManager.PeerVerifier.none())))
+			.clientAuth(ClientAuth.REQUIRE)
+			.build();
+		return HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.secure((spec) -> spec.sslContext(context))
+			.doOnChannelInit((observer, channel, address) -> {
+				connections.opened.incrementAndGet();
+				channel.closeFuture().addListener((closed) -> connections.closed.countDown());
+			})
+			.handle((request, response) -> {
+				handled.incrementAndGet();
+				return response.sendString(Mono.just(service));
+			})
+			.bindNow();
+	}
+
+	/** Connections a test server saw open and close. */
+	static final class ConnectionLog {
+
+		final AtomicInteger opened = new AtomicInteger();
+
+		final CountDownLatch closed = new CountDownLatch(1);
+
+	}
+
+	/** A certificate source the test changes by hand. */
+	static final class ChangingSource implements CertificateSource {
+
+		private volatile CertificateSnapshot current;
+
+		private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+		ChangingSource(CertificateSnapshot first) {
+			this.current = first;
+		}
+
+		@Override
+		public CertificateSnapshot current() {
+			return this.current;
+		}
+
+		@Override
+		public void onChange(Consumer<CertificateSnapshot> listener) {
+			this.listeners.add(listener);
+		}
+
+		void publish(CertificateSnapshot snapshot) {
+			this.current = snapshot;
+			this.listeners.forEach((listener) -> listener.accept(snapshot));
+		}
+
 	}
 
 }

@@ -52,9 +52,15 @@ public final class TestPki {
 
 	/** A root as Consul's built-in CA makes it: self-signed CA with a trust-domain URI SAN. */
 	public static Issued root(String trustDomain) {
+		return root(trustDomain, NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(1)));
+	}
+
+	/** A root as {@link #root(String)} makes it, valid in the given window (for tests on the real clock). */
+	public static Issued root(String trustDomain, Instant notBefore, Instant notAfter) {
 		return new Spec("CN=root " + SERIALS.get()).uris("spiffe://" + trustDomain)
 			.ca(-1)
 			.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign)
+			.validity(notBefore, notAfter)
 			.selfSigned();
 	}
 
@@ -100,7 +106,7 @@ public final class TestPki {
 			return this;
 		}
 
-		Spec uris(String... uris) {
+		public Spec uris(String... uris) {
 			for (String uri : uris) {
 				this.names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
 			}
