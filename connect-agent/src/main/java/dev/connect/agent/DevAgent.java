@@ -82,7 +82,7 @@ public final class DevAgent implements AutoCloseable {
 		ChangeIndex changes = new ChangeIndex((stored.agent() != null) ? stored.agent().lastIndex() : 0);
 		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
 		ConnectCa ca = new ConnectCa(authority, changes);
-		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random);
+		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random, settings.rootRotationJitter());
 		BlockingQuery queries = new BlockingQuery(changes);
 		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
 				UUID::randomUUID);

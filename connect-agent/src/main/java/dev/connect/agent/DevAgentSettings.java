@@ -1,6 +1,7 @@
 package dev.connect.agent;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 import dev.connect.agent.ca.CaConfig;
@@ -18,15 +19,24 @@ import org.jspecify.annotations.Nullable;
  * matches
  * @param aclManagementToken when set, every request must present this token; {@code null} by default
  * @param ca the CA settings, Consul's defaults unless changed
+ * @param rootRotationJitter after a root change, each leaf is re-issued at a random point within this window
+ * (Consul's 30 s by default); tests and demos shorten it
  */
 public record DevAgentSettings(String bindAddress, int httpPort, String datacenter, String nodeName,
-		@Nullable Path dataDir, String defaultIntentionPolicy, @Nullable String aclManagementToken, CaConfig ca) {
+		@Nullable Path dataDir, String defaultIntentionPolicy, @Nullable String aclManagementToken, CaConfig ca,
+		Duration rootRotationJitter) {
 
 	public DevAgentSettings {
 		Objects.requireNonNull(bindAddress, "'bindAddress' must not be null");
 		Objects.requireNonNull(datacenter, "'datacenter' must not be null");
 		Objects.requireNonNull(nodeName, "'nodeName' must not be null");
 		Objects.requireNonNull(ca, "'ca' must not be null");
+		Objects.requireNonNull(rootRotationJitter, "'rootRotationJitter' must not be null");
+		if (rootRotationJitter.isNegative() || rootRotationJitter.isZero()
+				|| rootRotationJitter.compareTo(Duration.ofSeconds(30)) > 0) {
+			throw new IllegalArgumentException("Root rotation jitter '" + rootRotationJitter
+					+ "' must be more than 0 and at most 30 s (Consul's window)");
+		}
 		if (httpPort < 0 || httpPort > 65535) {
 			throw new IllegalArgumentException("HTTP port '" + httpPort + "' must be between 0 and 65535");
 		}
@@ -45,7 +55,8 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 * @return the default settings
 	 */
 	public static DevAgentSettings defaults() {
-		return new DevAgentSettings("127.0.0.1", 8500, "dc1", "dev-agent", null, "deny", null, CaConfig.defaults());
+		return new DevAgentSettings("127.0.0.1", 8500, "dc1", "dev-agent", null, "deny", null, CaConfig.defaults(),
+				Duration.ofSeconds(30));
 	}
 
 	/**
@@ -55,7 +66,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withHttpPort(int port) {
 		return new DevAgentSettings(this.bindAddress, port, this.datacenter, this.nodeName, this.dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, this.ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -65,7 +76,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withBindAddress(String address) {
 		return new DevAgentSettings(address, this.httpPort, this.datacenter, this.nodeName, this.dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, this.ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -75,7 +86,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withDatacenter(String datacenter) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, datacenter, this.nodeName, this.dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, this.ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -85,7 +96,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withNodeName(String nodeName) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, nodeName, this.dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, this.ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -95,7 +106,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withDataDir(@Nullable Path dataDir) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, this.nodeName, dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, this.ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -105,7 +116,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withDefaultIntentionPolicy(String policy) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, this.nodeName, this.dataDir,
-				policy, this.aclManagementToken, this.ca);
+				policy, this.aclManagementToken, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -115,7 +126,7 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withAclManagementToken(@Nullable String token) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, this.nodeName, this.dataDir,
-				this.defaultIntentionPolicy, token, this.ca);
+				this.defaultIntentionPolicy, token, this.ca, this.rootRotationJitter);
 	}
 
 	/**
@@ -125,7 +136,17 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 	 */
 	public DevAgentSettings withCa(CaConfig ca) {
 		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, this.nodeName, this.dataDir,
-				this.defaultIntentionPolicy, this.aclManagementToken, ca);
+				this.defaultIntentionPolicy, this.aclManagementToken, ca, this.rootRotationJitter);
+	}
+
+	/**
+	 * Returns a copy with a shorter window for re-issuing leaves after a root change.
+	 * @param jitter more than 0, at most 30 s
+	 * @return the new settings
+	 */
+	public DevAgentSettings withRootRotationJitter(Duration jitter) {
+		return new DevAgentSettings(this.bindAddress, this.httpPort, this.datacenter, this.nodeName, this.dataDir,
+				this.defaultIntentionPolicy, this.aclManagementToken, this.ca, jitter);
 	}
 
 	@Override
@@ -133,7 +154,8 @@ public record DevAgentSettings(String bindAddress, int httpPort, String datacent
 		return "DevAgentSettings[bindAddress=" + this.bindAddress + ", httpPort=" + this.httpPort + ", datacenter="
 				+ this.datacenter + ", nodeName=" + this.nodeName + ", dataDir=" + this.dataDir
 				+ ", defaultIntentionPolicy=" + this.defaultIntentionPolicy + ", aclManagementToken="
-				+ ((this.aclManagementToken != null) ? "<redacted>" : "none") + "]";
+				+ ((this.aclManagementToken != null) ? "<redacted>" : "none") + ", rootRotationJitter="
+				+ this.rootRotationJitter + "]";
 	}
 
 }

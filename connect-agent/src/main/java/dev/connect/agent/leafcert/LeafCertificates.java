@@ -26,8 +26,9 @@ import reactor.core.scheduler.Schedulers;
  * blocked on the old index wake.</li>
  * <li>A request that does not block ({@code index} absent) revalidates: past the 90 % point, or signed by a key
  * other than the active root's, the leaf is re-issued before answering.</li>
- * <li>After a root change every leaf signed by another key is re-issued at a random point in the next 30 seconds,
- * so that the whole mesh does not ask for new leaves at the same instant.</li>
+ * <li>After a root change every leaf signed by another key is re-issued at a random point in the next 30 seconds
+ * (a shorter window when the agent is configured so), so that the whole mesh does not ask for new leaves at the
+ * same instant.</li>
  * <li>A leaf nobody asked for in 72 hours is dropped.</li>
  * </ol>
  * Renewals run on {@link #tick()}, which {@link #start()} calls every second.
@@ -48,6 +49,8 @@ public final class LeafCertificates {
 
 	private final RandomGenerator random;
 
+	private final Duration rootChangeJitter;
+
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
 	/**
@@ -58,10 +61,24 @@ public final class LeafCertificates {
 	 * @param random the source of renewal jitter
 	 */
 	public LeafCertificates(ConnectCa ca, ChangeIndex changes, Clock clock, RandomGenerator random) {
+		this(ca, changes, clock, random, ROOT_CHANGE_JITTER);
+	}
+
+	/**
+	 * Creates an empty cache with another root-change window (rule 4).
+	 * @param ca the CA that issues leaves
+	 * @param changes the agent's change index; each new leaf bumps {@link Topic#LEAF} for its service
+	 * @param clock the clock for renewal times
+	 * @param random the source of renewal jitter
+	 * @param rootChangeJitter the window in which leaves are re-issued after a root change
+	 */
+	public LeafCertificates(ConnectCa ca, ChangeIndex changes, Clock clock, RandomGenerator random,
+			Duration rootChangeJitter) {
 		this.ca = Objects.requireNonNull(ca, "'ca' must not be null");
 		this.changes = changes;
 		this.clock = clock;
 		this.random = random;
+		this.rootChangeJitter = rootChangeJitter;
 		ca.onRootsChanged(this::rootsChanged);
 	}
 
@@ -138,7 +155,7 @@ public final class LeafCertificates {
 				if (entry.leaf().signingKeyId().equals(activeKey)) {
 					return entry;
 				}
-				Instant at = now.plusMillis(this.random.nextLong(ROOT_CHANGE_JITTER.toMillis()));
+				Instant at = now.plusMillis(this.random.nextLong(this.rootChangeJitter.toMillis()));
 				return at.isBefore(entry.renewAt()) ? entry.renewingAt(at) : entry;
 			});
 		}

@@ -80,6 +80,18 @@ class LeafCertificatesTests {
 	}
 
 	@Test
+	void aShorterRootChangeWindowReissuesWithinIt() {
+		LeafCertificates quick = new LeafCertificates(this.ca, this.changes, this.clock, new SecureRandom(),
+				Duration.ofSeconds(2));
+		Lookup first = quick.revalidate("web");
+		this.ca.rotate(null);
+		this.clock.advance(Duration.ofSeconds(2));
+		quick.tick();
+		assertThat(quick.peek("web").leaf().signingKeyId()).isEqualTo(this.ca.authority().activeRoot().signingKeyId())
+			.isNotEqualTo(first.leaf().signingKeyId());
+	}
+
+	@Test
 	void aRequestAfterARootChangeRevalidatesAgainstTheActiveRoot() {
 		Lookup first = this.leaves.revalidate("web");
 		this.ca.rotate(null);
