@@ -2,34 +2,43 @@ package dev.connect.autoconfigure.discovery;
 
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.tls.CertificateSource;
+import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Outbound mesh calls: upstream instances from the agent (the default LoadBalancer configuration) and the mesh
  * connector on every {@code @LoadBalanced WebClient.Builder}, and only there, so WebClients for other hosts are
- * untouched. The connector is also a bean ({@code connectMeshConnector}) for hand-built clients.
+ * untouched. The connector is also a bean ({@code connectMeshConnector}) for hand-built clients. It runs on the
+ * app's Reactor event loops with its own connection pool ({@code connectMeshConnectionProvider}), whose
+ * connections are closed when their instance leaves, when the roots change, and after a maximum lifetime.
  */
 @AutoConfiguration(after = ConnectAutoConfiguration.class)
 @ConditionalOnClass({ ServiceInstanceListSupplier.class, WebClient.class })
 @ConditionalOnBean(CertificateSource.class)
 @LoadBalancerClients(defaultConfiguration = ConnectLoadBalancerConfiguration.class)
+@EnableConfigurationProperties(ConnectClientProperties.class)
 public final class ConnectDiscoveryAutoConfiguration {
 
 	ConnectDiscoveryAutoConfiguration() {
@@ -42,9 +51,26 @@ public final class ConnectDiscoveryAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "connectMeshConnectionProvider")
+	ConnectionProvider connectMeshConnectionProvider(CertificateSource source, UpstreamAddressBook upstreams,
+			ConnectClientProperties properties) {
+		return MeshConnectionPool.create("connect-mesh", source, upstreams, properties.getMaxConnectionLifetime(),
+				properties.getMaxIdleTime());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "connectMeshConnector")
-	ReactorClientHttpConnector connectMeshConnector(CertificateSource source, UpstreamAddressBook upstreams) {
-		return new ReactorClientHttpConnector(MeshHttpClients.secure(HttpClient.create(), source, upstreams));
+	ReactorClientHttpConnector connectMeshConnector(CertificateSource source, UpstreamAddressBook upstreams,
+			@Qualifier("connectMeshConnectionProvider") ConnectionProvider connections,
+			ObjectProvider<ReactorResourceFactory> resources) {
+		ReactorResourceFactory factory = resources.getIfUnique();
+		if (factory == null) {
+			return new ReactorClientHttpConnector(MeshHttpClients.secure(HttpClient.create(connections), source, upstreams));
+		}
+		// The app's event loops (created when the factory starts, hence the lazy form) with the mesh's own pool: the
+		// client the factory offers is built on the factory's shared pool, which the mesh must not use.
+		return new ReactorClientHttpConnector(factory, (shared) -> MeshHttpClients
+			.secure(HttpClient.create(connections).runOn(factory.getLoopResources()), source, upstreams));
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.connect.autoconfigure.discovery;
 import dev.connect.client.AgentClient;
 import dev.connect.tls.UpstreamAddressBook;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.loadbalancer.core.RetryAwareServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +22,9 @@ public class ConnectLoadBalancerConfiguration {
 	ServiceInstanceListSupplier connectServiceInstanceListSupplier(Environment environment, AgentClient client,
 			UpstreamAddressBook upstreams) {
 		String serviceId = environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
-		return new ConnectServiceInstanceListSupplier(serviceId, client, upstreams);
+		// Retry-aware: when a call is retried, the instance that just failed is left out if another one is healthy.
+		return new RetryAwareServiceInstanceListSupplier(
+				new ConnectServiceInstanceListSupplier(serviceId, client, upstreams));
 	}
 
 }

@@ -1,8 +1,24 @@
 package dev.connect.autoconfigure.discovery;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
@@ -11,72 +27,199 @@ import dev.connect.autoconfigure.registration.ConnectService;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Three real applications against one dev agent: two 'counting' instances and a 'dashboard' that calls
- * {@code http://counting/whoami} through its {@code @LoadBalanced WebClient.Builder}.
+ * Real applications against one dev agent: 'counting' instances and a 'dashboard' that calls
+ * {@code http://counting/whoami} through its {@code @LoadBalanced WebClient.Builder}. Each counting instance
+ * answers with its port and the serial of the caller's certificate.
  */
 class LoadBalancedMeshCallsIntegrationTests {
 
+	private static final Duration PROMPTLY = Duration.ofSeconds(10);
+
 	@Test
-	void callsAreSpreadOverHealthyInstancesOverMutualTlsAndLeaveAnInstanceThatFailsItsCheck() throws Exception {
+	void roundRobinOverHealthyInstancesThatJoinLeaveAndFailTheirCheck() throws Exception {
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
 			TestAgents.intention(agent, "dashboard", "counting", "allow");
-			ConfigurableApplicationContext first = counting(agent);
-			ConfigurableApplicationContext second = counting(agent);
-			try (ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(Dashboard.class)
-				.properties("server.port=0", "spring.application.name=dashboard",
-						"connect.agent.url=" + agent.httpAddress())
-				.run()) {
+			List<ConfigurableApplicationContext> instances = new ArrayList<>();
+			instances.add(counting(agent));
+			instances.add(counting(agent));
+			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
-				Set<String> answered = new HashSet<>();
+				String first = port(instances.get(0));
+				String second = port(instances.get(1));
+				awaitAnswers(client, (answers) -> answers.equals(Set.of(first, second)));
+				Map<String, Integer> counts = new HashMap<>();
 				for (int i = 0; i < 8; i++) {
-					answered.add(call(client));
+					counts.merge(call(client).port(), 1, Integer::sum);
 				}
-				assertThat(answered).containsExactlyInAnyOrder(port(first), port(second));
-				String remaining = port(second);
-				// The first instance starts failing its check: it leaves the healthy set and must stop getting traffic.
-				org.springframework.boot.availability.AvailabilityChangeEvent.publish(first,
-						org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
-				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-				Set<String> after = new HashSet<>();
-				while (System.nanoTime() < deadline) {
-					after.clear();
-					for (int i = 0; i < 4; i++) {
+				assertThat(counts).as("round robin").isEqualTo(Map.of(first, 4, second, 4));
+
+				// A new instance starts receiving traffic.
+				instances.add(counting(agent));
+				String third = port(instances.get(2));
+				awaitAnswers(client, (answers) -> answers.contains(third));
+
+				// The first instance shuts down (it deregisters, then stops): calls made meanwhile all succeed,
+				// because a GET whose connection fails is retried once on another instance.
+				List<String> failures = new CopyOnWriteArrayList<>();
+				AtomicBoolean running = new AtomicBoolean(true);
+				CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+					while (running.get()) {
 						try {
-							after.add(call(client));
+							call(client);
 						}
 						catch (RuntimeException ex) {
-							// Until the health watch reports the deregistration, a call may still pick the closed one.
-							after.add("refused");
+							failures.add(ex.toString());
 						}
 					}
-					if (after.equals(Set.of(remaining))) {
-						break;
-					}
-					Thread.sleep(100);
-				}
-				assertThat(after).as("the failing instance stops receiving traffic").containsExactly(remaining);
-				for (int i = 0; i < 8; i++) {
-					assertThat(call(client)).isEqualTo(remaining);
+				});
+				instances.get(0).close();
+				awaitAnswers(client, (answers) -> answers.equals(Set.of(second, third)));
+				running.set(false);
+				load.get();
+				assertThat(failures).as("calls failed while an instance left").isEmpty();
+
+				// The second instance starts failing its check: it leaves the healthy set and stops getting traffic.
+				AvailabilityChangeEvent.publish(instances.get(1), ReadinessState.REFUSING_TRAFFIC);
+				awaitAnswers(client, (answers) -> answers.equals(Set.of(third)));
+				for (int i = 0; i < 6; i++) {
+					assertThat(call(client).port()).isEqualTo(third);
 				}
 			}
 			finally {
-				// Closing one application disposes Reactor Netty's global resources, which apps sharing this JVM
-				// use too: close the dashboard (inside the try) first, then the instances.
-				second.close();
-				first.close();
+				for (ConfigurableApplicationContext instance : instances) {
+					instance.close();
+				}
+			}
+		}
+	}
+
+	@Test
+	void aCallWhoseConnectionIsRefusedIsRetriedOnceOnAnotherInstance() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			TestAgents.intention(agent, "dashboard", "counting", "allow");
+			ConfigurableApplicationContext live = counting(agent);
+			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+				// A registered, passing instance whose port refuses connections (its process died a moment ago).
+				int deadPort;
+				try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+					deadPort = socket.getLocalPort();
+				}
+				register(agent, "{\"ID\":\"counting-dead\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+						+ deadPort + ",\"Connect\":{\"Native\":true}}");
+				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				ServiceInstanceListSupplier instances = dashboard.getBean(LoadBalancerClientFactory.class)
+					.getInstance("counting", ServiceInstanceListSupplier.class);
+				long deadline = System.nanoTime() + PROMPTLY.toNanos();
+				while (instances.get().blockFirst(PROMPTLY).size() < 2 && System.nanoTime() < deadline) {
+					Thread.sleep(50);
+				}
+				assertThat(instances.get().blockFirst(PROMPTLY)).hasSize(2);
+				for (int i = 0; i < 10; i++) {
+					assertThat(call(client).port()).isEqualTo(port(live));
+				}
+				// Nothing reached the dead instance, so a POST is retried as well.
+				for (int i = 0; i < 4; i++) {
+					String answer = client.post().uri("http://counting/whoami").retrieve().bodyToMono(String.class)
+						.block(PROMPTLY);
+					assertThat(answer).startsWith(port(live) + " ");
+				}
+			}
+			finally {
+				live.close();
+			}
+		}
+	}
+
+	@Test
+	void anImpostorRegisteredUnderTheUpstreamsNameGetsNoRequest() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			TestAgents.intention(agent, "dashboard", "*", "allow");
+			ConfigurableApplicationContext billing = new SpringApplicationBuilder(Counting.class)
+				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + agent.httpAddress())
+				.run();
+			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+				// A perfectly valid mesh server for 'billing', registered as an instance of 'counting'.
+				register(agent, "{\"ID\":\"impostor\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+						+ port(billing) + ",\"Connect\":{\"Native\":true}}");
+				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				assertThatThrownBy(() -> call(client)).hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:"
+						+ port(billing) + ", but the server presented 'spiffe://" + agent.trustDomain()
+						+ "/ns/default/dc/dc1/svc/billing'");
+				assertThat(billing.getBean(Counting.class).handled).as("requests the impostor received").hasValue(0);
+			}
+			finally {
+				billing.close();
+			}
+		}
+	}
+
+	@Test
+	void callsKeepSucceedingWhileTheCallersLeafAndRootsRotate() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0)
+			.withRootRotationJitter(Duration.ofSeconds(2)))) {
+			TestAgents.intention(agent, "dashboard", "counting", "allow");
+			ConfigurableApplicationContext counting = counting(agent);
+			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				String firstSerial = call(client).callerSerial();
+				List<String> failures = new CopyOnWriteArrayList<>();
+				AtomicInteger ok = new AtomicInteger();
+				AtomicBoolean running = new AtomicBoolean(true);
+				CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+					while (running.get()) {
+						try {
+							call(client);
+							ok.incrementAndGet();
+						}
+						catch (RuntimeException ex) {
+							failures.add(ex.toString());
+						}
+					}
+				});
+				HttpResponse<String> rotated = HttpClient.newHttpClient()
+					.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/connect/ca/configuration"))
+						.PUT(HttpRequest.BodyPublishers.ofString(
+								"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(rotated.statusCode()).isEqualTo(200);
+				long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+				String serial = firstSerial;
+				while (serial.equals(firstSerial) && System.nanoTime() < deadline) {
+					Thread.sleep(100);
+					serial = call(client).callerSerial();
+				}
+				assertThat(serial).as("the dashboard presents its re-issued leaf").isNotEqualTo(firstSerial);
+				int before = ok.get();
+				Thread.sleep(500);
+				running.set(false);
+				load.get();
+				assertThat(ok.get()).as("calls kept flowing after the rotation").isGreaterThan(before);
+				assertThat(failures).as("failed calls during rotation").isEmpty();
+			}
+			finally {
+				counting.close();
 			}
 		}
 	}
@@ -84,22 +227,54 @@ class LoadBalancedMeshCallsIntegrationTests {
 	@Test
 	void withoutAHealthyInstanceTheCallerGets503NamingTheService() throws Exception {
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-				ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(Dashboard.class)
-					.properties("server.port=0", "spring.application.name=dashboard",
-							"connect.agent.url=" + agent.httpAddress())
-					.run()) {
+				ConfigurableApplicationContext dashboard = dashboard(agent)) {
 			WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 			var response = client.get().uri("http://counting/whoami").exchangeToMono((answer) -> answer
 				.bodyToMono(String.class)
 				.defaultIfEmpty("")
 				.map((body) -> answer.statusCode().value() + " " + body))
-				.block(Duration.ofSeconds(10));
+				.block(PROMPTLY);
 			assertThat(response).startsWith("503").contains("counting");
 		}
 	}
 
-	private static String call(WebClient client) {
-		return client.get().uri("http://counting/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+	private static void register(DevAgent agent, String registration) throws Exception {
+		HttpResponse<String> registered = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/agent/service/register"))
+				.PUT(HttpRequest.BodyPublishers.ofString(registration))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+	}
+
+	/** Calls until the set of instances answering a few calls in a row satisfies the condition. */
+	private static void awaitAnswers(WebClient client, Predicate<Set<String>> condition) throws InterruptedException {
+		long deadline = System.nanoTime() + PROMPTLY.toNanos();
+		Set<String> answers = new HashSet<>();
+		while (System.nanoTime() < deadline) {
+			answers.clear();
+			for (int i = 0; i < 6; i++) {
+				try {
+					answers.add(call(client).port());
+				}
+				catch (RuntimeException ex) {
+					answers.add("failed: " + ex);
+				}
+			}
+			if (condition.test(answers)) {
+				return;
+			}
+			Thread.sleep(50);
+		}
+		assertThat(condition.test(answers)).as("instances answering: %s", answers).isTrue();
+	}
+
+	private static Answer call(WebClient client) {
+		String body = client.get().uri("http://counting/whoami").retrieve().bodyToMono(String.class).block(PROMPTLY);
+		String[] parts = body.split(" ");
+		return new Answer(parts[0], parts[1]);
+	}
+
+	private record Answer(String port, String callerSerial) {
 	}
 
 	private static String port(ConfigurableApplicationContext app) {
@@ -113,22 +288,52 @@ class LoadBalancedMeshCallsIntegrationTests {
 			.run();
 	}
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@ConnectService
-	static class Counting {
+	private static ConfigurableApplicationContext dashboard(DevAgent agent) {
+		return new SpringApplicationBuilder(Dashboard.class)
+			.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress())
+			.run();
+	}
+
+	/**
+	 * Each app gets its own event loops, so that closing one instance mid-test does not dispose the Reactor Netty
+	 * global resources the others would otherwise share (one app per JVM in real deployments).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactorResources {
 
 		@Bean
-		RouterFunction<ServerResponse> routes(Environment environment) {
-			return RouterFunctions.route()
-				.GET("/whoami", (request) -> ServerResponse.ok().bodyValue(environment.getProperty("local.server.port")))
-				.build();
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
 		}
 
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@ConnectService
+	@Import(OwnReactorResources.class)
+	static class Counting {
+
+		final AtomicInteger handled = new AtomicInteger();
+
+		@Bean
+		RouterFunction<ServerResponse> routes(Environment environment) {
+			return RouterFunctions.route().route((request) -> request.path().equals("/whoami"), (request) -> {
+				this.handled.incrementAndGet();
+				SslInfo ssl = request.exchange().getRequest().getSslInfo();
+				X509Certificate caller = ssl.getPeerCertificates()[0];
+				return ServerResponse.ok()
+					.bodyValue(environment.getProperty("local.server.port") + " " + caller.getSerialNumber().toString(16));
+			}).build();
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
 	static class Dashboard {
 
 		@Bean
