@@ -6,11 +6,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * Closes a connection whose TLS handshake has not completed in time, so a client that connects and stays silent
- * cannot hold a connection. Removes itself once the handshake is done.
+ * cannot hold a connection. A connection whose handshake completed is never closed by it: it removes itself on the
+ * completion event or, at the latest, at the deadline.
  */
 final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
 
@@ -38,6 +40,13 @@ final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
 	private void schedule(ChannelHandlerContext ctx) {
 		if (this.deadline == null) {
 			this.deadline = ctx.executor().schedule(() -> {
+				// The completion event does not reach every position in the pipeline (Reactor Netty's own handlers
+				// may consume it), so the deadline asks the TLS handler itself: a completed handshake is kept.
+				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+				if (ssl != null && ssl.handshakeFuture().isSuccess()) {
+					ctx.pipeline().remove(this);
+					return;
+				}
 				ctx.close();
 			}, this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

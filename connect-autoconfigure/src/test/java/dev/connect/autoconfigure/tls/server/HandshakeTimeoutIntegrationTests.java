@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
+import dev.connect.autoconfigure.MeshClient;
+import dev.connect.autoconfigure.TestAgents;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -30,6 +32,24 @@ class HandshakeTimeoutIntegrationTests {
 			assertThat(silent.getInputStream().read()).isEqualTo(-1);
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(800),
 					Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void aConnectionWhoseHandshakeCompletedOutlivesTheTimeout() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+					.properties("server.port=0", "spring.application.name=counting",
+							"connect.agent.url=" + agent.httpAddress(), "connect.tls.server.handshake-timeout=1s",
+							"connect.authorization.enabled=false")
+					.run()) {
+			int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+			try (MeshClient.KeptAlive connection = TestAgents.caller(agent, "dashboard").open(port)) {
+				assertThat(connection.get("/missing").status()).isEqualTo(404);
+				Thread.sleep(2000);
+				assertThat(connection.get("/missing").status()).as("the same connection, after the timeout").isEqualTo(404);
+				assertThat(connection.requests()).isEqualTo(2);
+			}
 		}
 	}
 
