@@ -28,15 +28,35 @@ public final class MeshHttpClients {
 	 * @return the configured client
 	 */
 	public static HttpClient secure(HttpClient client, CertificateSource source, UpstreamAddressBook upstreams) {
-		SslContext context = context(source, upstreams);
+		return secure(client, source, upstreams, SslContext.defaultClientProvider());
+	}
+
+	/**
+	 * Makes a client mesh-secure with a chosen TLS implementation (benchmarks compare them; applications keep the
+	 * default, which is BoringSSL when netty-tcnative is present and the JDK's otherwise).
+	 * @param client the client to configure (its connection pool and event loops are kept)
+	 * @param source the service's certificate source
+	 * @param upstreams which service is expected at which address
+	 * @param provider {@code OPENSSL} (BoringSSL through netty-tcnative) or {@code JDK}
+	 * @return the configured client
+	 */
+	public static HttpClient secure(HttpClient client, CertificateSource source, UpstreamAddressBook upstreams,
+			io.netty.handler.ssl.SslProvider provider) {
+		SslContext context = context(source, upstreams, provider);
 		// secure(SslProvider) adds no hostname-verification configurer; the endpoint identification algorithm is
 		// cleared on the context, so the SPIFFE check above is the only identity check, and it is a strict one.
 		return client.secure(SslProvider.builder().sslContext(context).build());
 	}
 
 	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams) {
+		return context(source, upstreams, SslContext.defaultClientProvider());
+	}
+
+	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams,
+			io.netty.handler.ssl.SslProvider provider) {
 		try {
 			return SslContextBuilder.forClient()
+				.sslProvider(provider)
 				.keyManager(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
 				.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, upstreams)))
 				.protocols("TLSv1.3", "TLSv1.2")

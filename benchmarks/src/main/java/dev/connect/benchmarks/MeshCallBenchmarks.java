@@ -1,0 +1,332 @@
+package dev.connect.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import dev.connect.client.AgentCertificateSource;
+import dev.connect.client.AgentClient;
+import dev.connect.client.AgentClientSettings;
+import dev.connect.tls.MeshHttpClients;
+import dev.connect.tls.UpstreamAddressBook;
+import io.netty.handler.ssl.SslProvider;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * {@code dashboard -> counting} calls end to end: a load generator calling as 'dashboard' (Reactor Netty client,
+ * keep-alive, fixed concurrency, client certificate from the dev agent for the mesh modes) against the real
+ * 'counting' app with the starter ({@link CountingServerMain}) in its own JVM with a fixed heap. Three modes, the
+ * same app and the same load generator in each:
+ * <ul>
+ * <li>{@code plaintext}: HTTP, the starter's server TLS and authorization off;</li>
+ * <li>{@code mtls-jdk}: mutual TLS and intention authorization, the JDK's TLS on both sides;</li>
+ * <li>{@code mtls-boringssl}: the same with BoringSSL (netty-tcnative) on both sides, as the starter ships.</li>
+ * </ul>
+ * Runs interleave the modes (a fresh server JVM each time); warm-up calls are not recorded. Prints each run, then
+ * the median per mode with the spread and the ratio to plaintext from the same run set.
+ * <pre>
+ * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.MeshCallBenchmarks \
+ *     [--runs=3] [--warmup=10] [--seconds=15] [--concurrency=16] [--modes=plaintext,mtls-jdk,mtls-boringssl]
+ * </pre>
+ */
+public final class MeshCallBenchmarks {
+
+	private MeshCallBenchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
+		int warmup = Integer.parseInt(options.getOrDefault("warmup", "10"));
+		int seconds = Integer.parseInt(options.getOrDefault("seconds", "15"));
+		int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
+		List<String> modes = List.of(options.getOrDefault("modes", "plaintext,mtls-jdk,mtls-boringssl").split(","));
+		for (String mode : modes) {
+			if (!List.of("plaintext", "mtls-jdk", "mtls-boringssl").contains(mode)) {
+				throw new IllegalArgumentException(
+						"Mode '" + mode + "' must be one of plaintext, mtls-jdk, mtls-boringssl");
+			}
+		}
+		System.out.printf(Locale.ROOT, "dashboard -> counting: %d run(s) x %s, warm-up %d s, measured %d s, concurrency %d, "
+				+ "%d cores, java %s%n", runs, modes, warmup, seconds, concurrency,
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+		Map<String, List<Result>> results = new LinkedHashMap<>();
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			allow(agent, "dashboard", "counting");
+			AgentClient agentClient = AgentClient
+				.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
+			AgentCertificateSource dashboard = AgentCertificateSource.start(agentClient, "dashboard", Clock.systemUTC());
+			dashboard.ready(Duration.ofSeconds(30)).block();
+			try {
+				for (int run = 1; run <= runs; run++) {
+					for (String mode : modes) {
+						Result result = measure(agent, dashboard, mode, warmup, seconds, concurrency);
+						results.computeIfAbsent(mode, (key) -> new ArrayList<>()).add(result);
+						System.out.printf(Locale.ROOT, "run %d %-15s %s%n", run, mode, result);
+					}
+				}
+			}
+			finally {
+				dashboard.dispose();
+			}
+		}
+		summary(results);
+	}
+
+	private static Result measure(DevAgent agent, AgentCertificateSource dashboard, String mode, int warmup,
+			int seconds, int concurrency) throws Exception {
+		try (ServerProcess server = ServerProcess.start(agent.httpAddress(), mode)) {
+			ConnectionProvider pool = ConnectionProvider.builder("bench-" + mode)
+				.maxConnections(concurrency)
+				.pendingAcquireMaxCount(-1)
+				.build();
+			try {
+				HttpClient client = HttpClient.create(pool);
+				String url;
+				if (mode.equals("plaintext")) {
+					url = "http://127.0.0.1:" + server.port() + "/count";
+				}
+				else {
+					UpstreamAddressBook upstreams = new UpstreamAddressBook();
+					upstreams.expect("127.0.0.1", server.port(), "counting");
+					client = MeshHttpClients.secure(client, dashboard, upstreams,
+							mode.equals("mtls-jdk") ? SslProvider.JDK : SslProvider.OPENSSL);
+					url = "https://127.0.0.1:" + server.port() + "/count";
+				}
+				return load(client, url, warmup, seconds, concurrency, server);
+			}
+			finally {
+				pool.disposeLater().block(Duration.ofSeconds(10));
+			}
+		}
+	}
+
+	/** Each worker calls in a loop, one call at a time; calls started after the warm-up are recorded. */
+	private static Result load(HttpClient client, String url, int warmup, int seconds, int concurrency,
+			ServerProcess server) {
+		long start = System.nanoTime();
+		long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+		long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+		AtomicLong errors = new AtomicLong();
+		AtomicLong bytes = new AtomicLong();
+		List<long[]> latencies = Flux.range(0, concurrency)
+			.flatMap((worker) -> {
+				Recorder recorder = new Recorder();
+				return Mono.defer(() -> {
+					long begin = System.nanoTime();
+					return client.get()
+						.uri(url)
+						.responseSingle((response, body) -> body.asByteArray()
+							.map((content) -> (response.status().code() == 200) ? content.length : -1))
+						.doOnNext((length) -> {
+							if (length < 0) {
+								errors.incrementAndGet();
+							}
+							else if (begin >= measureFrom) {
+								recorder.record(System.nanoTime() - begin);
+								bytes.addAndGet(length);
+							}
+						})
+						.onErrorResume((error) -> {
+							errors.incrementAndGet();
+							return Mono.empty();
+						});
+				}).repeat(() -> System.nanoTime() < end).then(Mono.fromCallable(recorder::values));
+			}, concurrency)
+			.collectList()
+			.block(Duration.ofSeconds(warmup + seconds + 60));
+		long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+		if (all.length == 0) {
+			throw new IllegalStateException("No call succeeded against " + url + " (" + errors.get() + " errors)");
+		}
+		return new Result(all.length / (double) seconds, percentile(all, 50), percentile(all, 90),
+				percentile(all, 99), errors.get(), bytes.get() / all.length, server.openSsl());
+	}
+
+	private static void summary(Map<String, List<Result>> results) {
+		System.out.println();
+		System.out.println("| Mode | Requests/s | p50 | p90 | p99 | mTLS ÷ plaintext (req/s) | Errors |");
+		System.out.println("|---|---|---|---|---|---|---|");
+		double plaintext = results.containsKey("plaintext") ? median(results.get("plaintext"), Result::throughput) : Double.NaN;
+		for (Map.Entry<String, List<Result>> entry : results.entrySet()) {
+			List<Result> runs = entry.getValue();
+			double throughput = median(runs, Result::throughput);
+			System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d |%n", entry.getKey(),
+					spread(runs, Result::throughput, "%,.0f", 1), spread(runs, Result::p50, "%.2f ms", 1e-6),
+					spread(runs, Result::p90, "%.2f ms", 1e-6), spread(runs, Result::p99, "%.2f ms", 1e-6),
+					Double.isNaN(plaintext) ? "-" : String.format(Locale.ROOT, "%.2f", throughput / plaintext),
+					runs.stream().mapToLong(Result::errors).sum());
+		}
+	}
+
+	private static String spread(List<Result> runs, java.util.function.ToDoubleFunction<Result> value, String format,
+			double scale) {
+		double[] values = runs.stream().mapToDouble(value).map((v) -> v * scale).sorted().toArray();
+		String median = String.format(Locale.ROOT, format, values[values.length / 2]);
+		if (values.length == 1) {
+			return "**" + median + "**";
+		}
+		return "**" + median + "** (" + String.format(Locale.ROOT, format, values[0]) + " – "
+				+ String.format(Locale.ROOT, format, values[values.length - 1]) + ")";
+	}
+
+	private static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> value) {
+		double[] values = runs.stream().mapToDouble(value).sorted().toArray();
+		return values[values.length / 2];
+	}
+
+	private static long percentile(long[] sorted, int percentile) {
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	private static void allow(DevAgent agent, String source, String destination) {
+		HttpClient.create()
+			.put()
+			.uri(agent.httpAddress() + "/v1/connect/intentions/exact?source=" + source + "&destination=" + destination)
+			.send(reactor.netty.ByteBufFlux.fromString(Mono.just("{\"Action\":\"allow\"}")))
+			.responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+				.map((text) -> {
+					if (response.status().code() != 200) {
+						throw new IllegalStateException("Intention not written: " + text);
+					}
+					return text;
+				}))
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--") || !arg.contains("=")) {
+				throw new IllegalArgumentException("Argument '" + arg + "' must look like --name=value");
+			}
+			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+		}
+		return options;
+	}
+
+	/** One worker's latencies, in nanoseconds; used by one call at a time. */
+	private static final class Recorder {
+
+		private long[] values = new long[1 << 14];
+
+		private int size;
+
+		void record(long nanos) {
+			if (this.size == this.values.length) {
+				this.values = Arrays.copyOf(this.values, this.size * 2);
+			}
+			this.values[this.size++] = nanos;
+		}
+
+		long[] values() {
+			return Arrays.copyOf(this.values, this.size);
+		}
+
+	}
+
+	record Result(double throughput, long p50, long p90, long p99, long errors, long responseBytes, boolean serverOpenSsl) {
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "%,.0f req/s  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  errors %d  "
+					+ "response %d B  server OpenSSL %s", this.throughput, this.p50 / 1e6, this.p90 / 1e6, this.p99 / 1e6,
+					this.errors, this.responseBytes, this.serverOpenSsl);
+		}
+
+	}
+
+	/** The counting app in its own JVM (512 MB fixed heap). */
+	private static final class ServerProcess implements AutoCloseable {
+
+		private final Process process;
+
+		private final int port;
+
+		private final boolean openSsl;
+
+		private ServerProcess(Process process, int port, boolean openSsl) {
+			this.process = process;
+			this.port = port;
+			this.openSsl = openSsl;
+		}
+
+		static ServerProcess start(String agentAddress, String mode) throws IOException {
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m"));
+			if (mode.equals("mtls-jdk")) {
+				command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
+			}
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), CountingServerMain.class.getName(),
+					"--server.port=0", "--spring.application.name=counting", "--connect.agent.url=" + agentAddress,
+					"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+			if (mode.equals("plaintext")) {
+				command.addAll(List.of("--connect.tls.server.enabled=false", "--connect.authorization.enabled=false"));
+			}
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			Pattern ready = Pattern.compile("COUNTING_READY port=(\\d+) openssl=(true|false)");
+			List<String> seen = new ArrayList<>();
+			for (String line = output.readLine(); line != null; line = output.readLine()) {
+				seen.add(line);
+				Matcher matcher = ready.matcher(line);
+				if (matcher.find()) {
+					Thread drain = new Thread(() -> {
+						try {
+							output.lines().forEach((ignored) -> {
+							});
+						}
+						catch (java.io.UncheckedIOException ex) {
+							// The process ended and its output closed.
+						}
+					}, "counting-output");
+					drain.setDaemon(true);
+					drain.start();
+					return new ServerProcess(process, Integer.parseInt(matcher.group(1)),
+							Boolean.parseBoolean(matcher.group(2)));
+				}
+			}
+			process.destroy();
+			throw new IllegalStateException("The counting server did not start: " + String.join("\n", seen));
+		}
+
+		int port() {
+			return this.port;
+		}
+
+		boolean openSsl() {
+			return this.openSsl;
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.process.destroy();
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+
+	}
+
+}
