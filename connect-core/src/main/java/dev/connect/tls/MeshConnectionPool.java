@@ -1,11 +1,8 @@
 package dev.connect.tls;
 
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
@@ -22,10 +19,9 @@ import reactor.netty.resources.ConnectionProvider.ConnectionMetadata;
  * <ol>
  * <li>its server's address is no longer expected in the {@link UpstreamAddressBook} (the instance left the healthy
  * set or was deregistered);</li>
- * <li>it was opened before the latest change of the trusted roots, so the next call handshakes with the new
- * chain;</li>
- * <li>it has lived longer than the maximum lifetime, which bounds how long a connection outlives a leaf
- * rotation;</li>
+ * <li>it was opened before the latest change of this service's leaf or of the trusted roots, so the next call
+ * handshakes with the new material (a leaf changes every couple of days, so this costs little);</li>
+ * <li>it has lived longer than the maximum lifetime, which bounds how long any connection lives;</li>
  * <li>it has been idle longer than the maximum idle time;</li>
  * <li>it carries no TLS session to check (fail closed).</li>
  * </ol>
@@ -42,7 +38,7 @@ public final class MeshConnectionPool {
 	/**
 	 * Creates the pool.
 	 * @param name the pool's name (metrics, logs)
-	 * @param source the service's certificate source, watched for root changes
+	 * @param source the service's certificate source, watched for new leaves and roots
 	 * @param upstreams the addresses mesh calls may go to
 	 * @param maxLifeTime the maximum lifetime of a connection
 	 * @param maxIdleTime the maximum idle time of a connection
@@ -72,9 +68,7 @@ public final class MeshConnectionPool {
 
 		private final LongSupplier clock;
 
-		private final AtomicLong rootsChangedAt = new AtomicLong(Long.MIN_VALUE);
-
-		private final AtomicReference<List<X509Certificate>> roots = new AtomicReference<>();
+		private final AtomicLong materialChangedAt = new AtomicLong(Long.MIN_VALUE);
 
 		Eviction(UpstreamAddressBook upstreams, Duration maxLifeTime, Duration maxIdleTime, LongSupplier clock) {
 			this.upstreams = Objects.requireNonNull(upstreams, "'upstreams' must not be null");
@@ -91,18 +85,12 @@ public final class MeshConnectionPool {
 		}
 
 		void watch(CertificateSource source) {
-			CertificateSnapshot current = source.current();
-			if (current != null) {
-				this.roots.set(current.roots());
-			}
 			source.onChange(this::snapshot);
 		}
 
+		/** A source publishes a snapshot only when the leaf or the roots changed. */
 		void snapshot(CertificateSnapshot snapshot) {
-			List<X509Certificate> previous = this.roots.getAndSet(snapshot.roots());
-			if (previous != null && !previous.equals(snapshot.roots())) {
-				this.rootsChangedAt.set(this.clock.getAsLong());
-			}
+			this.materialChangedAt.set(this.clock.getAsLong());
 		}
 
 		@Override
@@ -111,8 +99,8 @@ public final class MeshConnectionPool {
 			if (lifeTime >= this.maxLifeMillis || metadata.idleTime() >= this.maxIdleMillis) {
 				return true;
 			}
-			// Opened at (now - lifeTime); before the roots changed means its handshake trusted the old roots.
-			if (this.clock.getAsLong() - lifeTime <= this.rootsChangedAt.get()) {
+			// Opened at (now - lifeTime); before the change means its handshake used the previous leaf or roots.
+			if (this.clock.getAsLong() - lifeTime <= this.materialChangedAt.get()) {
 				return true;
 			}
 			SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);

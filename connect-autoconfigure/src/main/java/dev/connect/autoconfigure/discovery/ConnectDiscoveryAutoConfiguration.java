@@ -32,7 +32,7 @@ import reactor.netty.resources.ConnectionProvider;
  * connector on every {@code @LoadBalanced WebClient.Builder}, and only there, so WebClients for other hosts are
  * untouched. The connector is also a bean ({@code connectMeshConnector}) for hand-built clients. It runs on the
  * app's Reactor event loops with its own connection pool ({@code connectMeshConnectionProvider}), whose
- * connections are closed when their instance leaves, when the roots change, and after a maximum lifetime.
+ * connections are closed when their instance leaves, when the leaf or the roots change, and after a maximum lifetime.
  */
 @AutoConfiguration(after = ConnectAutoConfiguration.class)
 @ConditionalOnClass({ ServiceInstanceListSupplier.class, WebClient.class })

@@ -18,6 +18,9 @@ import org.springframework.core.env.MapPropertySource;
  * are not retried. Spring Cloud leaves retry off for reactive clients unless the property is present, and by default
  * would retry any {@code IOException}. Both are defaults the application overrides with
  * {@code spring.cloud.loadbalancer.retry.*}.
+ * <p>
+ * It also turns Spring Cloud LoadBalancer's instance cache off ({@code spring.cloud.loadbalancer.cache.enabled}):
+ * the agent pushes instance lists, and a cache would only delay them (the default one also warns at start-up).
  */
 final class ConnectLoadBalancerRetryDefaults implements EnvironmentPostProcessor, Ordered {
 
@@ -27,8 +30,10 @@ final class ConnectLoadBalancerRetryDefaults implements EnvironmentPostProcessor
 
 	static final String RETRYABLE_EXCEPTIONS = "spring.cloud.loadbalancer.retry.retryable-exceptions";
 
+	static final String CACHE_ENABLED = "spring.cloud.loadbalancer.cache.enabled";
+
 	static final Map<String, String> DEFAULTS = Map.of(RETRY_ENABLED, "true", RETRYABLE_EXCEPTIONS,
-			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException");
+			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException", CACHE_ENABLED, "false");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

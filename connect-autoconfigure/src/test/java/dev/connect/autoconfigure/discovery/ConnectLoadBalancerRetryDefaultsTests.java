@@ -17,13 +17,15 @@ class ConnectLoadBalancerRetryDefaultsTests {
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.retryable-exceptions"))
 			.isEqualTo("java.net.ConnectException,javax.net.ssl.SSLHandshakeException");
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
 	}
 
 	@Test
 	void whatTheApplicationSetsWins() {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("spring.cloud.loadbalancer.retry.enabled", "false")
-			.withProperty("spring.cloud.loadbalancer.retry.retryable-exceptions", "java.io.IOException");
+			.withProperty("spring.cloud.loadbalancer.retry.retryable-exceptions", "java.io.IOException")
+			.withProperty("spring.cloud.loadbalancer.cache.enabled", "true");
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("false");
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.retryable-exceptions"))
