@@ -1,0 +1,133 @@
+package dev.connect.test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Objects;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+
+/**
+ * A running dev agent for a test, with what tests ask of it: its address, intentions, and mesh clients that call as
+ * a given service. Start one with {@link #start()}, or let {@link DevAgentExtension} (plain JUnit) or
+ * {@link ConnectDevAgent} (Spring tests) manage it.
+ */
+public final class TestMesh implements AutoCloseable {
+
+	private final DevAgent agent;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private TestMesh(DevAgent agent) {
+		this.agent = agent;
+	}
+
+	/**
+	 * Starts a dev agent on a free port of 127.0.0.1, intentions deny by default, as Consul's dev agent does with
+	 * ACLs on.
+	 * @return the running mesh
+	 */
+	public static TestMesh start() {
+		return start(DevAgentSettings.defaults().withHttpPort(0));
+	}
+
+	/**
+	 * Starts a dev agent with other settings (a port other than 0 is used as given).
+	 * @param settings the agent's settings
+	 * @return the running mesh
+	 */
+	public static TestMesh start(DevAgentSettings settings) {
+		return new TestMesh(DevAgent.start(settings));
+	}
+
+	/**
+	 * Returns the agent.
+	 * @return the agent
+	 */
+	public DevAgent agent() {
+		return this.agent;
+	}
+
+	/**
+	 * Returns the agent's HTTP address, the value for {@code connect.agent.url}.
+	 * @return for example {@code http://127.0.0.1:41234}
+	 */
+	public String agentUrl() {
+		return this.agent.httpAddress();
+	}
+
+	/**
+	 * Returns the trust domain of the agent's CA.
+	 * @return for example {@code 7f1c…​.consul}
+	 */
+	public String trustDomain() {
+		return this.agent.trustDomain().name();
+	}
+
+	/**
+	 * Creates or replaces the intention {@code source → destination allow}.
+	 * @param source the calling service (or {@code *})
+	 * @param destination the called service (or {@code *})
+	 * @return this mesh
+	 */
+	public TestMesh allow(String source, String destination) {
+		return intention(source, destination, "allow");
+	}
+
+	/**
+	 * Creates or replaces the intention {@code source → destination deny}.
+	 * @param source the calling service (or {@code *})
+	 * @param destination the called service (or {@code *})
+	 * @return this mesh
+	 */
+	public TestMesh deny(String source, String destination) {
+		return intention(source, destination, "deny");
+	}
+
+	/**
+	 * Returns a client that calls mesh services as {@code service}, with a leaf this agent issued.
+	 * @param service the calling service's name
+	 * @return the client
+	 */
+	public MeshTestClient caller(String service) {
+		return MeshTestClient.issuedBy(this, service);
+	}
+
+	private TestMesh intention(String source, String destination, String action) {
+		Objects.requireNonNull(source, "'source' must not be null");
+		Objects.requireNonNull(destination, "'destination' must not be null");
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest
+				.newBuilder(URI.create(agentUrl() + "/v1/connect/intentions/exact?source=" + source + "&destination="
+						+ destination))
+				.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("The agent refused the intention " + source + " → " + destination + " "
+						+ action + ": " + response.statusCode() + " " + response.body());
+			}
+			return this;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("The dev agent at " + agentUrl() + " did not answer", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while writing an intention", ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.agent.close();
+	}
+
+	@Override
+	public String toString() {
+		return "TestMesh[" + agentUrl() + ", trust domain " + trustDomain() + "]";
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.connect.test;
+
+import dev.connect.autoconfigure.registration.ConnectService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A real Spring Boot app with the starter, pointed at a dev agent by {@link ConnectDevAgent}. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.application.name=counting")
+@ConnectDevAgent
+class ConnectDevAgentSpringTests {
+
+	@Autowired
+	TestMesh mesh;
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void theAppRunsAgainstTheTestAgentAndIntentionsDecide() {
+		assertThat(this.mesh.caller("dashboard").get("counting", this.port, "/hello").status()).isEqualTo(403);
+		this.mesh.allow("dashboard", "counting");
+		MeshTestClient.Response response = this.mesh.caller("dashboard").get("counting", this.port, "/hello");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("hello");
+		assertThat(response.server()).isEqualTo("spiffe://" + this.mesh.trustDomain() + "/ns/default/dc/dc1/svc/counting");
+	}
+
+	@Test
+	void theTestClientRefusesAServerThatIsNotTheExpectedService() {
+		assertThatThrownBy(() -> this.mesh.caller("dashboard").get("billing", this.port, "/hello"))
+			.hasStackTraceContaining("Expected service 'billing'");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@ConnectService
+	static class App {
+
+		@Bean
+		RouterFunction<ServerResponse> hello() {
+			return RouterFunctions.route().GET("/hello", (request) -> ServerResponse.ok().bodyValue("hello")).build();
+		}
+
+	}
+
+}
