@@ -1,0 +1,78 @@
+package dev.connect.samples.counting;
+
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.connect.autoconfigure.registration.ConnectService;
+import dev.connect.pki.InvalidSvidException;
+import dev.connect.pki.SvidValidator;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The 'counting' service: a Connect-native WebFlux app whose {@code GET /count} returns a count that increments per
+ * call (one count per instance), with the instance that answered and the identities on both ends of the
+ * connection. Nothing here is specific
+ * to the dev agent: point it at any agent with {@code --connect.agent.url=...}.
+ */
+@SpringBootApplication
+@ConnectService
+public class CountingApplication {
+
+	private final AtomicLong count = new AtomicLong();
+
+	public static void main(String[] args) {
+		application().run(args);
+	}
+
+	/**
+	 * The application with its defaults (name {@code counting}, port 9003), which properties and arguments override.
+	 * @return the application builder
+	 */
+	public static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(CountingApplication.class)
+			.properties("spring.application.name=counting", "server.port=9003");
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> countingRoutes(CertificateSource certificates) {
+		return RouterFunctions.route().GET("/count", (request) -> {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("count", this.count.incrementAndGet());
+			int port = request.exchange().getRequest().getLocalAddress().getPort();
+			body.put("instance", "counting on port " + port);
+			body.put("port", port);
+			CertificateSnapshot own = certificates.current();
+			body.put("identity", (own != null) ? own.identity().toString() : null);
+			body.put("leafSerial", (own != null) ? own.leaf().getSerialNumber().toString(16) : null);
+			body.put("caller", caller(request));
+			return ServerResponse.ok().bodyValue(body);
+		}).build();
+	}
+
+	/** The caller's SPIFFE ID, from the client certificate the mesh already verified. */
+	private static String caller(ServerRequest request) {
+		SslInfo ssl = request.exchange().getRequest().getSslInfo();
+		X509Certificate[] chain = (ssl != null) ? ssl.getPeerCertificates() : null;
+		if (chain == null || chain.length == 0) {
+			return null;
+		}
+		try {
+			return SvidValidator.spiffeIdOf(chain[0]).toString();
+		}
+		catch (InvalidSvidException ex) {
+			return null;
+		}
+	}
+
+}

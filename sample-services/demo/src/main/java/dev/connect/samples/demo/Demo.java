@@ -1,0 +1,411 @@
+package dev.connect.samples.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import dev.connect.agent.DevAgent;
+import dev.connect.agent.DevAgentSettings;
+import dev.connect.pki.Pem;
+import dev.connect.samples.counting.CountingApplication;
+import dev.connect.samples.dashboard.DashboardApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole mission in one process: a dev agent, two {@code counting} instances and a {@code dashboard}, all on
+ * free ports, walked through step by step with the evidence of each step printed:
+ * <ol>
+ * <li>dashboard → counting is refused under the default policy (403);</li>
+ * <li>the intention {@code dashboard → counting allow} makes calls succeed over mutual TLS, identities shown;</li>
+ * <li>a direct call without a client certificate is refused at the TLS handshake;</li>
+ * <li>an instance stops, and traffic moves to the other;</li>
+ * <li>the CA root is rotated while calls run, and every call succeeds, now with re-issued leaves;</li>
+ * <li>the intention is flipped to deny, and calls are refused (403).</li>
+ * </ol>
+ * The apps are the ordinary sample applications; each gets its own Reactor event loops here only because they
+ * share one JVM, so that stopping one does not stop the others.
+ */
+public final class Demo implements AutoCloseable {
+
+	private static final Duration PROMPTLY = Duration.ofSeconds(15);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final PrintStream out;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final List<StepResult> results = new ArrayList<>();
+
+	private DevAgent agent;
+
+	private final List<ConfigurableApplicationContext> counting = new ArrayList<>();
+
+	private ConfigurableApplicationContext dashboard;
+
+	/**
+	 * Creates the demo.
+	 * @param out where the steps and their evidence are printed
+	 */
+	public Demo(PrintStream out) {
+		this.out = out;
+	}
+
+	/**
+	 * Starts the agent and the three apps on free ports.
+	 */
+	public void start() {
+		this.out.println("Starting a dev agent, two 'counting' instances and a 'dashboard' on free ports...");
+		// Leaves are re-issued within 2 s of a root rotation instead of Consul's 30 s, so the demo stays short.
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withRootRotationJitter(Duration.ofSeconds(2)));
+		this.out.println("  dev agent     " + this.agent.httpAddress() + "  (development CA, trust domain "
+				+ this.agent.trustDomain() + ")");
+		for (int i = 0; i < 2; i++) {
+			ConfigurableApplicationContext instance = run(CountingApplication.application());
+			this.counting.add(instance);
+			this.out.println("  counting #" + (i + 1) + "   https://127.0.0.1:" + port(instance) + "  (mutual TLS only)");
+		}
+		this.dashboard = run(DashboardApplication.application());
+		this.out.println("  dashboard     " + dashboardUrl() + "/  (the edge: plain HTTP on 127.0.0.1)");
+		this.out.println();
+	}
+
+	/**
+	 * Runs the six steps in order, stopping at the first that fails.
+	 * @return every step run, the last one failed if any did
+	 */
+	public List<StepResult> walkThrough() {
+		step("dashboard → counting is refused under the default policy", this::deniedByDefault);
+		step("an intention allows dashboard → counting; calls succeed over mutual TLS", this::allowed);
+		step("a direct call without a client certificate is refused at the TLS handshake", this::noCertificate);
+		step("an instance stops, and traffic moves to the other", this::instanceStops);
+		step("the CA root is rotated while calls run, and every call succeeds", this::rootRotation);
+		step("the intention is flipped to deny, and calls are refused", this::flippedToDeny);
+		return List.copyOf(this.results);
+	}
+
+	/**
+	 * Allows dashboard → counting and prints what to try by hand (the interactive mode).
+	 */
+	public void printHowToPlay() {
+		intention("allow");
+		String agentAddress = this.agent.httpAddress();
+		this.out.println("Everything is running. Intention: dashboard → counting allow.");
+		this.out.println();
+		this.out.println("  Open the dashboard:    " + dashboardUrl() + "/");
+		this.out.println("  Its JSON:              curl -s " + dashboardUrl() + "/api/count");
+		this.out.println("  The agent's API:       curl -s " + agentAddress + "/v1/health/connect/counting?passing");
+		this.out.println("  CA roots:              curl -s " + agentAddress + "/v1/agent/connect/ca/roots");
+		this.out.println();
+		this.out.println("  With the CLI (build it with the README's first command):");
+		String cli = "java -jar connect-agent/target/connect-agent.jar";
+		this.out.println("    " + cli + " intention delete -http-addr=" + agentAddress + " dashboard counting");
+		this.out.println("    " + cli + " intention create -deny -http-addr=" + agentAddress + " dashboard counting");
+		this.out.println("    " + cli + " intention check -http-addr=" + agentAddress + " dashboard counting");
+		this.out.println("    " + cli + " ca rotate -http-addr=" + agentAddress);
+		this.out.println();
+		this.out.println("Press Ctrl+C to stop.");
+	}
+
+	@Override
+	public void close() {
+		if (this.dashboard != null) {
+			this.dashboard.close();
+		}
+		for (ConfigurableApplicationContext instance : this.counting) {
+			instance.close();
+		}
+		if (this.agent != null) {
+			this.agent.close();
+		}
+	}
+
+	// --- the steps ---
+
+	private String deniedByDefault() throws Exception {
+		Map<String, Object> answer = dashboardCount();
+		expect(Objects.equals(answer.get("status"), 403), "expected 403 from counting, got " + answer);
+		return "dashboard → counting: " + answer.get("status") + " (" + answer.get("error") + ")";
+	}
+
+	private String allowed() throws Exception {
+		intention("allow");
+		Map<String, Object> answer = await((view) -> Objects.equals(view.get("status"), 200),
+				"calls to succeed after the intention");
+		Map<String, Object> next = dashboardCount();
+		expect(Objects.equals(next.get("status"), 200), "a second call failed: " + next);
+		return "intention dashboard → counting allow created\n" + "count " + answer.get("count") + " from "
+				+ answer.get("answeredBy") + ", then count " + next.get("count") + " from " + next.get("answeredBy")
+				+ "\ncaller " + answer.get("caller") + " (as counting saw it: " + answer.get("callerSeenByCallee")
+				+ ")\ncallee " + answer.get("callee") + " (verified by the dashboard inside the handshake)";
+	}
+
+	private String noCertificate() throws Exception {
+		int port = port(this.counting.get(0));
+		SSLContext context = SSLContext.getInstance("TLS");
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(meshRoots());
+		// Trusts the mesh's roots but presents no certificate of its own.
+		context.init(null, trust.getTrustManagers(), null);
+		String target = "GET https://127.0.0.1:" + port + "/count without a client certificate: ";
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+			socket.setSoTimeout(5000);
+			socket.startHandshake();
+			OutputStream request = socket.getOutputStream();
+			request.write("GET /count HTTP/1.1\r\nHost: counting\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			request.flush();
+			InputStream response = socket.getInputStream();
+			// With TLS 1.3 the server checks the client's (absent) certificate after the client's last flight, so
+			// the refusal arrives on the first read.
+			expect(response.read() == -1, "counting answered a client without a certificate");
+			return target + "closed by the server without an answer";
+		}
+		catch (IOException ex) {
+			return target + ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		}
+	}
+
+	private String instanceStops() throws Exception {
+		ConfigurableApplicationContext stopped = this.counting.remove(0);
+		int stoppedPort = port(stopped);
+		int remainingPort = port(this.counting.get(0));
+		stopped.close();
+		await((view) -> Objects.equals(view.get("status"), 200) && Objects.equals(view.get("calleePort"), remainingPort),
+				"calls to reach the remaining instance");
+		List<Object> ports = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			Map<String, Object> answer = dashboardCount();
+			expect(Objects.equals(answer.get("status"), 200), "a call failed after the instance stopped: " + answer);
+			ports.add(answer.get("calleePort"));
+		}
+		expect(ports.stream().allMatch((port) -> Objects.equals(port, remainingPort)),
+				"calls still reached port " + stoppedPort + ": " + ports);
+		return "stopped the instance on port " + stoppedPort + "; the next 6 calls were answered on port " + ports;
+	}
+
+	private String rootRotation() throws Exception {
+		String rootBefore = activeRootId();
+		Map<String, Object> before = dashboardCount();
+		expect(Objects.equals(before.get("status"), 200), "calls failed before the rotation: " + before);
+		HttpResponse<String> rotated = this.http.send(HttpRequest
+			.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/ca/configuration"))
+			.PUT(HttpRequest.BodyPublishers
+				.ofString("{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		expect(rotated.statusCode() == 200, "the rotation was refused: " + rotated.body());
+		AtomicInteger calls = new AtomicInteger();
+		List<String> failures = new ArrayList<>();
+		Map<String, Object> after = before;
+		long deadline = System.nanoTime() + PROMPTLY.toNanos();
+		while (System.nanoTime() < deadline && (Objects.equals(after.get("calleeLeafSerial"), before.get("calleeLeafSerial"))
+				|| Objects.equals(after.get("callerLeafSerial"), before.get("callerLeafSerial")))) {
+			after = dashboardCount();
+			calls.incrementAndGet();
+			if (!Objects.equals(after.get("status"), 200)) {
+				failures.add(String.valueOf(after.get("error")));
+			}
+			Thread.sleep(50);
+		}
+		for (int i = 0; i < 10; i++) {
+			Map<String, Object> answer = dashboardCount();
+			calls.incrementAndGet();
+			if (!Objects.equals(answer.get("status"), 200)) {
+				failures.add(String.valueOf(answer.get("error")));
+			}
+		}
+		String rootAfter = activeRootId();
+		expect(failures.isEmpty(), failures.size() + " of " + calls + " calls failed during the rotation: " + failures);
+		expect(!Objects.equals(rootBefore, rootAfter), "the active root did not change");
+		expect(!Objects.equals(after.get("calleeLeafSerial"), before.get("calleeLeafSerial"))
+				&& !Objects.equals(after.get("callerLeafSerial"), before.get("callerLeafSerial")),
+				"the leaves were not re-issued in time: " + after);
+		return "active root " + shortId(rootBefore) + " → " + shortId(rootAfter) + "\ncounting's leaf "
+				+ before.get("calleeLeafSerial") + " → " + after.get("calleeLeafSerial") + ", dashboard's leaf "
+				+ before.get("callerLeafSerial") + " → " + after.get("callerLeafSerial") + "\n" + calls
+				+ " calls during and after the rotation, 0 failed, no restart";
+	}
+
+	private String flippedToDeny() throws Exception {
+		long flipped = System.nanoTime();
+		intention("deny");
+		Map<String, Object> answer = await((view) -> Objects.equals(view.get("status"), 403), "calls to be refused");
+		long took = Duration.ofNanos(System.nanoTime() - flipped).toMillis();
+		return "intention dashboard → counting deny; refused within " + took + " ms: " + answer.get("status") + " ("
+				+ answer.get("error") + ")";
+	}
+
+	// --- helpers ---
+
+	private void step(String name, Step step) {
+		if (!this.results.isEmpty() && !this.results.get(this.results.size() - 1).passed()) {
+			return;
+		}
+		int number = this.results.size() + 1;
+		this.out.println("Step " + number + ": " + name);
+		StepResult result;
+		try {
+			result = new StepResult(number, name, true, step.run());
+		}
+		catch (StepFailed ex) {
+			result = new StepResult(number, name, false, ex.getMessage());
+		}
+		catch (Exception ex) {
+			result = new StepResult(number, name, false, ex.toString());
+		}
+		for (String line : result.evidence().split("\n")) {
+			this.out.println("  " + (result.passed() ? "" : "FAILED: ") + line);
+		}
+		this.out.println();
+		this.results.add(result);
+	}
+
+	private ConfigurableApplicationContext run(SpringApplicationBuilder application) {
+		ApplicationContextInitializer<GenericApplicationContext> ownEventLoops = (context) -> context
+			.registerBean("reactorResourceFactory", ReactorResourceFactory.class, () -> {
+				ReactorResourceFactory factory = new ReactorResourceFactory();
+				factory.setUseGlobalResources(false);
+				return factory;
+			});
+		return application
+			.properties("server.port=0", "connect.agent.url=" + this.agent.httpAddress(), "spring.main.banner-mode=off",
+					"logging.level.root=WARN", "connect.registration.ttl=3s",
+					// Only the dashboard, which serves plain HTTP, would warn that nothing reloads the rotated bundle.
+					"logging.level.org.springframework.boot.ssl.DefaultSslBundleRegistry=ERROR")
+			.initializers(ownEventLoops)
+			.run();
+	}
+
+	private static int port(ConfigurableApplicationContext app) {
+		return Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
+	}
+
+	private String dashboardUrl() {
+		return "http://127.0.0.1:" + port(this.dashboard);
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> dashboardCount() throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/count")).timeout(PROMPTLY).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JSON.readValue(response.body(), Map.class);
+	}
+
+	private Map<String, Object> await(java.util.function.Predicate<Map<String, Object>> condition, String what)
+			throws Exception {
+		long deadline = System.nanoTime() + PROMPTLY.toNanos();
+		Map<String, Object> answer = dashboardCount();
+		while (!condition.test(answer)) {
+			if (System.nanoTime() > deadline) {
+				throw new StepFailed("waited " + PROMPTLY.toSeconds() + " s for " + what + "; last answer: " + answer);
+			}
+			Thread.sleep(100);
+			answer = dashboardCount();
+		}
+		return answer;
+	}
+
+	private void intention(String action) {
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest
+				.newBuilder(URI.create(this.agent.httpAddress()
+						+ "/v1/connect/intentions/exact?source=dashboard&destination=counting"))
+				.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			expect(response.statusCode() == 200, "the intention was refused: " + response.body());
+		}
+		catch (IOException ex) {
+			throw new StepFailed("the agent did not answer: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StepFailed("interrupted");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private KeyStore meshRoots() throws Exception {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/agent/connect/ca/roots")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		Map<String, Object> roots = JSON.readValue(response.body(), Map.class);
+		KeyStore store = KeyStore.getInstance("PKCS12");
+		store.load(null, null);
+		int i = 0;
+		for (Map<String, Object> root : (List<Map<String, Object>>) roots.get("Roots")) {
+			for (X509Certificate certificate : Pem.parseCertificates((String) root.get("RootCert"))) {
+				store.setCertificateEntry("root-" + i++, certificate);
+			}
+		}
+		return store;
+	}
+
+	@SuppressWarnings("unchecked")
+	private String activeRootId() throws Exception {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/agent/connect/ca/roots")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return (String) JSON.readValue(response.body(), Map.class).get("ActiveRootID");
+	}
+
+	private static String shortId(String id) {
+		return (id != null && id.length() > 23) ? id.substring(0, 23) + "…" : id;
+	}
+
+	private static void expect(boolean condition, String failure) {
+		if (!condition) {
+			throw new StepFailed(failure);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Step {
+
+		String run() throws Exception;
+
+	}
+
+	/**
+	 * One step's outcome.
+	 * @param number the step's number, from 1
+	 * @param name what the step shows
+	 * @param passed whether it showed it
+	 * @param evidence what was observed (or why it failed)
+	 */
+	public record StepResult(int number, String name, boolean passed, String evidence) {
+	}
+
+	private static final class StepFailed extends RuntimeException {
+
+		StepFailed(String message) {
+			super(message);
+		}
+
+	}
+
+}

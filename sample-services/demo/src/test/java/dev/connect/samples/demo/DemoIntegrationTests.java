@@ -1,0 +1,36 @@
+package dev.connect.samples.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's demo, run as the test suite runs it: every step passes, and each shows what it claims.
+ */
+class DemoIntegrationTests {
+
+	@Test
+	void everyStepOfTheDemoPassesWithItsEvidence() {
+		ByteArrayOutputStream printed = new ByteArrayOutputStream();
+		List<Demo.StepResult> results;
+		try (Demo demo = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+			demo.start();
+			results = demo.walkThrough();
+		}
+		String output = printed.toString(StandardCharsets.UTF_8);
+		assertThat(results).as(output).hasSize(6).allMatch(Demo.StepResult::passed);
+		assertThat(results.get(0).evidence()).contains("dashboard → counting: 403");
+		assertThat(results.get(1).evidence()).contains("/svc/dashboard", "/svc/counting", "from counting on port ");
+		assertThat(results.get(2).evidence()).startsWith("GET https://127.0.0.1:").contains("without a client certificate");
+		assertThat(results.get(3).evidence()).contains("the next 6 calls were answered on port");
+		assertThat(results.get(4).evidence()).contains("0 failed, no restart");
+		assertThat(results.get(5).evidence()).contains("refused within", "403");
+		assertThat(output).contains("Step 1:", "Step 6:");
+	}
+
+}
