@@ -24,6 +24,7 @@ import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.autoconfigure.TestAgents;
 import dev.connect.autoconfigure.registration.ConnectService;
+import dev.connect.tls.CertificateSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -94,10 +95,14 @@ class LoadBalancedMeshCallsIntegrationTests {
 						}
 					}
 				});
-				instances.get(0).close();
-				awaitAnswers(client, (answers) -> answers.equals(Set.of(second, third)));
-				running.set(false);
-				load.get();
+				try {
+					instances.get(0).close();
+					awaitAnswers(client, (answers) -> answers.equals(Set.of(second, third)));
+				}
+				finally {
+					running.set(false);
+					load.get();
+				}
 				assertThat(failures).as("calls failed while an instance left").isEmpty();
 
 				// The second instance starts failing its check: it leaves the healthy set and stops getting traffic.
@@ -183,7 +188,9 @@ class LoadBalancedMeshCallsIntegrationTests {
 			ConfigurableApplicationContext counting = counting(agent);
 			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				CertificateSource own = dashboard.getBean(CertificateSource.class);
 				String firstSerial = call(client).callerSerial();
+				assertThat(firstSerial).isEqualTo(own.current().leaf().getSerialNumber().toString(16));
 				List<String> failures = new CopyOnWriteArrayList<>();
 				AtomicInteger ok = new AtomicInteger();
 				AtomicBoolean running = new AtomicBoolean(true);
@@ -198,24 +205,27 @@ class LoadBalancedMeshCallsIntegrationTests {
 						}
 					}
 				});
-				HttpResponse<String> rotated = HttpClient.newHttpClient()
-					.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/connect/ca/configuration"))
-						.PUT(HttpRequest.BodyPublishers.ofString(
-								"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
-						.build(), HttpResponse.BodyHandlers.ofString());
-				assertThat(rotated.statusCode()).isEqualTo(200);
-				long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-				String serial = firstSerial;
-				while (serial.equals(firstSerial) && System.nanoTime() < deadline) {
-					Thread.sleep(100);
-					serial = call(client).callerSerial();
+				try {
+					HttpResponse<String> rotated = HttpClient.newHttpClient()
+						.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/connect/ca/configuration"))
+							.PUT(HttpRequest.BodyPublishers.ofString(
+									"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+							.build(), HttpResponse.BodyHandlers.ofString());
+					assertThat(rotated.statusCode()).isEqualTo(200);
+					String renewed = awaitValue(() -> own.current().leaf().getSerialNumber().toString(16),
+							(serial) -> !serial.equals(firstSerial), Duration.ofSeconds(35));
+					assertThat(renewed).as("the dashboard got its re-issued leaf").isNotEqualTo(firstSerial);
+					String seen = awaitValue(() -> call(client).callerSerial(), renewed::equals, PROMPTLY);
+					assertThat(seen).as("counting sees the dashboard's re-issued leaf (pooled connections retired)")
+						.isEqualTo(renewed);
+					int before = ok.get();
+					Thread.sleep(500);
+					assertThat(ok.get()).as("calls kept flowing after the rotation").isGreaterThan(before);
 				}
-				assertThat(serial).as("the dashboard presents its re-issued leaf").isNotEqualTo(firstSerial);
-				int before = ok.get();
-				Thread.sleep(500);
-				running.set(false);
-				load.get();
-				assertThat(ok.get()).as("calls kept flowing after the rotation").isGreaterThan(before);
+				finally {
+					running.set(false);
+					load.get();
+				}
 				assertThat(failures).as("failed calls during rotation").isEmpty();
 			}
 			finally {
@@ -244,6 +254,17 @@ class LoadBalancedMeshCallsIntegrationTests {
 				.PUT(HttpRequest.BodyPublishers.ofString(registration))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+	}
+
+	private static <T> T awaitValue(java.util.function.Supplier<T> value, Predicate<T> condition, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		T current = value.get();
+		while (!condition.test(current) && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			current = value.get();
+		}
+		return current;
 	}
 
 	/** Calls until the set of instances answering a few calls in a row satisfies the condition. */
