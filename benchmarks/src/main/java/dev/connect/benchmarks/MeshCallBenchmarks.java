@@ -1,11 +1,6 @@
 package dev.connect.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
@@ -48,6 +41,8 @@ import reactor.netty.resources.ConnectionProvider;
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.MeshCallBenchmarks \
  *     [--runs=3] [--warmup=10] [--seconds=15] [--concurrency=16] [--modes=plaintext,mtls-jdk,mtls-boringssl]
  * </pre>
+ * {@code -Dserver.jvmArgs="..."} adds options to the server JVM ({@code {mode}} is replaced by the mode), for
+ * example to record a profile: {@code -Dserver.jvmArgs=-XX:StartFlightRecording=filename=/tmp/{mode}.jfr}.
  */
 public final class MeshCallBenchmarks {
 
@@ -95,7 +90,7 @@ public final class MeshCallBenchmarks {
 
 	private static Result measure(DevAgent agent, AgentCertificateSource dashboard, String mode, int warmup,
 			int seconds, int concurrency) throws Exception {
-		try (ServerProcess server = ServerProcess.start(agent.httpAddress(), mode)) {
+		try (CountingServerProcess server = CountingServerProcess.start(agent.httpAddress(), mode)) {
 			ConnectionProvider pool = ConnectionProvider.builder("bench-" + mode)
 				.maxConnections(concurrency)
 				.pendingAcquireMaxCount(-1)
@@ -123,7 +118,7 @@ public final class MeshCallBenchmarks {
 
 	/** Each worker calls in a loop, one call at a time; calls started after the warm-up are recorded. */
 	private static Result load(HttpClient client, String url, int warmup, int seconds, int concurrency,
-			ServerProcess server) {
+			CountingServerProcess server) {
 		long start = System.nanoTime();
 		long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
 		long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
@@ -253,78 +248,6 @@ public final class MeshCallBenchmarks {
 			return String.format(Locale.ROOT, "%,.0f req/s  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  errors %d  "
 					+ "response %d B  server OpenSSL %s", this.throughput, this.p50 / 1e6, this.p90 / 1e6, this.p99 / 1e6,
 					this.errors, this.responseBytes, this.serverOpenSsl);
-		}
-
-	}
-
-	/** The counting app in its own JVM (512 MB fixed heap). */
-	private static final class ServerProcess implements AutoCloseable {
-
-		private final Process process;
-
-		private final int port;
-
-		private final boolean openSsl;
-
-		private ServerProcess(Process process, int port, boolean openSsl) {
-			this.process = process;
-			this.port = port;
-			this.openSsl = openSsl;
-		}
-
-		static ServerProcess start(String agentAddress, String mode) throws IOException {
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m"));
-			if (mode.equals("mtls-jdk")) {
-				command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
-			}
-			command.addAll(List.of("-cp", System.getProperty("java.class.path"), CountingServerMain.class.getName(),
-					"--server.port=0", "--spring.application.name=counting", "--connect.agent.url=" + agentAddress,
-					"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
-			if (mode.equals("plaintext")) {
-				command.addAll(List.of("--connect.tls.server.enabled=false", "--connect.authorization.enabled=false"));
-			}
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-			Pattern ready = Pattern.compile("COUNTING_READY port=(\\d+) openssl=(true|false)");
-			List<String> seen = new ArrayList<>();
-			for (String line = output.readLine(); line != null; line = output.readLine()) {
-				seen.add(line);
-				Matcher matcher = ready.matcher(line);
-				if (matcher.find()) {
-					Thread drain = new Thread(() -> {
-						try {
-							output.lines().forEach((ignored) -> {
-							});
-						}
-						catch (java.io.UncheckedIOException ex) {
-							// The process ended and its output closed.
-						}
-					}, "counting-output");
-					drain.setDaemon(true);
-					drain.start();
-					return new ServerProcess(process, Integer.parseInt(matcher.group(1)),
-							Boolean.parseBoolean(matcher.group(2)));
-				}
-			}
-			process.destroy();
-			throw new IllegalStateException("The counting server did not start: " + String.join("\n", seen));
-		}
-
-		int port() {
-			return this.port;
-		}
-
-		boolean openSsl() {
-			return this.openSsl;
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			this.process.destroy();
-			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
 		}
 
 	}
