@@ -39,7 +39,7 @@ import reactor.netty.http.client.HttpClient;
  * The same app in plaintext, one connection per request, is the baseline for what a connection costs without TLS.
  * <pre>
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.HandshakeBenchmark [--seconds=15]
- *     [--concurrency=16] [--modes=plaintext,mtls-boringssl,mtls-jdk]
+ *     [--warmup=40] [--concurrency=16] [--modes=plaintext,mtls-boringssl,mtls-jdk]
  * </pre>
  */
 public final class HandshakeBenchmark {
@@ -49,11 +49,15 @@ public final class HandshakeBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		int seconds = 15;
+		int warmup = 40;
 		int concurrency = 16;
 		String[] modes = { "plaintext", "mtls-boringssl", "mtls-jdk" };
 		for (String arg : args) {
 			if (arg.startsWith("--seconds=")) {
 				seconds = Integer.parseInt(arg.substring(10));
+			}
+			else if (arg.startsWith("--warmup=")) {
+				warmup = Integer.parseInt(arg.substring(9));
 			}
 			else if (arg.startsWith("--modes=")) {
 				modes = arg.substring(8).split(",");
@@ -62,7 +66,7 @@ public final class HandshakeBenchmark {
 				concurrency = Integer.parseInt(arg.substring(14));
 			}
 			else {
-				throw new IllegalArgumentException("Argument '" + arg + "' must be --seconds=<n>, --concurrency=<n> or --modes=<list>");
+				throw new IllegalArgumentException("Argument '" + arg + "' must be --seconds=<n>, --warmup=<n>, --concurrency=<n> or --modes=<list>");
 			}
 		}
 		int cores = Runtime.getRuntime().availableProcessors();
@@ -87,7 +91,7 @@ public final class HandshakeBenchmark {
 							: MeshHttpClients.secure(HttpClient.newConnection(), dashboard, upstreams,
 									mode.equals("mtls-jdk") ? SslProvider.JDK : SslProvider.OPENSSL);
 					String url = (plaintext ? "http" : "https") + "://127.0.0.1:" + server.port() + "/count";
-					run(client, url, concurrency, 5);
+					run(client, url, concurrency, warmup);
 					Duration cpuBefore = server.cpuTime();
 					long[] counts = run(client, url, concurrency, seconds);
 					double rate = counts[0] / (double) seconds;

@@ -39,7 +39,7 @@ import reactor.netty.resources.ConnectionProvider;
  * the median per mode with the spread and the ratio to plaintext from the same run set.
  * <pre>
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.MeshCallBenchmarks \
- *     [--runs=3] [--warmup=10] [--seconds=15] [--concurrency=16] [--modes=plaintext,mtls-jdk,mtls-boringssl]
+ *     [--runs=3] [--warmup=30] [--seconds=15] [--concurrency=16] [--modes=plaintext,mtls-jdk,mtls-boringssl]
  * </pre>
  * {@code -Dserver.jvmArgs="..."} adds options to the server JVM ({@code {mode}} is replaced by the mode), for
  * example to record a profile: {@code -Dserver.jvmArgs=-XX:StartFlightRecording=filename=/tmp/{mode}.jfr}.
@@ -52,7 +52,7 @@ public final class MeshCallBenchmarks {
 	public static void main(String[] args) throws Exception {
 		Map<String, String> options = options(args);
 		int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
-		int warmup = Integer.parseInt(options.getOrDefault("warmup", "10"));
+		int warmup = Integer.parseInt(options.getOrDefault("warmup", "30"));
 		int seconds = Integer.parseInt(options.getOrDefault("seconds", "15"));
 		int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
 		List<String> modes = List.of(options.getOrDefault("modes", "plaintext,mtls-jdk,mtls-boringssl").split(","));
@@ -158,18 +158,31 @@ public final class MeshCallBenchmarks {
 				percentile(all, 99), errors.get(), bytes.get() / all.length, server.openSsl());
 	}
 
+	/**
+	 * Prints the median per mode with its spread; the ratio to plaintext is computed run by run (each run's modes
+	 * ran back to back) and its median and spread are shown.
+	 */
 	private static void summary(Map<String, List<Result>> results) {
 		System.out.println();
-		System.out.println("| Mode | Requests/s | p50 | p90 | p99 | mTLS ÷ plaintext (req/s) | Errors |");
+		System.out.println("| Mode | Requests/s | p50 | p90 | p99 | mTLS ÷ plaintext (req/s, run by run) | Errors |");
 		System.out.println("|---|---|---|---|---|---|---|");
-		double plaintext = results.containsKey("plaintext") ? median(results.get("plaintext"), Result::throughput) : Double.NaN;
+		List<Result> plaintext = results.get("plaintext");
 		for (Map.Entry<String, List<Result>> entry : results.entrySet()) {
 			List<Result> runs = entry.getValue();
-			double throughput = median(runs, Result::throughput);
+			String ratio = "-";
+			if (plaintext != null && plaintext.size() == runs.size()) {
+				double[] ratios = new double[runs.size()];
+				for (int i = 0; i < runs.size(); i++) {
+					ratios[i] = runs.get(i).throughput() / plaintext.get(i).throughput();
+				}
+				Arrays.sort(ratios);
+				ratio = (ratios.length == 1) ? String.format(Locale.ROOT, "**%.2f**", ratios[0])
+						: String.format(Locale.ROOT, "**%.2f** (%.2f – %.2f)", ratios[ratios.length / 2], ratios[0],
+								ratios[ratios.length - 1]);
+			}
 			System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d |%n", entry.getKey(),
 					spread(runs, Result::throughput, "%,.0f", 1), spread(runs, Result::p50, "%.2f ms", 1e-6),
-					spread(runs, Result::p90, "%.2f ms", 1e-6), spread(runs, Result::p99, "%.2f ms", 1e-6),
-					Double.isNaN(plaintext) ? "-" : String.format(Locale.ROOT, "%.2f", throughput / plaintext),
+					spread(runs, Result::p90, "%.2f ms", 1e-6), spread(runs, Result::p99, "%.2f ms", 1e-6), ratio,
 					runs.stream().mapToLong(Result::errors).sum());
 		}
 	}
@@ -183,11 +196,6 @@ public final class MeshCallBenchmarks {
 		}
 		return "**" + median + "** (" + String.format(Locale.ROOT, format, values[0]) + " – "
 				+ String.format(Locale.ROOT, format, values[values.length - 1]) + ")";
-	}
-
-	private static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> value) {
-		double[] values = runs.stream().mapToDouble(value).sorted().toArray();
-		return values[values.length / 2];
 	}
 
 	private static long percentile(long[] sorted, int percentile) {
