@@ -105,7 +105,8 @@ public final class AgentBenchmarks {
 				"fanout round=%d (%s) queries=%d answeredBeforeChange=%d answered=%d write=%.1fms min=%.1fms "
 						+ "p50=%.1fms p99=%.1fms max=%.1fms; cpu in %.0f ms: agent %.0f ms (%.0f us/answer), client %.0f ms%n",
 				round, (round == 1) ? "cold" : "warm", queries, early, latencies.length, ms(written), ms(latencies[0]),
-				ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[latencies.length - 1]),
+				ms(BenchmarkSupport.percentile(latencies, 50)), ms(BenchmarkSupport.percentile(latencies, 99)),
+				ms(latencies[latencies.length - 1]),
 				ms(window), ms(agentCpu.toNanos()), us(agentCpu.toNanos() / queries), ms(clientCpu));
 	}
 
@@ -150,8 +151,8 @@ public final class AgentBenchmarks {
 			double perSecond = requests / ((System.nanoTime() - started) / 1e9);
 			System.out.printf(Locale.ROOT,
 					"authorize requests=%d sequential p50=%.0fus p99=%.0fus p99.9=%.0fus; concurrency 8: %.0f req/s%n",
-					requests, us(percentile(latencies, 50)), us(percentile(latencies, 99)),
-					us(percentile(latencies, 99.9)), perSecond);
+					requests, us(BenchmarkSupport.percentile(latencies, 50)), us(BenchmarkSupport.percentile(latencies, 99)),
+					us(BenchmarkSupport.percentile(latencies, 99.9)), perSecond);
 		}
 	}
 
@@ -211,11 +212,6 @@ public final class AgentBenchmarks {
 
 	private static ByteBufFlux body(String json) {
 		return ByteBufFlux.fromString(Mono.just(json));
-	}
-
-	private static long percentile(long[] sorted, double percentile) {
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
 
 	private static double ms(long nanos) {

@@ -2,13 +2,11 @@ package dev.connect.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +17,6 @@ import java.util.regex.Pattern;
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
 import io.netty.handler.ssl.SslProvider;
@@ -76,14 +72,10 @@ public final class HandshakeBenchmark {
 				openssl[0], openssl[1], jdk[0], jdk[1]);
 		double opensslBound = cores / (2 / openssl[0] + 4 / openssl[1]);
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			allow(agent);
+			BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
 			for (String mode : modes) {
 				try (CountingServerProcess server = CountingServerProcess.start(agent.httpAddress(), mode)) {
-					AgentClient agentClient = AgentClient
-						.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
-					AgentCertificateSource dashboard = AgentCertificateSource.start(agentClient, "dashboard",
-							Clock.systemUTC());
-					dashboard.ready(Duration.ofSeconds(30)).block();
+					AgentCertificateSource dashboard = BenchmarkSupport.identity(agent, "dashboard");
 					UpstreamAddressBook upstreams = new UpstreamAddressBook();
 					upstreams.expect("127.0.0.1", server.port(), "counting");
 					boolean plaintext = mode.equals("plaintext");
@@ -184,15 +176,6 @@ public final class HandshakeBenchmark {
 			rates[1] = verifies / (double) seconds;
 		}
 		return rates;
-	}
-
-	private static void allow(DevAgent agent) {
-		HttpClient.create()
-			.put()
-			.uri(agent.httpAddress() + "/v1/connect/intentions/exact?source=dashboard&destination=counting")
-			.send(reactor.netty.ByteBufFlux.fromString(Mono.just("{\"Action\":\"allow\"}")))
-			.responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
-			.block(Duration.ofSeconds(10));
 	}
 
 }

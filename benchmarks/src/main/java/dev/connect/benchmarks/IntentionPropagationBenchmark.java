@@ -1,7 +1,5 @@
 package dev.connect.benchmarks;
 
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,12 +9,8 @@ import java.util.Map;
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
-import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -47,10 +41,7 @@ public final class IntentionPropagationBenchmark {
 		}
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
 				CountingServerProcess server = CountingServerProcess.start(agent.httpAddress(), "mtls-boringssl")) {
-			AgentClient agentClient = AgentClient
-				.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
-			AgentCertificateSource dashboard = AgentCertificateSource.start(agentClient, "dashboard", Clock.systemUTC());
-			dashboard.ready(Duration.ofSeconds(30)).block();
+			AgentCertificateSource dashboard = BenchmarkSupport.identity(agent, "dashboard");
 			UpstreamAddressBook upstreams = new UpstreamAddressBook();
 			upstreams.expect("127.0.0.1", server.port(), "counting");
 			ConnectionProvider one = ConnectionProvider.builder("kept-alive").maxConnections(1).build();
@@ -60,21 +51,21 @@ public final class IntentionPropagationBenchmark {
 			long[] open = new long[flips];
 			long[] fresher = new long[flips];
 			for (int flip = -3; flip < flips; flip++) {
-				intention(agent, "allow");
+				BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
 				awaitStatus(keptAlive, url, 200);
 				awaitStatus(fresh, url, 200);
 				Thread.sleep(200);
 				// Open connection: the same pooled connection probes until the first 403.
 				long start = System.nanoTime();
-				intention(agent, "deny");
+				BenchmarkSupport.intention(agent, "dashboard", "counting", "deny");
 				long keptAliveNanos = awaitStatus(keptAlive, url, 403) - start;
-				intention(agent, "allow");
+				BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
 				awaitStatus(keptAlive, url, 200);
 				awaitStatus(fresh, url, 200);
 				Thread.sleep(200);
 				// New connection per probe (full handshake each time).
 				start = System.nanoTime();
-				intention(agent, "deny");
+				BenchmarkSupport.intention(agent, "dashboard", "counting", "deny");
 				long freshNanos = awaitStatus(fresh, url, 403) - start;
 				if (flip >= 0) {
 					open[flip] = keptAliveNanos;
@@ -93,7 +84,7 @@ public final class IntentionPropagationBenchmark {
 				long[] sorted = entry.getValue().clone();
 				Arrays.sort(sorted);
 				System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms |%n", entry.getKey(),
-						percentile(sorted, 50) / 1e6, percentile(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6);
+						BenchmarkSupport.percentile(sorted, 50) / 1e6, BenchmarkSupport.percentile(sorted, 99) / 1e6, sorted[sorted.length - 1] / 1e6);
 			}
 		}
 	}
@@ -111,20 +102,6 @@ public final class IntentionPropagationBenchmark {
 			}
 		}
 		throw new IllegalStateException("Status " + status + " not seen at " + url + " within 30 s");
-	}
-
-	private static void intention(DevAgent agent, String action) {
-		HttpClient.create()
-			.put()
-			.uri(agent.httpAddress() + "/v1/connect/intentions/exact?source=dashboard&destination=counting")
-			.send(ByteBufFlux.fromString(Mono.just("{\"Action\":\"" + action + "\"}")))
-			.responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
-			.block(Duration.ofSeconds(10));
-	}
-
-	private static long percentile(long[] sorted, int percentile) {
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.connect.benchmarks;
 
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
 import io.netty.handler.ssl.SslProvider;
@@ -67,11 +63,8 @@ public final class MeshCallBenchmarks {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 		Map<String, List<Result>> results = new LinkedHashMap<>();
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			allow(agent, "dashboard", "counting");
-			AgentClient agentClient = AgentClient
-				.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
-			AgentCertificateSource dashboard = AgentCertificateSource.start(agentClient, "dashboard", Clock.systemUTC());
-			dashboard.ready(Duration.ofSeconds(30)).block();
+			BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
+			AgentCertificateSource dashboard = BenchmarkSupport.identity(agent, "dashboard");
 			try {
 				for (int run = 1; run <= runs; run++) {
 					for (String mode : modes) {
@@ -154,8 +147,8 @@ public final class MeshCallBenchmarks {
 		if (all.length == 0) {
 			throw new IllegalStateException("No call succeeded against " + url + " (" + errors.get() + " errors)");
 		}
-		return new Result(all.length / (double) seconds, percentile(all, 50), percentile(all, 90),
-				percentile(all, 99), errors.get(), bytes.get() / all.length, server.openSsl());
+		return new Result(all.length / (double) seconds, BenchmarkSupport.percentile(all, 50), BenchmarkSupport.percentile(all, 90),
+				BenchmarkSupport.percentile(all, 99), errors.get(), bytes.get() / all.length, server.openSsl());
 	}
 
 	/**
@@ -196,26 +189,6 @@ public final class MeshCallBenchmarks {
 		}
 		return "**" + median + "** (" + String.format(Locale.ROOT, format, values[0]) + " – "
 				+ String.format(Locale.ROOT, format, values[values.length - 1]) + ")";
-	}
-
-	private static long percentile(long[] sorted, int percentile) {
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-	}
-
-	private static void allow(DevAgent agent, String source, String destination) {
-		HttpClient.create()
-			.put()
-			.uri(agent.httpAddress() + "/v1/connect/intentions/exact?source=" + source + "&destination=" + destination)
-			.send(reactor.netty.ByteBufFlux.fromString(Mono.just("{\"Action\":\"allow\"}")))
-			.responseSingle((response, body) -> body.asString().defaultIfEmpty("")
-				.map((text) -> {
-					if (response.status().code() != 200) {
-						throw new IllegalStateException("Intention not written: " + text);
-					}
-					return text;
-				}))
-			.block(Duration.ofSeconds(10));
 	}
 
 	private static Map<String, String> options(String[] args) {

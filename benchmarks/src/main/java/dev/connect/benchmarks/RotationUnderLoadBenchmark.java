@@ -1,7 +1,5 @@
 package dev.connect.benchmarks;
 
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,14 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentCertificateSource;
-import dev.connect.client.AgentClient;
-import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -56,11 +51,8 @@ public final class RotationUnderLoadBenchmark {
 		Duration jitter = Duration.ofSeconds(5);
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withRootRotationJitter(jitter));
 				CountingServerProcess server = CountingServerProcess.start(agent.httpAddress(), "mtls-boringssl")) {
-			put(agent, "/v1/connect/intentions/exact?source=dashboard&destination=counting", "{\"Action\":\"allow\"}");
-			AgentClient agentClient = AgentClient
-				.create(AgentClientSettings.defaults().withAddress(URI.create(agent.httpAddress())));
-			AgentCertificateSource dashboard = AgentCertificateSource.start(agentClient, "dashboard", Clock.systemUTC());
-			dashboard.ready(Duration.ofSeconds(30)).block();
+			BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
+			AgentCertificateSource dashboard = BenchmarkSupport.identity(agent, "dashboard");
 			AtomicInteger leafChanges = new AtomicInteger();
 			dashboard.onChange((snapshot) -> leafChanges.incrementAndGet());
 			UpstreamAddressBook upstreams = new UpstreamAddressBook();
@@ -110,7 +102,7 @@ public final class RotationUnderLoadBenchmark {
 			long rotationFrom = System.nanoTime();
 			int changesBefore = leafChanges.get();
 			for (int i = 0; i < rotations; i++) {
-				put(agent, "/v1/connect/ca/configuration", "{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\","
+				BenchmarkSupport.put(agent, "/v1/connect/ca/configuration", "{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\","
 						+ "\"PrivateKeyBits\":" + ((i % 2 == 0) ? 384 : 256) + "}}");
 				Thread.sleep(jitter.toMillis() + 3_000);
 			}
@@ -122,17 +114,17 @@ public final class RotationUnderLoadBenchmark {
 			long[] steady = latencies(samples, steadyFrom, rotationFrom);
 			long[] during = latencies(samples, rotationFrom, rotationTo);
 			long[] after = latencies(samples, rotationTo, afterTo);
-			double steadyP99 = percentile(steady, 99) / 1e6;
-			double duringP99 = percentile(during, 99) / 1e6;
-			double afterP99 = percentile(after, 99) / 1e6;
+			double steadyP99 = BenchmarkSupport.percentile(steady, 99) / 1e6;
+			double duringP99 = BenchmarkSupport.percentile(during, 99) / 1e6;
+			double afterP99 = BenchmarkSupport.percentile(after, 99) / 1e6;
 			System.out.printf(Locale.ROOT, "%d root rotations (each re-issuing both leaves within %d s), %d new snapshots "
 					+ "on the caller; calls: 10 s before %,d, during rotations %,d, 10 s after %,d; failed %d %s%n",
 					rotations, jitter.toSeconds(), leafChanges.get() - changesBefore, steady.length, during.length,
 					after.length, failures.get(),
 					failureKinds.stream().distinct().limit(3).toList());
 			System.out.printf(Locale.ROOT, "p50 before %.2f ms, during %.2f ms, after %.2f ms; p99 before %.2f ms, during "
-					+ "%.2f ms, after %.2f ms; p99 during ÷ before %.2f, during ÷ after %.2f%n", percentile(steady, 50) / 1e6,
-					percentile(during, 50) / 1e6, percentile(after, 50) / 1e6, steadyP99, duringP99, afterP99,
+					+ "%.2f ms, after %.2f ms; p99 during ÷ before %.2f, during ÷ after %.2f%n", BenchmarkSupport.percentile(steady, 50) / 1e6,
+					BenchmarkSupport.percentile(during, 50) / 1e6, BenchmarkSupport.percentile(after, 50) / 1e6, steadyP99, duringP99, afterP99,
 					duringP99 / steadyP99, duringP99 / afterP99);
 			dashboard.dispose();
 			pool.disposeLater().block(Duration.ofSeconds(10));
@@ -149,24 +141,6 @@ public final class RotationUnderLoadBenchmark {
 			}
 		}
 		return selected.stream().mapToLong(Long::longValue).sorted().toArray();
-	}
-
-	private static long percentile(long[] sorted, int percentile) {
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-	}
-
-	private static void put(DevAgent agent, String path, String body) {
-		String answer = HttpClient.create()
-			.put()
-			.uri(agent.httpAddress() + path)
-			.send(ByteBufFlux.fromString(Mono.just(body)))
-			.responseSingle((response, content) -> content.asString().defaultIfEmpty("")
-				.map((text) -> response.status().code() + " " + text))
-			.block(Duration.ofSeconds(30));
-		if (answer == null || !answer.startsWith("200")) {
-			throw new IllegalStateException("PUT " + path + " answered " + answer);
-		}
 	}
 
 }

@@ -78,24 +78,11 @@ class MeshHttpClientsIntegrationTests {
 	}
 
 	private DisposableServer meshServer(String service, AtomicInteger handled) throws Exception {
-		return meshServer(this.agent, service, handled);
+		return meshServer(this.agent, service, handled, new ConnectionLog());
 	}
 
 	private static DisposableServer meshServer(DevAgent issuer, String service, AtomicInteger handled) throws Exception {
-		CertificateSource source = identity(issuer, service);
-		var context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
-			.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, IdentityTrustManager.PeerVerifier.none())))
-			.clientAuth(ClientAuth.REQUIRE)
-			.build();
-		return HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.secure((spec) -> spec.sslContext(context))
-			.handle((request, response) -> {
-				handled.incrementAndGet();
-				return response.sendString(Mono.just(service));
-			})
-			.bindNow();
+		return meshServer(issuer, service, handled, new ConnectionLog());
 	}
 
 	private HttpClient client() {
@@ -108,9 +95,7 @@ class MeshHttpClientsIntegrationTests {
 		DisposableServer counting = meshServer("counting", handled);
 		try {
 			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
-			String body = client().get().uri("https://127.0.0.1:" + counting.port() + "/count")
-				.responseSingle((response, content) -> content.asString())
-				.block(Duration.ofSeconds(10));
+			String body = get(client(), counting.port());
 			assertThat(body).isEqualTo("counting");
 			assertThat(handled).hasValue(1);
 		}
@@ -125,9 +110,7 @@ class MeshHttpClientsIntegrationTests {
 		DisposableServer impostor = meshServer("billing", handled);
 		try {
 			this.upstreams.expect("127.0.0.1", impostor.port(), "counting");
-			assertThatThrownBy(() -> client().get().uri("https://127.0.0.1:" + impostor.port() + "/count")
-				.responseSingle((response, content) -> content.asString())
-				.block(Duration.ofSeconds(10)))
+			assertThatThrownBy(() -> get(client(), impostor.port()))
 				.hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:" + impostor.port()
 						+ ", but the server presented 'spiffe://" + this.agent.trustDomain() + "/ns/default/dc/dc1/svc/billing'");
 			assertThat(handled).as("the impostor never received a request").hasValue(0);
@@ -144,9 +127,7 @@ class MeshHttpClientsIntegrationTests {
 			DisposableServer foreign = meshServer(other, "counting", handled);
 			try {
 				this.upstreams.expect("127.0.0.1", foreign.port(), "counting");
-				assertThatThrownBy(() -> client().get().uri("https://127.0.0.1:" + foreign.port() + "/count")
-					.responseSingle((response, content) -> content.asString())
-					.block(Duration.ofSeconds(10)))
+				assertThatThrownBy(() -> get(client(), foreign.port()))
 					.hasStackTraceContaining("does not chain to a trusted root of this mesh");
 				assertThat(handled).hasValue(0);
 			}
@@ -161,9 +142,7 @@ class MeshHttpClientsIntegrationTests {
 		AtomicInteger handled = new AtomicInteger();
 		DisposableServer unknown = meshServer("counting", handled);
 		try {
-			assertThatThrownBy(() -> client().get().uri("https://127.0.0.1:" + unknown.port() + "/count")
-				.responseSingle((response, content) -> content.asString())
-				.block(Duration.ofSeconds(10)))
+			assertThatThrownBy(() -> get(client(), unknown.port()))
 				.hasStackTraceContaining("No mesh service is expected at 127.0.0.1:" + unknown.port());
 			assertThat(handled).hasValue(0);
 		}

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
+import dev.connect.client.AgentClientSettings;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -78,13 +79,13 @@ final class DevAgentEnvironmentPostProcessor implements EnvironmentPostProcessor
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 
+	/** The address the app will use: {@code connect.agent.url}, else Consul's variable, read as the client reads it. */
 	static URI address(ConfigurableEnvironment environment) {
-		String url = environment.getProperty("connect.agent.url");
-		if (url == null || url.isBlank()) {
-			String consul = environment.getProperty("CONSUL_HTTP_ADDR", "");
-			url = consul.isBlank() ? "http://127.0.0.1:8500" : (consul.contains("://") ? consul : "http://" + consul);
+		String url = environment.getProperty("connect.agent.url", "");
+		if (url.isBlank()) {
+			url = environment.getProperty("CONSUL_HTTP_ADDR", "");
 		}
-		URI address = URI.create(url);
+		URI address = url.isBlank() ? AgentClientSettings.defaults().address() : AgentClientSettings.parseAddress(url);
 		if (address.getHost() == null) {
 			throw new IllegalStateException("Agent address '" + url + "' must look like http://127.0.0.1:8500");
 		}

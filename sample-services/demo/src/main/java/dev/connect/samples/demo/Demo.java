@@ -350,14 +350,10 @@ public final class Demo implements AutoCloseable {
 
 	@SuppressWarnings("unchecked")
 	private KeyStore meshRoots() throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/agent/connect/ca/roots")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		Map<String, Object> roots = JSON.readValue(response.body(), Map.class);
 		KeyStore store = KeyStore.getInstance("PKCS12");
 		store.load(null, null);
 		int i = 0;
-		for (Map<String, Object> root : (List<Map<String, Object>>) roots.get("Roots")) {
+		for (Map<String, Object> root : (List<Map<String, Object>>) caRoots().get("Roots")) {
 			for (X509Certificate certificate : Pem.parseCertificates((String) root.get("RootCert"))) {
 				store.setCertificateEntry("root-" + i++, certificate);
 			}
@@ -365,12 +361,16 @@ public final class Demo implements AutoCloseable {
 		return store;
 	}
 
-	@SuppressWarnings("unchecked")
 	private String activeRootId() throws Exception {
+		return (String) caRoots().get("ActiveRootID");
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> caRoots() throws Exception {
 		HttpResponse<String> response = this.http.send(
 				HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/agent/connect/ca/roots")).build(),
 				HttpResponse.BodyHandlers.ofString());
-		return (String) JSON.readValue(response.body(), Map.class).get("ActiveRootID");
+		return JSON.readValue(response.body(), Map.class);
 	}
 
 	private static String shortId(String id) {
