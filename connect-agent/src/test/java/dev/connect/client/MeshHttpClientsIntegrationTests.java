@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.identity.ServiceIdentity;
@@ -27,13 +29,18 @@ import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.SnapshotKeyManager;
 import dev.connect.tls.UpstreamAddressBook;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -208,6 +215,37 @@ class MeshHttpClientsIntegrationTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = SslProvider.class, names = { "JDK", "OPENSSL" })
+	void aNewConnectionAfterANewSnapshotPresentsTheNewLeafInsteadOfResumingTheOldSession(SslProvider provider)
+			throws Exception {
+		String trustDomain = "11111111-2222-3333-4444-555555555555.consul";
+		TestPki.Issued root = root(trustDomain);
+		ChangingSource dashboard = new ChangingSource(snapshot(trustDomain, "dashboard", leaf(trustDomain, "dashboard", root), root));
+		CertificateSource counting = CertificateSource.of(snapshot(trustDomain, "counting", leaf(trustDomain, "counting", root), root));
+		List<String> callers = new CopyOnWriteArrayList<>();
+		DisposableServer server = meshServer(counting, "counting", new AtomicInteger(), new ConnectionLog(), callers::add);
+		try {
+			this.upstreams.expect("127.0.0.1", server.port(), "counting");
+			// No pool: every call is a new connection, so only session resumption could carry an old leaf over.
+			HttpClient client = MeshHttpClients.secure(HttpClient.newConnection(), dashboard, this.upstreams, provider);
+			get(client, server.port());
+			get(client, server.port());
+			TestPki.Issued renewed = leaf(trustDomain, "dashboard", root);
+			CertificateSnapshot before = dashboard.current();
+			dashboard.publish(new CertificateSnapshot(before.generation() + 1, before.identity(),
+					List.of(renewed.certificate()), renewed.keyPair().getPrivate(), before.roots(), before.trustDomain(),
+					before.validator()));
+			get(client, server.port());
+			String first = before.leaf().getSerialNumber().toString(16);
+			assertThat(callers).as("the caller's leaf as the server saw it, call by call")
+				.containsExactly(first, first, renewed.certificate().getSerialNumber().toString(16));
+		}
+		finally {
+			server.disposeNow();
+		}
+	}
+
 	@Test
 	void anExpiredServerLeafIsRefusedBeforeAnyRequestByte() throws Exception {
 		Instant now = Instant.now();
@@ -228,12 +266,8 @@ class MeshHttpClientsIntegrationTests {
 	private void assertBadServerRefused(BiFunction<TestPki.Issued, String, TestPki.Issued> serverLeaf, String reason)
 			throws Exception {
 		String trustDomain = "11111111-2222-3333-4444-555555555555.consul";
-		Instant now = Instant.now();
-		TestPki.Issued root = TestPki.root(trustDomain, now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(3)));
-		TestPki.Issued client = TestPki.leaf(uri(trustDomain, "dashboard"))
-			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
-			.signedBy(root);
-		CertificateSource clientSource = CertificateSource.of(snapshot(trustDomain, "dashboard", client, root));
+		TestPki.Issued root = root(trustDomain);
+		CertificateSource clientSource = CertificateSource.of(snapshot(trustDomain, "dashboard", leaf(trustDomain, "dashboard", root), root));
 		CertificateSource serverSource = CertificateSource.of(snapshot(trustDomain, "counting", serverLeaf.apply(root, trustDomain), root));
 		AtomicInteger handled = new AtomicInteger();
 		DisposableServer server = meshServer(serverSource, "counting", handled, new ConnectionLog());
@@ -254,6 +288,18 @@ class MeshHttpClientsIntegrationTests {
 	 */
 	private static void awaitRelease() throws InterruptedException {
 		Thread.sleep(100);
+	}
+
+	private static TestPki.Issued root(String trustDomain) {
+		Instant now = Instant.now();
+		return TestPki.root(trustDomain, now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(3)));
+	}
+
+	private static TestPki.Issued leaf(String trustDomain, String service, TestPki.Issued root) {
+		Instant now = Instant.now();
+		return TestPki.leaf(uri(trustDomain, service))
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(root);
 	}
 
 	private static String uri(String trustDomain, String service) {
@@ -281,6 +327,13 @@ class MeshHttpClientsIntegrationTests {
 
 	private static DisposableServer meshServer(CertificateSource source, String service, AtomicInteger handled,
 			ConnectionLog connections) throws Exception {
+		return meshServer(source, service, handled, connections, (callerSerial) -> {
+		});
+	}
+
+	/** A mesh server that also reports, per request, the serial of the leaf the caller's TLS session holds. */
+	private static DisposableServer meshServer(CertificateSource source, String service, AtomicInteger handled,
+			ConnectionLog connections, Consumer<String> callerSerials) throws Exception {
 		var context = SslContextBuilder.forServer(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
 			.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, IdentityTrustManager.PeerVerifier.none())))
 			.clientAuth(ClientAuth.REQUIRE)
@@ -295,9 +348,21 @@ class MeshHttpClientsIntegrationTests {
 			})
 			.handle((request, response) -> {
 				handled.incrementAndGet();
+				request.withConnection((connection) -> callerSerials.accept(callerSerial(connection.channel())));
 				return response.sendString(Mono.just(service));
 			})
 			.bindNow();
+	}
+
+	private static String callerSerial(Channel channel) {
+		try {
+			X509Certificate leaf = (X509Certificate) channel.pipeline().get(SslHandler.class).engine().getSession()
+				.getPeerCertificates()[0];
+			return leaf.getSerialNumber().toString(16);
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Connections a test server saw open and close. */

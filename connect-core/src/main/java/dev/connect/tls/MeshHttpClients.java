@@ -13,7 +13,8 @@ import reactor.netty.tcp.SslProvider;
  * Reactor Netty clients for mesh calls: they present the current leaf, trust the current roots, make no hostname
  * check (service leaves carry only a SPIFFE ID) and instead verify inside the handshake that the server is the
  * service expected at its address ({@link UpstreamAddressBook}). Key and trust managers read the certificate source
- * on every handshake, so rotation needs no new client.
+ * on every handshake, so rotation needs no new client; TLS sessions are never resumed across snapshots, so a new
+ * connection after a rotation always presents the new leaf and checks the server against the new roots.
  */
 public final class MeshHttpClients {
 
@@ -53,6 +54,11 @@ public final class MeshHttpClients {
 	}
 
 	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams,
+			io.netty.handler.ssl.SslProvider provider) {
+		return new SnapshotBoundSslContext(source, () -> build(source, upstreams, provider));
+	}
+
+	private static SslContext build(CertificateSource source, UpstreamAddressBook upstreams,
 			io.netty.handler.ssl.SslProvider provider) {
 		try {
 			return SslContextBuilder.forClient()
