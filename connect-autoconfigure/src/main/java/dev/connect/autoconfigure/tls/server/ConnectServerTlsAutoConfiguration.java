@@ -46,6 +46,13 @@ public final class ConnectServerTlsAutoConfiguration {
 			.addLast("connect.handshakeTimeout", new HandshakeTimeoutHandler(timeout)));
 	}
 
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.boot.reactor.netty.NettyServerCustomizer")
+	NettyServerCustomizer connectKeepAliveReadResumer() {
+		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+			.addLast("connect.keepAliveReadResumer", new KeepAliveReadResumer()));
+	}
+
 	static final class ServerTlsCustomizer
 			implements WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory>, Ordered {
 

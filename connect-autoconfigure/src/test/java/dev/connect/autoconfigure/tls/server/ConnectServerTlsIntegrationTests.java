@@ -187,6 +187,46 @@ class ConnectServerTlsIntegrationTests {
 		assertThat(ok.get()).isGreaterThan(20);
 	}
 
+	@Test
+	void requestsQueuedBehindASlowOneOnAKeptAliveConnectionAreAllAnswered() throws Exception {
+		javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+		context.init(new javax.net.ssl.KeyManager[] { new dev.connect.tls.SnapshotKeyManager(this.webIdentity) },
+				new javax.net.ssl.TrustManager[] { new dev.connect.tls.IdentityTrustManager(this.webIdentity,
+						dev.connect.tls.IdentityTrustManager.PeerVerifier.none()) },
+				null);
+		for (int attempt = 0; attempt < 10; attempt++) {
+			try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+				.createSocket(java.net.InetAddress.getLoopbackAddress(), port())) {
+				socket.setSoTimeout(3_000);
+				var out = socket.getOutputStream();
+				out.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+				out.flush();
+				StringBuilder seen = new StringBuilder();
+				awaitAnswers(socket, seen, 2);
+				out.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+				out.flush();
+				awaitAnswers(socket, seen, 4);
+				assertThat(seen.toString().split("HTTP/1.1 200", -1)).as("answers on attempt " + attempt).hasSize(5);
+			}
+		}
+	}
+
+	private static void awaitAnswers(javax.net.ssl.SSLSocket socket, StringBuilder seen, int expected) {
+		byte[] buffer = new byte[4096];
+		try {
+			while (seen.toString().split("HTTP/1.1 200", -1).length - 1 < expected) {
+				int read = socket.getInputStream().read(buffer);
+				if (read < 0) {
+					return;
+				}
+				seen.append(new String(buffer, 0, read, java.nio.charset.StandardCharsets.US_ASCII));
+			}
+		}
+		catch (IOException ex) {
+			// A read timed out: the server stopped answering; the assertion reports it.
+		}
+	}
+
 	/** A TLS client that trusts the mesh but presents no certificate. */
 	static final class NoCertificateClient {
 
@@ -227,6 +267,8 @@ class ConnectServerTlsIntegrationTests {
 		RouterFunction<ServerResponse> routes() {
 			return RouterFunctions.route()
 				.GET("/hello", (request) -> ServerResponse.ok().bodyValue("hello"))
+				.GET("/slow", (request) -> ServerResponse.ok()
+					.body(reactor.core.publisher.Mono.delay(Duration.ofMillis(50)).thenReturn("slow"), String.class))
 				.build();
 		}
 
