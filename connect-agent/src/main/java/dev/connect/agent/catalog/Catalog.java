@@ -211,16 +211,14 @@ public final class Catalog {
 	 */
 	public void tick() {
 		Instant now = this.clock.instant();
+		List<String> expired = new ArrayList<>();
 		for (CheckState check : this.state.checks().values()) {
-			if (check.isTtl() && check.ttlDeadline() != null && now.isAfter(check.ttlDeadline())
-					&& !CheckState.CRITICAL.equals(check.status())) {
-				synchronized (this) {
-					CheckState current = this.state.checks().get(check.checkId());
-					if (current != null && current.ttlDeadline() != null && now.isAfter(current.ttlDeadline())) {
-						setStatus(current, CheckState.CRITICAL, "TTL expired");
-					}
-				}
+			if (ttlExpired(check, now)) {
+				expired.add(check.checkId());
 			}
+		}
+		if (!expired.isEmpty()) {
+			expire(expired, now);
 		}
 		for (CheckState check : this.state.checks().values()) {
 			if (check.deregisterAfter() != null && check.criticalSince() != null
@@ -228,6 +226,43 @@ public final class Catalog {
 				deregister(check.serviceId());
 			}
 		}
+	}
+
+	private static boolean ttlExpired(@Nullable CheckState check, Instant now) {
+		return check != null && check.isTtl() && check.ttlDeadline() != null && now.isAfter(check.ttlDeadline())
+				&& !CheckState.CRITICAL.equals(check.status());
+	}
+
+	/**
+	 * Turns every expired TTL check critical in one change: one copy of the state and one new index however many
+	 * expire together (one change per check made the agent copy its whole state once per check, so that 10,000
+	 * checks expiring together took it minutes, holding the lock).
+	 */
+	private synchronized void expire(List<String> checkIds, Instant now) {
+		State current = this.state;
+		Map<String, CheckState> checks = new LinkedHashMap<>(current.checks());
+		Set<String> keys = new LinkedHashSet<>();
+		long index = 0;
+		for (String checkId : checkIds) {
+			CheckState check = checks.get(checkId);
+			if (ttlExpired(check, now)) {
+				if (index == 0) {
+					index = this.changes.next();
+				}
+				checks.put(checkId, check.withStatus(CheckState.CRITICAL, "TTL expired", this.clock.instant(), index));
+				keys.addAll(keysOf(current.services().get(check.serviceId())));
+			}
+		}
+		if (index == 0) {
+			return;
+		}
+		Map<String, CheckState> refreshed = refreshAliases(Map.copyOf(checks), current.services(), index);
+		for (CheckState alias : refreshed.values()) {
+			if (alias.modifyIndex() == index && "alias".equals(alias.type())) {
+				keys.addAll(keysOf(current.services().get(alias.serviceId())));
+			}
+		}
+		publish(new State(current.services(), refreshed, current.registrations()), keys, index);
 	}
 
 	private void setStatus(CheckState check, String status, String output) {
