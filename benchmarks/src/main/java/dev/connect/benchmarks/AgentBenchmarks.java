@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,52 +26,110 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Load harness for the dev agent (not JMH: these are end-to-end measurements over real sockets). The agent runs in
- * its own JVM, started from this jar, except for the heap measurement, which needs the agent's heap.
- * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.AgentBenchmarks fanout [queries]
- * java -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.AgentBenchmarks authorize [requests]
- * java -Xmx1g -cp benchmarks/target/benchmarks.jar dev.connect.benchmarks.AgentBenchmarks heap [services]
- * </pre>
+ * Item 6, the dev agent: leaves issued per second (JMH, {@link LeafIssuanceBenchmark}), one change fanned out to
+ * many blocked queries, authorize latency over loopback and heap per registered service. These run over real
+ * loopback sockets; the agent runs in its own JVM ({@code -Xmx512m}, started from this jar) except for the heap
+ * measurement, which needs the agent's heap in this JVM.
  */
-public final class AgentBenchmarks {
+final class AgentBenchmarks {
 
 	private AgentBenchmarks() {
 	}
 
-	public static void main(String[] args) throws Exception {
-		String mode = (args.length > 0) ? args[0] : "all";
-		int size = (args.length > 1) ? Integer.parseInt(args[1]) : 0;
-		switch (mode) {
-			case "fanout" -> fanout((size > 0) ? size : 10_000);
-			case "authorize" -> authorize((size > 0) ? size : 20_000);
-			case "heap" -> heap((size > 0) ? size : 10_000);
-			default -> throw new IllegalArgumentException("Mode '" + mode + "' must be fanout, authorize or heap");
+	static void measure(Suite suite) throws Exception {
+		Plan plan = suite.plan();
+		BenchmarkSuite.progress("agent: leaf issuance, JMH, " + plan.jmhForks() + " forks, 2 threads");
+		Spread leaves = Jmh.run(plan, LeafIssuanceBenchmark.class, 2, "rootKey", "ec-256").get("issueLeaf");
+		double[][] fanout;
+		try (AgentProcess agent = AgentProcess.start()) {
+			fanout = fanout(agent, plan.fanoutQueries(), plan.runs());
 		}
+		double[][] authorize;
+		try (AgentProcess agent = AgentProcess.start()) {
+			authorize = authorize(agent, plan.authorizeRequests(), plan.runs());
+		}
+		Spread heap = heap(plan.heapServices(), plan.runs());
+		Spread fanoutP50 = Spread.of(fanout[0]);
+		Spread fanoutP99 = Spread.of(fanout[1]);
+		Spread fanoutLast = Spread.of(fanout[2]);
+		Spread fanoutCpu = Spread.of(fanout[3]);
+		long unanswered = (long) java.util.Arrays.stream(fanout[4]).sum();
+		Spread authorizeP50 = Spread.of(authorize[0]);
+		Spread authorizeP99 = Spread.of(authorize[1]);
+		Spread authorizeRate = Spread.of(authorize[2]);
+		Report report = suite.report();
+		report.target("dev agent leaf issuance, 2 threads", "≥ 1,000 leaves/s", leaves.format("%,.0f /s"), leaves.median() >= 1000);
+		report.target(String.format(Locale.ROOT, "one change → all %,d blocked queries answered (warm)", plan.fanoutQueries()),
+				"≤ 1,000 ms, none missed", fanoutLast.format("%,.0f ms") + (unanswered > 0 ? ", " + unanswered + " unanswered" : ""),
+				fanoutLast.median() <= 1000 && unanswered == 0);
+		report.target("dev agent heap per registered Connect service", "≤ 4,096 bytes", heap.format("%,.0f bytes"),
+				heap.median() <= 4096);
+		report.section("devAgent", "6. Dev agent", Report.object("leavesPerSecond", leaves, "fanout", Report.object(
+				"queries", plan.fanoutQueries(), "coldLastAnswerMs", fanout[5][0], "p50Ms", fanoutP50, "p99Ms", fanoutP99,
+				"lastAnswerMs", fanoutLast, "agentCpuMicrosPerAnswer", fanoutCpu, "unanswered", unanswered),
+				"authorize", Report.object("requestsPerRun", plan.authorizeRequests(), "sequentialP50Micros",
+						authorizeP50, "sequentialP99Micros", authorizeP99, "concurrency8PerSecond", authorizeRate),
+				"heapBytesPerService", heap), String.format(Locale.ROOT, """
+						- Leaf issuance: a fresh P-256 key, the certificate built and signed by an EC P-256 root, as a
+						  leaf request does on a cache miss (CSR rate limit off); JMH, 2 threads, %d forks.
+						- Fan-out: %,d clients block on `GET /v1/health/connect/fan?index=N&wait=5m`, then one
+						  registration changes the service; time from that write to each answer. The first round ever
+						  is cold (%,.0f ms to the last answer) and not counted; then %d warm rounds.
+						- Authorize: `POST /v1/agent/connect/authorize` with an allow intention, one keep-alive
+						  connection, %,d sequential calls per run after a warm-up, then as many at concurrency 8.
+						- Heap: an in-process agent; %,d Connect-native services with a TTL check (10 m, so none
+						  expires while measuring) registered over HTTP per run, used heap after full GCs before and
+						  after.
+
+						| Figure | Median (spread) |
+						|---|---|
+						| leaves issued per second, 2 threads | %s |
+						| fan-out to %,d blocked queries: p50 / p99 / last answer | %s / %s / %s |
+						| agent CPU per woken query | %s |
+						| authorize over loopback, sequential p50 / p99 | %s / %s |
+						| authorize at concurrency 8 | %s |
+						| heap per registered service | %s |
+
+						The load generators share the 2 cores with the agent, so every figure includes their cost.
+						""", plan.jmhForks(), plan.fanoutQueries(), fanout[5][0], plan.runs(), plan.authorizeRequests(),
+						plan.heapServices(), leaves.format("%,.0f"), plan.fanoutQueries(), fanoutP50.format("%,.0f ms"),
+						fanoutP99.format("%,.0f ms"), fanoutLast.format("%,.0f ms"), fanoutCpu.format("%,.0f µs"),
+						authorizeP50.format("%,.0f µs"), authorizeP99.format("%,.0f µs"), authorizeRate.format("%,.0f req/s"),
+						heap.format("%,.0f bytes")));
 	}
 
 	/**
-	 * One change, N blocked health queries: time from the change until each query has its answer, and the CPU
-	 * each process spent meanwhile. Round 1 is cold (the wake-up path has never run); round 2 is warm.
+	 * One change, N blocked health queries, a cold round then {@code runs} warm ones. Returns, per warm run: p50,
+	 * p99 and last answer in ms, agent CPU per answer in µs, unanswered queries; and [5][0] the cold round's last
+	 * answer.
 	 */
-	static void fanout(int queries) throws Exception {
-		try (AgentProcess agent = AgentProcess.start()) {
-			HttpClient client = client(agent.address(), queries + 100);
-			register(client, "fan-0", 1);
-			for (int round = 1; round <= 2; round++) {
-				fanoutRound(agent, client, queries, round);
+	static double[][] fanout(AgentProcess agent, int queries, int runs) throws Exception {
+		HttpClient client = client(agent.address(), queries + 100);
+		register(client, "fan-0", 1);
+		double[][] figures = new double[6][runs];
+		for (int round = 0; round <= runs; round++) {
+			double[] result = fanoutRound(agent, client, queries, round);
+			BenchmarkSuite.progress(String.format(Locale.ROOT, "agent: fan-out round %d%s: last answer %.0f ms", round,
+					(round == 0) ? " (cold)" : "", result[2]));
+			if (round == 0) {
+				figures[5][0] = result[2];
+			}
+			else {
+				for (int i = 0; i < 5; i++) {
+					figures[i][round - 1] = result[i];
+				}
 			}
 		}
+		return figures;
 	}
 
-	private static void fanoutRound(AgentProcess agent, HttpClient client, int queries, int round)
+	private static double[] fanoutRound(AgentProcess agent, HttpClient client, int queries, int round)
 			throws Exception {
 		long index = Long.parseLong(client.get().uri("/v1/health/connect/fan")
 			.responseSingle((response, content) -> Mono.just(response.responseHeaders().get("X-Consul-Index")))
 			.block());
 		CountDownLatch sent = new CountDownLatch(queries);
 		long[] answeredAt = new long[queries];
-		AtomicInteger answered = new AtomicInteger();
 		CountDownLatch done = new CountDownLatch(queries);
 		HttpClient counting = client.doAfterRequest((request, connection) -> sent.countDown());
 		for (int i = 0; i < queries; i++) {
@@ -82,32 +139,24 @@ public final class AgentBenchmarks {
 				.responseSingle((response, content) -> content.asString())
 				.subscribe((answer) -> {
 					answeredAt[slot] = System.nanoTime();
-					answered.incrementAndGet();
 					done.countDown();
 				}, (error) -> done.countDown());
 		}
 		if (!sent.await(120, TimeUnit.SECONDS)) {
 			throw new IllegalStateException("Only " + (queries - sent.getCount()) + " queries were sent");
 		}
-		Thread.sleep(2000);
-		int early = answered.get();
+		Thread.sleep(500);
 		Duration agentCpuBefore = agent.cpuTime();
-		long clientCpuBefore = clientCpuNanos();
 		long changedAt = System.nanoTime();
-		register(client, "fan-" + round, 1 + round);
-		long written = System.nanoTime() - changedAt;
+		register(client, "fan-" + (round + 1), 2 + round);
 		done.await(60, TimeUnit.SECONDS);
-		long window = System.nanoTime() - changedAt;
 		Duration agentCpu = agent.cpuTime().minus(agentCpuBefore);
-		long clientCpu = clientCpuNanos() - clientCpuBefore;
 		long[] latencies = Arrays.stream(answeredAt).filter((at) -> at > 0).map((at) -> at - changedAt).sorted().toArray();
-		System.out.printf(Locale.ROOT,
-				"fanout round=%d (%s) queries=%d answeredBeforeChange=%d answered=%d write=%.1fms min=%.1fms "
-						+ "p50=%.1fms p99=%.1fms max=%.1fms; cpu in %.0f ms: agent %.0f ms (%.0f us/answer), client %.0f ms%n",
-				round, (round == 1) ? "cold" : "warm", queries, early, latencies.length, ms(written), ms(latencies[0]),
-				ms(BenchmarkSupport.percentile(latencies, 50)), ms(BenchmarkSupport.percentile(latencies, 99)),
-				ms(latencies[latencies.length - 1]),
-				ms(window), ms(agentCpu.toNanos()), us(agentCpu.toNanos() / queries), ms(clientCpu));
+		if (latencies.length == 0) {
+			throw new IllegalStateException("No blocked query was answered after the change");
+		}
+		return new double[] { ms(BenchmarkSupport.percentile(latencies, 50)), ms(BenchmarkSupport.percentile(latencies, 99)),
+				ms(latencies[latencies.length - 1]), us(agentCpu.toNanos() / queries), queries - latencies.length };
 	}
 
 	private static void register(HttpClient client, String id, int port) {
@@ -117,59 +166,71 @@ public final class AgentBenchmarks {
 			.block();
 	}
 
-	/** Sequential authorize calls over one keep-alive connection, then the same at concurrency 8. */
-	static void authorize(int requests) throws Exception {
-		try (AgentProcess agent = AgentProcess.start()) {
-			HttpClient client = client(agent.address(), 16);
-			client.put().uri("/v1/connect/intentions/exact?source=web&destination=db")
-				.send(body("{\"Action\":\"allow\"}"))
-				.responseSingle((response, content) -> content.asString())
-				.block();
-			String td = client.get().uri("/v1/agent/connect/ca/roots")
-				.responseSingle((response, content) -> content.asString())
-				.map((roots) -> roots.replaceAll("(?s).*\"TrustDomain\": \"([^\"]+)\".*", "$1"))
-				.block();
-			String request = "{\"Target\":\"db\",\"ClientCertURI\":\"spiffe://" + td
-					+ "/ns/default/dc/dc1/svc/web\",\"ClientCertSerial\":\"2c\"}";
-			Mono<String> call = client.post().uri("/v1/agent/connect/authorize").send(body(request))
-				.responseSingle((response, content) -> content.asString());
-			for (int i = 0; i < 5_000; i++) {
-				call.block();
-			}
+	/** Per run: sequential p50 and p99 (µs) over one keep-alive connection, then req/s at concurrency 8. */
+	static double[][] authorize(AgentProcess agent, int requests, int runs) throws Exception {
+		HttpClient client = client(agent.address(), 16);
+		client.put().uri("/v1/connect/intentions/exact?source=web&destination=db")
+			.send(body("{\"Action\":\"allow\"}"))
+			.responseSingle((response, content) -> content.asString())
+			.block();
+		String td = client.get().uri("/v1/agent/connect/ca/roots")
+			.responseSingle((response, content) -> content.asString())
+			.map((roots) -> roots.replaceAll("(?s).*\"TrustDomain\": \"([^\"]+)\".*", "$1"))
+			.block();
+		String request = "{\"Target\":\"db\",\"ClientCertURI\":\"spiffe://" + td
+				+ "/ns/default/dc/dc1/svc/web\",\"ClientCertSerial\":\"2c\"}";
+		Mono<String> call = client.post().uri("/v1/agent/connect/authorize").send(body(request))
+			.responseSingle((response, content) -> content.asString());
+		for (int i = 0; i < Math.min(5_000, requests); i++) {
+			call.block();
+		}
+		double[][] figures = new double[3][runs];
+		for (int run = 0; run < runs; run++) {
 			long[] latencies = new long[requests];
 			for (int i = 0; i < requests; i++) {
 				long start = System.nanoTime();
 				String answer = call.block();
 				latencies[i] = System.nanoTime() - start;
-				if (!answer.contains("\"Authorized\": true")) {
+				if (answer == null || !answer.contains("\"Authorized\": true")) {
 					throw new IllegalStateException("Unexpected answer: " + answer);
 				}
 			}
 			Arrays.sort(latencies);
 			long started = System.nanoTime();
 			Flux.range(0, requests).flatMap((i) -> call, 8).blockLast();
-			double perSecond = requests / ((System.nanoTime() - started) / 1e9);
-			System.out.printf(Locale.ROOT,
-					"authorize requests=%d sequential p50=%.0fus p99=%.0fus p99.9=%.0fus; concurrency 8: %.0f req/s%n",
-					requests, us(BenchmarkSupport.percentile(latencies, 50)), us(BenchmarkSupport.percentile(latencies, 99)),
-					us(BenchmarkSupport.percentile(latencies, 99.9)), perSecond);
+			figures[0][run] = us(BenchmarkSupport.percentile(latencies, 50));
+			figures[1][run] = us(BenchmarkSupport.percentile(latencies, 99));
+			figures[2][run] = requests / ((System.nanoTime() - started) / 1e9);
+			BenchmarkSuite.progress(String.format(Locale.ROOT, "agent: authorize run %d: p50 %.0f us, p99 %.0f us, %,.0f req/s at 8",
+					run + 1, figures[0][run], figures[1][run], figures[2][run]));
 		}
+		return figures;
 	}
 
-	/** Heap of an in-process agent before and after registering N Connect-native services with a TTL check. */
-	static void heap(int services) throws Exception {
+	/** Heap growth per service of an in-process agent, per run of N registrations (200 registered first). */
+	static Spread heap(int services, int runs) throws Exception {
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
 			HttpClient client = client(agent.httpAddress().replace("http://", ""), 16);
 			register(client, 0, 200);
-			long before = usedHeapAfterGc();
-			register(client, 200, 200 + services);
-			long after = usedHeapAfterGc();
+			double[] perService = new double[runs];
+			int from = 200;
+			for (int run = 0; run < runs; run++) {
+				long before = usedHeapAfterGc();
+				register(client, from, from + services);
+				long after = usedHeapAfterGc();
+				from += services;
+				perService[run] = (after - before) / (double) services;
+				BenchmarkSuite.progress(String.format(Locale.ROOT, "agent: heap run %d: %.0f bytes per service", run + 1,
+						perService[run]));
+			}
 			long count = client.get().uri("/v1/agent/services")
 				.responseSingle((response, content) -> content.asString())
 				.map((json) -> json.split("\"ID\":", -1).length - 1L)
 				.block();
-			System.out.printf(Locale.ROOT, "heap services=%d registered=%d delta=%.1fMiB perService=%d bytes%n",
-					services, count - 200, (after - before) / 1048576.0, (after - before) / services);
+			if (count != from) {
+				throw new IllegalStateException("Registered " + from + " services but the agent lists " + count);
+			}
+			return Spread.of(perService);
 		}
 	}
 
@@ -177,7 +238,7 @@ public final class AgentBenchmarks {
 		Flux.range(from, to - from).flatMap((i) -> client.put().uri("/v1/agent/service/register")
 			.send(body("{\"ID\":\"svc-" + i + "\",\"Name\":\"svc-" + i + "\",\"Port\":" + (10000 + (i % 50000))
 					+ ",\"Tags\":[\"v1\"],\"Meta\":{\"team\":\"t" + (i % 10) + "\"},\"Connect\":{\"Native\":true},"
-					+ "\"Check\":{\"CheckID\":\"svc-" + i + "-ttl\",\"TTL\":\"30s\",\"Status\":\"passing\","
+					+ "\"Check\":{\"CheckID\":\"svc-" + i + "-ttl\",\"TTL\":\"10m\",\"Status\":\"passing\","
 					+ "\"DeregisterCriticalServiceAfter\":\"10m\"}}"))
 			.responseSingle((response, content) -> {
 				if (response.status().code() != 200) {
@@ -187,15 +248,10 @@ public final class AgentBenchmarks {
 			}), 4).blockLast();
 	}
 
-	private static long clientCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getProcessCpuTime();
-	}
-
 	private static long usedHeapAfterGc() throws InterruptedException {
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < 3; i++) {
 			System.gc();
-			Thread.sleep(200);
+			Thread.sleep(100);
 		}
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}

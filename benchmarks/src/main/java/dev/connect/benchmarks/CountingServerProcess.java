@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The counting app in its own JVM (512 MB fixed heap). */
+/** The counting app in its own JVM (512 MB fixed heap); its output goes to {@code benchmarks/target/counting-<mode>.log}. */
 final class CountingServerProcess implements AutoCloseable {
 
 	private final Process process;
@@ -50,12 +51,16 @@ final class CountingServerProcess implements AutoCloseable {
 			seen.add(line);
 			Matcher matcher = ready.matcher(line);
 			if (matcher.find()) {
+				Path log = Path.of("benchmarks", "target", "counting-" + mode + ".log");
 				Thread drain = new Thread(() -> {
-					try {
-						output.lines().forEach((ignored) -> {
-						});
+					try (var writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+						for (String text = output.readLine(); text != null; text = output.readLine()) {
+							writer.write(text);
+							writer.newLine();
+							writer.flush();
+						}
 					}
-					catch (java.io.UncheckedIOException ex) {
+					catch (IOException | java.io.UncheckedIOException ex) {
 						// The process ended and its output closed.
 					}
 				}, "counting-output");
