@@ -3,7 +3,9 @@ package dev.connect.autoconfigure.authorization;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 import dev.connect.authz.Authorizer;
@@ -44,11 +46,16 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	static final MediaType PROBLEM = MediaType.parseMediaType("application/problem+json");
 
+	private static final int MAX_CALLERS = 1_024;
+
 	private final Authorizer authorizer;
 
 	private final RecentDenials denials;
 
 	private final IntSupplier meshPort;
+
+	/** Caller IDs by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
+	private final Map<PeerCertificate, SpiffeId> callers = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the filter.
@@ -100,13 +107,28 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		return problem(exchange, HttpStatus.FORBIDDEN, "The caller is not allowed to call this service.");
 	}
 
-	private static SpiffeId caller(SslInfo ssl) {
+	/**
+	 * The caller's SPIFFE ID from its leaf. A connection's requests all carry the same certificate object (the TLS
+	 * session's), so the ID read from its URI SAN is kept per certificate object: reading the SAN and parsing the ID
+	 * on every request was the filter's largest cost.
+	 */
+	private SpiffeId caller(SslInfo ssl) {
 		X509Certificate[] chain = ssl.getPeerCertificates();
 		if (chain == null || chain.length == 0) {
 			return null;
 		}
+		PeerCertificate key = new PeerCertificate(chain[0]);
+		SpiffeId known = this.callers.get(key);
+		if (known != null) {
+			return known;
+		}
 		try {
-			return SvidValidator.spiffeIdOf(chain[0]);
+			SpiffeId id = SvidValidator.spiffeIdOf(chain[0]);
+			if (this.callers.size() >= MAX_CALLERS) {
+				this.callers.clear();
+			}
+			this.callers.put(key, id);
+			return id;
 		}
 		catch (InvalidSvidException ex) {
 			return null;
@@ -127,6 +149,21 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	/** A certificate compared by identity: the same object, not merely equal bytes. */
+	private record PeerCertificate(X509Certificate certificate) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof PeerCertificate peer && peer.certificate == this.certificate;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this.certificate);
+		}
+
 	}
 
 }
