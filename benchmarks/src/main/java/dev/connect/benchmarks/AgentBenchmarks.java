@@ -41,11 +41,9 @@ final class AgentBenchmarks {
 		BenchmarkSuite.progress("agent: leaf issuance, JMH, " + plan.jmhForks() + " forks, 2 threads");
 		Spread leaves = Jmh.run(plan, LeafIssuanceBenchmark.class, 2, "rootKey", "ec-256").get("issueLeaf");
 		double[][] fanout;
-		try (AgentProcess agent = AgentProcess.start()) {
-			fanout = fanout(agent, plan.fanoutQueries(), plan.runs());
-		}
 		double[][] authorize;
 		try (AgentProcess agent = AgentProcess.start()) {
+			fanout = fanout(agent, plan.fanoutQueries(), plan.runs());
 			authorize = authorize(agent, plan.authorizeRequests(), plan.runs());
 		}
 		Spread heap = heap(plan.heapServices(), plan.runs());

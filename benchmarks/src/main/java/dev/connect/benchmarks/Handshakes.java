@@ -48,7 +48,7 @@ final class Handshakes {
 		for (int run = 1; run <= plan.runs(); run++) {
 			BenchmarkSuite.progress("handshakes: ECDSA P-256 speed, run " + run);
 			openssl.add(opensslSpeed(plan.isQuick() ? 1 : 2));
-			jdk.add(jdkSpeed(Duration.ofMillis(plan.isQuick() ? 500 : 2000)));
+			jdk.add(jdkSpeed(Duration.ofMillis(plan.isQuick() ? 250 : 2000)));
 		}
 		Spread opensslSign = Spread.of(openssl.stream().mapToDouble((rates) -> rates[0]).toArray());
 		Spread opensslVerify = Spread.of(openssl.stream().mapToDouble((rates) -> rates[1]).toArray());

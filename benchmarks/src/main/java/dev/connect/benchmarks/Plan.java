@@ -37,9 +37,9 @@ record Plan(String name, int runs, int concurrency, Duration callWarmup, Duratio
 	}
 
 	static Plan quick() {
-		return new Plan("quick", 3, 16, Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofSeconds(2),
-				Duration.ofSeconds(1), 3, 1, Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofMillis(1500), 1_000,
-				1_000, 1_000, 3, 1, 1, Duration.ofMillis(300));
+		return new Plan("quick", 3, 16, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(2),
+				Duration.ofSeconds(1), 3, 1, Duration.ofSeconds(1), Duration.ofMillis(1200), Duration.ofSeconds(1), 1_000,
+				1_000, 500, 3, 1, 1, Duration.ofMillis(300));
 	}
 
 	boolean isQuick() {

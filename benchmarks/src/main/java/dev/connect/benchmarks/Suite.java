@@ -60,13 +60,18 @@ final class Suite implements AutoCloseable {
 
 	/** Stops every counting server but those of the given modes, so that idle JVMs do not share the cores. */
 	void keepOnly(List<String> modes) throws InterruptedException {
+		List<CountingServerProcess> stopping = new java.util.ArrayList<>();
 		var iterator = this.servers.entrySet().iterator();
 		while (iterator.hasNext()) {
 			var entry = iterator.next();
 			if (!modes.contains(entry.getKey())) {
-				entry.getValue().close();
+				entry.getValue().stop();
+				stopping.add(entry.getValue());
 				iterator.remove();
 			}
+		}
+		for (CountingServerProcess server : stopping) {
+			server.close();
 		}
 	}
 
