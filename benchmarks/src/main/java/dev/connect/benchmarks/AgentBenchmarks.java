@@ -1,10 +1,7 @@
 package dev.connect.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.connect.agent.DevAgent;
@@ -289,33 +285,12 @@ final class AgentBenchmarks {
 		}
 
 		static AgentProcess start() throws IOException {
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m"));
-			String extra = System.getProperty("agent.jvmArgs", "");
-			if (!extra.isBlank()) {
-				command.addAll(List.of(extra.trim().split("\\s+")));
-			}
-			command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.connect.agent.DevAgentMain", "agent",
-					"-dev", "-http-port", "0"));
-			Process process = new ProcessBuilder(command)
-				.redirectErrorStream(true)
-				.start();
-			BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-			Pattern pattern = Pattern.compile("HTTP API: http://(127\\.0\\.0\\.1:\\d+)");
-			List<String> banner = new ArrayList<>();
-			for (String line = output.readLine(); line != null; line = output.readLine()) {
-				banner.add(line);
-				Matcher matcher = pattern.matcher(line);
-				if (matcher.find()) {
-					Thread drain = new Thread(() -> output.lines().forEach((ignored) -> {
-					}), "agent-output");
-					drain.setDaemon(true);
-					drain.start();
-					return new AgentProcess(process, matcher.group(1));
-				}
-			}
-			process.destroy();
-			throw new IllegalStateException("Agent did not start: " + banner);
+			List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
+			options.addAll(BenchmarkSupport.extraOptions("agent.jvmArgs", ""));
+			BenchmarkSupport.StartedJvm started = BenchmarkSupport.startJvm(options, "dev.connect.agent.DevAgentMain",
+					List.of("agent", "-dev", "-http-port", "0"), Pattern.compile("HTTP API: http://(127\\.0\\.0\\.1:\\d+)"),
+					Path.of("benchmarks", "target", "agent.log"));
+			return new AgentProcess(started.process(), started.ready().group(1));
 		}
 
 		String address() {

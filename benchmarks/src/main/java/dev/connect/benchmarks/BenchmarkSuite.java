@@ -108,7 +108,7 @@ public final class BenchmarkSuite {
 					+ started.truncatedTo(ChronoUnit.MINUTES) + ", " + plan.name() + ")", report.calls());
 		}
 		Files.writeString(results.resolve(name + ".json"), Json.write(report.json(header)), StandardCharsets.UTF_8);
-		String markdown = markdown(report, header, charted ? "../benchmarks/results/" + name + ".png" : null);
+		String markdown = markdown(report, header, name, charted);
 		if (name.equals("latest")) {
 			writeDocs(docs, markdown);
 			progress("wrote " + docs + ", " + results.resolve("latest.json") + " and " + chart);
@@ -154,7 +154,7 @@ public final class BenchmarkSuite {
 		return header;
 	}
 
-	private static String markdown(Report report, Map<String, Object> header, String chart) {
+	private static String markdown(Report report, Map<String, Object> header, String name, boolean charted) {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> machine = (Map<String, Object>) header.get("machine");
 		StringBuilder out = new StringBuilder();
@@ -174,14 +174,12 @@ public final class BenchmarkSuite {
 				""", ((String) header.get("started")).substring(0, 10), header.get("plan"),
 				(long) header.get("tookSeconds") / 60, (long) header.get("tookSeconds") % 60, header.get("command"),
 				machine.get("cores"), machine.get("cpu"), machine.get("memoryGiB"), machine.get("os"),
-				machine.get("java"), machine.get("tls"), header.get("runsPerFigure"),
-				header.get("plan").equals("full") && ((List<?>) header.get("parts")).size() == PARTS.size()
-						? "latest.json" : header.get("plan").equals("quick") ? "quick.json" : "partial.json"));
+				machine.get("java"), machine.get("tls"), header.get("runsPerFigure"), name + ".json"));
 		if (!report.targets().isEmpty()) {
 			out.append("### Targets\n\n").append(report.targetTable()).append('\n');
 		}
-		if (chart != null) {
-			out.append("![Throughput and latency per mode](").append(chart).append(")\n\n");
+		if (charted) {
+			out.append("![Throughput and latency per mode](../benchmarks/results/").append(name).append(".png)\n\n");
 		}
 		out.append(report.sections());
 		return out.toString();

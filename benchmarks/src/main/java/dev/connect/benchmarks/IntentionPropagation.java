@@ -83,12 +83,12 @@ final class IntentionPropagation {
 	/** Allows, waits until both clients pass, denies, and returns the nanoseconds until {@code client} sees 403. */
 	private static long flip(DevAgent agent, HttpClient client, String url, HttpClient keptAlive) throws InterruptedException {
 		BenchmarkSupport.intention(agent, "dashboard", "counting", "allow");
-		awaitStatus(keptAlive, url, 200);
-		awaitStatus(client, url, 200);
+		BenchmarkSupport.awaitStatus(keptAlive, url, 200);
+		BenchmarkSupport.awaitStatus(client, url, 200);
 		Thread.sleep(100);
 		long start = System.nanoTime();
 		BenchmarkSupport.intention(agent, "dashboard", "counting", "deny");
-		return awaitStatus(client, url, 403) - start;
+		return BenchmarkSupport.awaitStatus(client, url, 403) - start;
 	}
 
 	private static void summarize(long[] nanos, double[][] into, int run) {
@@ -97,21 +97,6 @@ final class IntentionPropagation {
 		into[0][run] = BenchmarkSupport.percentile(sorted, 50) / 1e6;
 		into[1][run] = BenchmarkSupport.percentile(sorted, 99) / 1e6;
 		into[2][run] = sorted[sorted.length - 1] / 1e6;
-	}
-
-	/** Probes until the status is seen; returns when (nanoTime) it was seen. */
-	private static long awaitStatus(HttpClient client, String url, int status) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			Integer seen = client.get().uri(url)
-				.responseSingle((response, body) -> body.asByteArray().defaultIfEmpty(new byte[0])
-					.map((ignored) -> response.status().code()))
-				.block(Duration.ofSeconds(10));
-			if (seen != null && seen == status) {
-				return System.nanoTime();
-			}
-		}
-		throw new IllegalStateException("Status " + status + " not seen at " + url + " within 30 s");
 	}
 
 }

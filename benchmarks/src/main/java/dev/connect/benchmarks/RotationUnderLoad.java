@@ -45,7 +45,8 @@ final class RotationUnderLoad {
 		List<long[]> samples = new ArrayList<>();
 		List<Long> failures = new CopyOnWriteArrayList<>();
 		List<String> failureKinds = new CopyOnWriteArrayList<>();
-		awaitAllowed(client, url);
+		// The previous part ends on a flip back to allow: start once the callee allows the caller again.
+		BenchmarkSupport.awaitStatus(client, url, 200);
 		var done = Flux.range(0, plan.concurrency()).flatMap((worker) -> {
 			long[][] local = { new long[1 << 16] };
 			int[] size = { 0 };
@@ -160,22 +161,6 @@ final class RotationUnderLoad {
 				"rootRotationsPerRun", plan.rotations(), "failedCalls", totalFailures, "newSnapshotsOnCaller",
 				Spread.of(figures[5]), "p99BeforeMs", Spread.of(figures[1]), "p99DuringMs", Spread.of(figures[2]),
 				"p99AfterMs", Spread.of(figures[3]), "p99DuringOverBefore", ratio), markdown);
-	}
-
-	/** Waits until the callee allows the caller again (the previous part ends on a flip back to allow). */
-	private static void awaitAllowed(HttpClient client, String url) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			Integer status = client.get().uri(url)
-				.responseSingle((response, body) -> body.asByteArray().defaultIfEmpty(new byte[0])
-					.map((ignored) -> response.status().code()))
-				.block(Duration.ofSeconds(10));
-			if (status != null && status == 200) {
-				return;
-			}
-			Thread.sleep(10);
-		}
-		throw new IllegalStateException("The caller was not allowed at " + url + " within 30 s");
 	}
 
 	private static long[] latencies(List<long[]> samples, long from, long to) {

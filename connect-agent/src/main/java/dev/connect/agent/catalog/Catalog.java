@@ -249,7 +249,7 @@ public final class Catalog {
 				if (index == 0) {
 					index = this.changes.next();
 				}
-				checks.put(checkId, check.withStatus(CheckState.CRITICAL, "TTL expired", this.clock.instant(), index));
+				checks.put(checkId, check.withStatus(CheckState.CRITICAL, "TTL expired", now, index));
 				keys.addAll(keysOf(current.services().get(check.serviceId())));
 			}
 		}
