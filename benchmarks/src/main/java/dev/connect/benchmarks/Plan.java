@@ -2,6 +2,8 @@ package dev.connect.benchmarks;
 
 import java.time.Duration;
 
+import dev.connect.autoconfigure.discovery.ConnectClientProperties;
+
 /**
  * How long and how often each part of a {@link BenchmarkSuite} run measures. {@link #full()} fits in 15 minutes on
  * 2 cores and {@link #quick()} in 2; both take every figure at least 3 times.
@@ -17,6 +19,7 @@ import java.time.Duration;
  * @param rotationJitter the dev agent's window for re-issuing leaves after a root rotation
  * @param rotationSpacing the time from one root rotation to the next (at least the jitter)
  * @param rotationSteady the steady-state window before (and after) the rotations
+ * @param rotationDrain the mesh client's drain time after a rotation (the starter's default in full runs)
  * @param fanoutQueries blocked queries woken by one change
  * @param authorizeRequests sequential authorize calls per run
  * @param heapServices services registered per heap measurement
@@ -27,18 +30,20 @@ import java.time.Duration;
  */
 record Plan(String name, int runs, int concurrency, Duration callWarmup, Duration callMeasure,
 		Duration handshakeWarmup, Duration handshakeMeasure, int flips, int rotations, Duration rotationJitter,
-		Duration rotationSpacing, Duration rotationSteady, int fanoutQueries, int authorizeRequests, int heapServices, int jmhForks,
+		Duration rotationSpacing, Duration rotationSteady, Duration rotationDrain, int fanoutQueries, int authorizeRequests, int heapServices, int jmhForks,
 		int jmhWarmups, int jmhIterations, Duration jmhIteration) {
 
 	static Plan full() {
 		return new Plan("full", 3, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(15),
-				Duration.ofSeconds(5), 20, 3, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8), 10_000,
+				Duration.ofSeconds(5), 20, 3, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8),
+				new ConnectClientProperties().getRotationDrainTime(), 10_000,
 				10_000, 3_000, 3, 2, 3, Duration.ofSeconds(1));
 	}
 
 	static Plan quick() {
 		return new Plan("quick", 3, 16, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(2),
-				Duration.ofSeconds(1), 3, 1, Duration.ofSeconds(1), Duration.ofMillis(1200), Duration.ofSeconds(1), 1_000,
+				Duration.ofSeconds(1), 3, 1, Duration.ofSeconds(1), Duration.ofMillis(1200), Duration.ofSeconds(1),
+				Duration.ofSeconds(1), 1_000,
 				1_000, 500, 3, 1, 1, Duration.ofMillis(300));
 	}
 

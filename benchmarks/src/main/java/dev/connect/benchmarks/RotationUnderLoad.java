@@ -20,10 +20,10 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Item 5: calls at fixed concurrency (mTLS with BoringSSL, the mesh client's own pool, which retires connections on
- * new material) while the CA root is rotated; every root rotation makes the agent re-issue both services' leaves
- * within its jitter window, so each rotation is a root change and a leaf change on both ends. Per run: a steady
- * window, the rotations, and the same window after; failed calls and the p99 during the rotations ÷ the p99 of the
- * steady window before them.
+ * new material over its drain time) while the CA root is rotated; every root rotation makes the agent re-issue both
+ * services' leaves within its jitter window, so each rotation is a root change and a leaf change on both ends. Per
+ * run: a steady window, the rotations until the last re-issued leaf has drained, and the same steady window after;
+ * failed calls and the p99 during the rotations ÷ the p99 of the steady window before them.
  */
 final class RotationUnderLoad {
 
@@ -38,7 +38,7 @@ final class RotationUnderLoad {
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
 		upstreams.expect("127.0.0.1", server.port(), "counting");
 		ConnectionProvider pool = MeshConnectionPool.create("rotation", suite.dashboard(), upstreams,
-				Duration.ofMinutes(10), Duration.ofMinutes(1));
+				Duration.ofMinutes(10), Duration.ofMinutes(1), plan.rotationDrain());
 		HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), suite.dashboard(), upstreams);
 		String url = "https://127.0.0.1:" + server.port() + "/count";
 		AtomicBoolean running = new AtomicBoolean(true);
@@ -91,7 +91,8 @@ final class RotationUnderLoad {
 					// Alternate the root's key size so that every rotation is a real key change.
 					BenchmarkSupport.put(suite.agent(), "/v1/connect/ca/configuration", "{\"Provider\":\"consul\",\"Config\":"
 							+ "{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":" + ((i % 2 == 0) ? 384 : 256) + "}}");
-					Thread.sleep(plan.rotationSpacing().toMillis());
+					Thread.sleep((i < plan.rotations() - 1) ? plan.rotationSpacing().toMillis()
+							: afterLastRotation(plan).toMillis());
 				}
 				windows[run][2] = System.nanoTime();
 				changes[run] = snapshots.get() - before;
@@ -149,11 +150,15 @@ final class RotationUnderLoad {
 				Calls at concurrency %d (BoringSSL, the mesh client's own pool) while the root is rotated %d time(s)
 				per run, %.1f s apart; each rotation makes the agent re-issue both services' leaves within %d s, so every
 				rotation is a new root and a new leaf on both ends (a short leaf TTL cannot force leaf-only rotations:
-				Consul's minimum `LeafCertTTL` is 1 h, and the dev agent enforces it). Per run: %.1f s steady before,
-				the rotations, %.1f s after. Failed calls in all runs: **%d**%s.
+				Consul's minimum `LeafCertTTL` is 1 h, and the dev agent enforces it). The client retires pooled
+				connections over a drain time of %.1f s after each change. Per run: %.1f s steady before; "during" is
+				from the first rotation until the last one's leaves have been re-issued and drained (%.1f s after it);
+				then %.1f s after. Failed calls in all runs: **%d**%s.
 
 				%s""", plan.concurrency(), plan.rotations(), plan.rotationSpacing().toMillis() / 1000.0,
-				plan.rotationJitter().toSeconds(), plan.rotationSteady().toMillis() / 1000.0,
+				plan.rotationJitter().toSeconds(), plan.rotationDrain().toMillis() / 1000.0,
+				plan.rotationSteady().toMillis() / 1000.0,
+				afterLastRotation(plan).toMillis() / 1000.0,
 				plan.rotationSteady().toMillis() / 1000.0,
 				totalFailures, kinds.isEmpty() ? "" : " (" + String.join("; ", kinds) + ")",
 				table);
@@ -161,6 +166,12 @@ final class RotationUnderLoad {
 				"rootRotationsPerRun", plan.rotations(), "failedCalls", totalFailures, "newSnapshotsOnCaller",
 				Spread.of(figures[5]), "p99BeforeMs", Spread.of(figures[1]), "p99DuringMs", Spread.of(figures[2]),
 				"p99AfterMs", Spread.of(figures[3]), "p99DuringOverBefore", ratio), markdown);
+	}
+
+	/** The "during" window lasts until connections made before the last rotation's new leaves have drained. */
+	private static Duration afterLastRotation(Plan plan) {
+		Duration effects = plan.rotationJitter().plus(plan.rotationDrain());
+		return (effects.compareTo(plan.rotationSpacing()) > 0) ? effects : plan.rotationSpacing();
 	}
 
 	private static long[] latencies(List<long[]> samples, long from, long to) {

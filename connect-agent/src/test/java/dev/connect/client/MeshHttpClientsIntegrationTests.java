@@ -164,7 +164,7 @@ class MeshHttpClientsIntegrationTests {
 		ConnectionLog connections = new ConnectionLog();
 		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
 		ConnectionProvider pool = MeshConnectionPool.create("test", identity("dashboard"), this.upstreams,
-				Duration.ofMinutes(10), Duration.ofMinutes(1));
+				Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(5));
 		try {
 			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
 			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), identity("dashboard"), this.upstreams);
@@ -184,13 +184,13 @@ class MeshHttpClientsIntegrationTests {
 	}
 
 	@Test
-	void aRootChangeMakesTheNextCallOpenANewConnection() throws Exception {
+	void withoutADrainTimeAnAddedRootMakesTheNextCallOpenANewConnection() throws Exception {
 		AtomicInteger handled = new AtomicInteger();
 		ConnectionLog connections = new ConnectionLog();
 		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
 		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
 		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
-				Duration.ofMinutes(1));
+				Duration.ofMinutes(1), Duration.ZERO);
 		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
 			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
 			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
@@ -199,12 +199,7 @@ class MeshHttpClientsIntegrationTests {
 			assertThat(get(client, counting.port())).isEqualTo("counting");
 			awaitRelease();
 			assertThat(connections.opened).hasValue(1);
-			// The same leaf, one more trusted root: the connection's handshake predates the new trust.
-			CertificateSnapshot before = dashboard.current();
-			List<X509Certificate> roots = new ArrayList<>(before.roots());
-			roots.addAll(identity(other, "web").current().roots());
-			dashboard.publish(new CertificateSnapshot(before.generation() + 1, before.identity(), before.chain(),
-					before.privateKey(), roots, before.trustDomain(), SvidValidator.of(roots, Clock.systemUTC())));
+			dashboard.publish(withRoots(dashboard.current(), plus(dashboard.current().roots(), other)));
 			assertThat(get(client, counting.port())).isEqualTo("counting");
 			assertThat(connections.opened).as("a new handshake after the roots changed").hasValue(2);
 			assertThat(handled).hasValue(3);
@@ -213,6 +208,74 @@ class MeshHttpClientsIntegrationTests {
 			pool.disposeLater().block(Duration.ofSeconds(5));
 			counting.disposeNow();
 		}
+	}
+
+	@Test
+	void anAddedRootRetiresPooledConnectionsWithinTheDrainTimeWhileCallsGoOn() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog connections = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
+		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
+		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
+				Duration.ofMinutes(1), Duration.ofSeconds(1));
+		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
+			assertThat(get(client, counting.port())).isEqualTo("counting");
+			awaitRelease();
+			dashboard.publish(withRoots(dashboard.current(), plus(dashboard.current().roots(), other)));
+			int calls = 1;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (connections.opened.get() < 2 && System.nanoTime() < deadline) {
+				assertThat(get(client, counting.port())).isEqualTo("counting");
+				calls++;
+				awaitRelease();
+			}
+			assertThat(connections.opened).as("the connection from before the new root was replaced").hasValue(2);
+			assertThat(connections.closed.await(5, TimeUnit.SECONDS)).as("and closed").isTrue();
+			assertThat(handled).hasValue(calls);
+		}
+		finally {
+			pool.disposeLater().block(Duration.ofSeconds(5));
+			counting.disposeNow();
+		}
+	}
+
+	@Test
+	void aRootNoLongerTrustedStopsPooledConnectionsAtOnceWhateverTheDrainTime() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog connections = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
+		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
+		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
+				Duration.ofMinutes(1), Duration.ofMinutes(10));
+		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
+			assertThat(get(client, counting.port())).isEqualTo("counting");
+			awaitRelease();
+			// Only the other agent's roots: the root that signed counting's leaf is no longer trusted.
+			dashboard.publish(withRoots(dashboard.current(), identity(other, "web").current().roots()));
+			assertThatThrownBy(() -> get(client, counting.port())).as("no reuse of the connection made under the old root")
+				.hasStackTraceContaining("SSLHandshakeException");
+			assertThat(connections.opened).as("the call tried a new handshake").hasValue(2);
+			assertThat(handled).as("only the call before the change was served").hasValue(1);
+		}
+		finally {
+			pool.disposeLater().block(Duration.ofSeconds(5));
+			counting.disposeNow();
+		}
+	}
+
+	private static List<X509Certificate> plus(List<X509Certificate> roots, DevAgent other) {
+		List<X509Certificate> all = new ArrayList<>(roots);
+		all.addAll(identity(other, "web").current().roots());
+		return all;
+	}
+
+	private static CertificateSnapshot withRoots(CertificateSnapshot before, List<X509Certificate> roots) {
+		return new CertificateSnapshot(before.generation() + 1, before.identity(), before.chain(), before.privateKey(),
+				roots, before.trustDomain(), SvidValidator.of(roots, Clock.systemUTC()));
 	}
 
 	@ParameterizedTest

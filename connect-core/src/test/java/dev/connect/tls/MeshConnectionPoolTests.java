@@ -1,7 +1,11 @@
 package dev.connect.tls;
 
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +16,7 @@ import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.TrustDomain;
 import dev.connect.pki.SvidValidator;
 import dev.connect.pki.TestPki;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.Test;
@@ -28,10 +33,14 @@ class MeshConnectionPoolTests {
 
 	private final UpstreamAddressBook upstreams = new UpstreamAddressBook();
 
-	private final AtomicLong now = new AtomicLong(1_000_000);
+	private static final String TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul";
+
+	private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
 
 	private final MeshConnectionPool.Eviction eviction = new MeshConnectionPool.Eviction(this.upstreams,
-			Duration.ofMinutes(10), Duration.ofSeconds(60), this.now::get);
+			Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(10), this.now::get);
+
+	private final TestPki.Issued root = TestPki.root(TRUST_DOMAIN);
 
 	@Test
 	void aFreshConnectionToAnExpectedInstanceIsKept() throws Exception {
@@ -64,15 +73,90 @@ class MeshConnectionPoolTests {
 	}
 
 	@Test
-	void connectionsOpenedBeforeANewLeafOrNewRootsAreClosedAndLaterOnesKept() throws Exception {
+	void withoutPreviousMaterialConnectionsOpenedBeforeTheFirstSnapshotAreClosedAtOnceAndLaterOnesKept()
+			throws Exception {
 		this.upstreams.expect("127.0.0.1", 8443, "counting");
 		Connection connection = connection("127.0.0.1", 8443);
-		TestPki.Issued root = TestPki.root("11111111-2222-3333-4444-555555555555.consul");
 		assertThat(this.eviction.test(connection, metadata(4_000, 0))).as("no change yet").isFalse();
-		this.eviction.snapshot(snapshot(root));
+		this.eviction.snapshot(snapshot(leaf(this.root), this.root));
 		assertThat(this.eviction.test(connection, metadata(4_000, 0))).as("opened before the new material").isTrue();
 		this.now.addAndGet(1_000);
 		assertThat(this.eviction.test(connection, metadata(500, 0))).as("opened after it").isFalse();
+	}
+
+	@Test
+	void connectionsOpenedBeforeARenewedLeafAreRetiredAtMomentsSpreadOverTheDrainTime() throws Exception {
+		this.eviction.watch(CertificateSource.of(snapshot(leaf(this.root), this.root)));
+		this.eviction.snapshot(snapshot(leaf(this.root), this.root));
+		assertDrained();
+	}
+
+	@Test
+	void connectionsOpenedBeforeAnAddedRootAreRetiredAtMomentsSpreadOverTheDrainTime() throws Exception {
+		TestPki.Issued leaf = leaf(this.root);
+		this.eviction.watch(CertificateSource.of(snapshot(leaf, this.root)));
+		this.eviction.snapshot(snapshot(leaf, this.root, TestPki.root(TRUST_DOMAIN)));
+		assertDrained();
+	}
+
+	@Test
+	void connectionsOpenedBeforeARootStoppedBeingTrustedAreClosedAtOnce() throws Exception {
+		TestPki.Issued next = TestPki.root(TRUST_DOMAIN);
+		this.eviction.watch(CertificateSource.of(snapshot(leaf(this.root), this.root, next)));
+		this.eviction.snapshot(snapshot(leaf(next), next));
+		assertThat(retired(connections(40), 4_000)).as("retired right after the change").isEqualTo(40);
+	}
+
+	@Test
+	void connectionsOpenedWithALeafThatHasSinceExpiredAreClosedAtOnce() throws Exception {
+		Instant now = Instant.ofEpochMilli(this.now.get());
+		TestPki.Issued expired = TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc1/svc/web")
+			.validity(now.minus(Duration.ofDays(3)), now.minus(Duration.ofSeconds(1)))
+			.signedBy(this.root);
+		this.eviction.watch(CertificateSource.of(snapshot(expired, this.root)));
+		this.eviction.snapshot(snapshot(leaf(this.root), this.root));
+		assertThat(retired(connections(40), 4_000)).as("retired right after the change").isEqualTo(40);
+	}
+
+	@Test
+	void aZeroDrainTimeClosesConnectionsAtOnceOnEveryChange() throws Exception {
+		MeshConnectionPool.Eviction atOnce = new MeshConnectionPool.Eviction(this.upstreams, Duration.ofMinutes(10),
+				Duration.ofSeconds(60), Duration.ZERO, this.now::get);
+		atOnce.watch(CertificateSource.of(snapshot(leaf(this.root), this.root)));
+		atOnce.snapshot(snapshot(leaf(this.root), this.root));
+		List<Connection> connections = connections(40);
+		assertThat(connections).allMatch((connection) -> atOnce.test(connection, metadata(4_000, 0)));
+	}
+
+	/**
+	 * After a change that keeps the connections trusted, 40 connections opened before it: some retired and some
+	 * kept halfway through the 10 s drain time, all retired at its end; one opened after the change is kept. The
+	 * moments come from the connections' random ids, so "some of 40 on each side of the middle" fails only with
+	 * probability 2 × 2^-40.
+	 */
+	private void assertDrained() throws Exception {
+		List<Connection> connections = connections(40);
+		long openedBefore = 4_000;
+		int atChange = retired(connections, openedBefore);
+		this.now.addAndGet(5_000);
+		int halfway = retired(connections, openedBefore + 5_000);
+		assertThat(halfway).as("retired halfway through the drain time").isBetween(1, 39).isGreaterThanOrEqualTo(atChange);
+		this.now.addAndGet(5_000);
+		assertThat(retired(connections, openedBefore + 10_000)).as("retired at the end of the drain time").isEqualTo(40);
+		assertThat(this.eviction.test(connections.get(0), metadata(9_000, 0))).as("opened after the change").isFalse();
+	}
+
+	private List<Connection> connections(int count) throws Exception {
+		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		List<Connection> connections = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			connections.add(connection("127.0.0.1", 8443));
+		}
+		return connections;
+	}
+
+	private int retired(List<Connection> connections, long lifeTime) {
+		return (int) connections.stream().filter((connection) -> this.eviction.test(connection, metadata(lifeTime, 0))).count();
 	}
 
 	@Test
@@ -85,29 +169,35 @@ class MeshConnectionPoolTests {
 	void durationsMustBePositive() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MeshConnectionPool.Eviction(this.upstreams, Duration.ZERO, Duration.ofSeconds(1),
-					this.now::get))
+					Duration.ZERO, this.now::get))
 			.withMessage("'maxLifeTime' must be a positive duration, but was PT0S");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MeshConnectionPool.Eviction(this.upstreams, Duration.ofSeconds(1),
-					Duration.ofSeconds(-1), this.now::get))
+					Duration.ofSeconds(-1), Duration.ZERO, this.now::get))
 			.withMessage("'maxIdleTime' must be a positive duration, but was PT-1S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new MeshConnectionPool.Eviction(this.upstreams, Duration.ofSeconds(1),
+					Duration.ofSeconds(1), Duration.ofMillis(-1), this.now::get))
+			.withMessage("'drainTime' must be zero or a positive duration, but was PT-0.001S");
 	}
 
 	private static Connection connection(String host, int port) throws Exception {
 		SSLEngine engine = SSLContext.getDefault().createSSLEngine(host, port);
 		engine.setUseClientMode(true);
-		EmbeddedChannel channel = new EmbeddedChannel();
-		channel.pipeline().addLast(new SslHandler(engine));
+		// A random id, as real channels have (an embedded channel's default id is one constant).
+		EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(engine));
 		return Connection.from(channel);
 	}
 
-	private static CertificateSnapshot snapshot(TestPki.Issued root) {
-		String trustDomain = "11111111-2222-3333-4444-555555555555.consul";
-		TestPki.Issued leaf = TestPki.leaf("spiffe://" + trustDomain + "/ns/default/dc/dc1/svc/web").signedBy(root);
-		TrustDomain td = TrustDomain.parse(trustDomain);
+	private static TestPki.Issued leaf(TestPki.Issued root) {
+		return TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc1/svc/web").signedBy(root);
+	}
+
+	private static CertificateSnapshot snapshot(TestPki.Issued leaf, TestPki.Issued... roots) {
+		TrustDomain td = TrustDomain.parse(TRUST_DOMAIN);
+		List<X509Certificate> certificates = Arrays.stream(roots).map(TestPki.Issued::certificate).toList();
 		return new CertificateSnapshot(1, ServiceIdentity.of(td, "dc1", "web"), List.of(leaf.certificate()),
-				leaf.keyPair().getPrivate(), List.of(root.certificate()), td,
-				SvidValidator.of(List.of(root.certificate()), Clock.systemUTC()));
+				leaf.keyPair().getPrivate(), certificates, td, SvidValidator.of(certificates, Clock.systemUTC()));
 	}
 
 	private static ConnectionMetadata metadata(long lifeTime, long idleTime) {

@@ -20,6 +20,13 @@ public class ConnectClientProperties {
 	 */
 	private Duration maxIdleTime = Duration.ofSeconds(60);
 
+	/**
+	 * After this service's leaf is renewed or a root is added, the time over which pooled connections made with
+	 * the previous material are closed, one by one, so that calls do not all handshake at once. A root that is no
+	 * longer trusted closes them at once. Zero closes them at once on every change.
+	 */
+	private Duration rotationDrainTime = Duration.ofSeconds(5);
+
 	public Duration getMaxConnectionLifetime() {
 		return this.maxConnectionLifetime;
 	}
@@ -34,6 +41,14 @@ public class ConnectClientProperties {
 
 	public void setMaxIdleTime(Duration maxIdleTime) {
 		this.maxIdleTime = maxIdleTime;
+	}
+
+	public Duration getRotationDrainTime() {
+		return this.rotationDrainTime;
+	}
+
+	public void setRotationDrainTime(Duration rotationDrainTime) {
+		this.rotationDrainTime = rotationDrainTime;
 	}
 
 }

@@ -55,7 +55,7 @@ public final class ConnectDiscoveryAutoConfiguration {
 	ConnectionProvider connectMeshConnectionProvider(CertificateSource source, UpstreamAddressBook upstreams,
 			ConnectClientProperties properties) {
 		return MeshConnectionPool.create("connect-mesh", source, upstreams, properties.getMaxConnectionLifetime(),
-				properties.getMaxIdleTime());
+				properties.getMaxIdleTime(), properties.getRotationDrainTime());
 	}
 
 	@Bean
