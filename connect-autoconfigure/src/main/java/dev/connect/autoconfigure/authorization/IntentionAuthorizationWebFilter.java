@@ -3,6 +3,7 @@ package dev.connect.autoconfigure.authorization;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,10 @@ import dev.connect.pki.InvalidSvidException;
 import dev.connect.pki.SvidValidator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -35,6 +38,8 @@ import reactor.core.publisher.Mono;
  * reason is logged at debug.</li>
  * <li>No decision (agent unreachable and nothing cached): 503; the handler is never invoked (fail closed).</li>
  * <li>A TLS request without a peer certificate or without a SPIFFE ID: 403.</li>
+ * <li>A request on a kept-alive connection whose caller's leaf has expired since the handshake: 403 with
+ * {@code Connection: close}, so that the caller's next request makes a new handshake with its current leaf.</li>
  * <li>A plain (not TLS) request on the mesh port: 403, so that a server whose TLS was switched off fails closed.</li>
  * <li>A plain request on another port passes: it came through another server of the application, such as a
  * separate management port (WebFlux gives a management context the application's web filters too).</li>
@@ -54,8 +59,10 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final IntSupplier meshPort;
 
-	/** Caller IDs by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
-	private final Map<PeerCertificate, SpiffeId> callers = new ConcurrentHashMap<>();
+	private final Clock clock;
+
+	/** Callers by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
+	private final Map<PeerCertificate, Caller> callers = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the filter.
@@ -64,9 +71,14 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	 * @param meshPort the port of the mesh server ({@code local.server.port})
 	 */
 	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort) {
+		this(authorizer, denials, meshPort, Clock.systemUTC());
+	}
+
+	IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort, Clock clock) {
 		this.authorizer = authorizer;
 		this.denials = denials;
 		this.meshPort = meshPort;
+		this.clock = clock;
 	}
 
 	@Override
@@ -78,10 +90,16 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			return meshPort ? problem(exchange, HttpStatus.FORBIDDEN, "The caller presented no mesh identity.")
 					: chain.filter(exchange);
 		}
-		SpiffeId caller = caller(ssl);
-		if (caller == null) {
+		Caller peer = caller(ssl);
+		if (peer == null) {
 			return problem(exchange, HttpStatus.FORBIDDEN, "The caller presented no mesh identity.");
 		}
+		if (this.clock.millis() > peer.notAfter()) {
+			// Valid at the handshake, expired since: refuse, and close so that the next request handshakes again.
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+			return problem(exchange, HttpStatus.FORBIDDEN, "The caller's certificate has expired.");
+		}
+		SpiffeId caller = peer.id();
 		return this.authorizer.authorize(caller)
 			.map(Optional::of)
 			.onErrorResume((error) -> {
@@ -108,27 +126,27 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	}
 
 	/**
-	 * The caller's SPIFFE ID from its leaf. A connection's requests all carry the same certificate object (the TLS
-	 * session's), so the ID read from its URI SAN is kept per certificate object: reading the SAN and parsing the ID
-	 * on every request was the filter's largest cost.
+	 * The caller's SPIFFE ID and the end of its leaf's validity. A connection's requests all carry the same
+	 * certificate object (the TLS session's), so what is read from it is kept per certificate object: reading the
+	 * URI SAN and parsing the ID on every request was the filter's largest cost.
 	 */
-	private SpiffeId caller(SslInfo ssl) {
+	private @Nullable Caller caller(SslInfo ssl) {
 		X509Certificate[] chain = ssl.getPeerCertificates();
 		if (chain == null || chain.length == 0) {
 			return null;
 		}
 		PeerCertificate key = new PeerCertificate(chain[0]);
-		SpiffeId known = this.callers.get(key);
+		Caller known = this.callers.get(key);
 		if (known != null) {
 			return known;
 		}
 		try {
-			SpiffeId id = SvidValidator.spiffeIdOf(chain[0]);
+			Caller caller = new Caller(SvidValidator.spiffeIdOf(chain[0]), chain[0].getNotAfter().getTime());
 			if (this.callers.size() >= MAX_CALLERS) {
 				this.callers.clear();
 			}
-			this.callers.put(key, id);
-			return id;
+			this.callers.put(key, caller);
+			return caller;
 		}
 		catch (InvalidSvidException ex) {
 			return null;
@@ -149,6 +167,10 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	/** What the filter needs from a caller's leaf: its SPIFFE ID, and when it expires (epoch millis). */
+	private record Caller(SpiffeId id, long notAfter) {
 	}
 
 	/** A certificate compared by identity: the same object, not merely equal bytes. */
