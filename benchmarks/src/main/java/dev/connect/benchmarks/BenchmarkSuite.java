@@ -104,7 +104,7 @@ public final class BenchmarkSuite {
 		Path chart = results.resolve(name + ".png");
 		boolean charted = !report.calls().isEmpty();
 		if (charted) {
-			Chart.write(chart, "dashboard → counting, " + plan.concurrency() + " in flight, " + plan.runs() + " runs ("
+			Chart.write(chart, "dashboard → counting, " + plan.concurrency() + " in flight, " + plan.callRuns() + " runs ("
 					+ started.truncatedTo(ChronoUnit.MINUTES) + ", " + plan.name() + ")", report.calls());
 		}
 		Files.writeString(results.resolve(name + ".json"), Json.write(report.json(header)), StandardCharsets.UTF_8);
@@ -148,6 +148,8 @@ public final class BenchmarkSuite {
 		header.put("tookSeconds", took.toSeconds());
 		header.put("plan", plan.name());
 		header.put("runsPerFigure", plan.runs());
+		header.put("runsOfCalls", plan.callRuns());
+		header.put("runsOfRotation", plan.rotationRuns());
 		header.put("parts", parts);
 		header.put("command", command);
 		header.put("machine", machine);
@@ -168,13 +170,14 @@ public final class BenchmarkSuite {
 				- Machine: %s cores (%s), %s GiB, %s
 				- JDK: %s
 				- TLS: %s
-				- Every figure is the median of %s runs with the range in brackets; ratios pair runs measured back
-				  to back. JSON: `benchmarks/results/%s`.
+				- Every figure is the median of %s runs (the mesh calls %s, the rotation %s) with the range in
+				  brackets; ratios pair runs measured back to back. JSON: `benchmarks/results/%s`.
 
 				""", ((String) header.get("started")).substring(0, 10), header.get("plan"),
 				(long) header.get("tookSeconds") / 60, (long) header.get("tookSeconds") % 60, header.get("command"),
 				machine.get("cores"), machine.get("cpu"), machine.get("memoryGiB"), machine.get("os"),
-				machine.get("java"), machine.get("tls"), header.get("runsPerFigure"), name + ".json"));
+				machine.get("java"), machine.get("tls"), header.get("runsPerFigure"), header.get("runsOfCalls"),
+				header.get("runsOfRotation"), name + ".json"));
 		if (!report.targets().isEmpty()) {
 			out.append("### Targets\n\n").append(report.targetTable()).append('\n');
 		}

@@ -34,6 +34,8 @@ final class MeshCalls {
 
 	static final List<String> MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl");
 
+	private static final List<String> MODES_REVERSED = List.of("mtls-boringssl", "mtls-jdk", "plaintext");
+
 	private MeshCalls() {
 	}
 
@@ -60,8 +62,9 @@ final class MeshCalls {
 				BenchmarkSuite.progress("calls: warming up " + mode + " for " + plan.callWarmup().toSeconds() + " s");
 				load(clients.get(mode), urls.get(mode), plan.callWarmup(), plan.concurrency());
 			}
-			for (int run = 1; run <= plan.runs(); run++) {
-				for (String mode : MODES) {
+			for (int run = 1; run <= plan.callRuns(); run++) {
+				// Every other run in reverse order, so that a drift of the machine does not favour one mode.
+				for (String mode : (run % 2 == 1) ? MODES : MODES_REVERSED) {
 					Stats stats = load(clients.get(mode), urls.get(mode), plan.callMeasure(), plan.concurrency());
 					results.computeIfAbsent(mode, (key) -> new ArrayList<>()).add(stats);
 					BenchmarkSuite.progress("calls: run " + run + " " + mode + ": " + stats);
@@ -113,11 +116,12 @@ final class MeshCalls {
 		}
 		String markdown = String.format(Locale.ROOT, """
 				Keep-alive calls to `GET /count` (%d B answers), %d in flight over a pool of %d connections; each mode
-				warmed up for %d s unrecorded, then %d runs of %d s with the modes interleaved. The server's BoringSSL
+				warmed up for %d s unrecorded, then %d runs of %d s with the modes interleaved (every other run in reverse
+				order, so that a drift of the machine does not favour one mode). The server's BoringSSL
 				in `mtls-boringssl`: %s. Ratios pair each run with the same run's plaintext.
 
 				%s""", results.get("plaintext").get(0).responseBytes(), plan.concurrency(), plan.concurrency(),
-				plan.callWarmup().toSeconds(), plan.runs(), plan.callMeasure().toSeconds(),
+				plan.callWarmup().toSeconds(), plan.callRuns(), plan.callMeasure().toSeconds(),
 				serverOpenSsl ? "in use" : "**not available, the server fell back to the JDK**", table);
 		suite.report().section("meshCalls", "1. Mesh calls: `dashboard → counting`", Report.object("concurrency",
 				plan.concurrency(), "warmupSeconds", plan.callWarmup().toSeconds(), "measuredSeconds",

@@ -8,7 +8,9 @@ import dev.connect.autoconfigure.discovery.ConnectClientProperties;
  * How long and how often each part of a {@link BenchmarkSuite} run measures. {@link #full()} fits in 15 minutes on
  * 2 cores and {@link #quick()} in 2; both take every figure at least 3 times.
  * @param name {@code full} or {@code quick}
- * @param runs measured runs per figure (medians and spreads come from these)
+ * @param runs measured runs per figure (medians and spreads come from these) where not said otherwise
+ * @param callRuns measured runs of item 1 (each one window per mode)
+ * @param rotationRuns measured runs of item 5
  * @param concurrency calls in flight from the load generator
  * @param callWarmup unrecorded calls per mode before the first measured run
  * @param callMeasure one measured run of one mode
@@ -28,20 +30,20 @@ import dev.connect.autoconfigure.discovery.ConnectClientProperties;
  * @param jmhIterations JMH measured iterations per fork
  * @param jmhIteration one JMH iteration
  */
-record Plan(String name, int runs, int concurrency, Duration callWarmup, Duration callMeasure,
+record Plan(String name, int runs, int callRuns, int rotationRuns, int concurrency, Duration callWarmup, Duration callMeasure,
 		Duration handshakeWarmup, Duration handshakeMeasure, int flips, int rotations, Duration rotationJitter,
 		Duration rotationSpacing, Duration rotationSteady, Duration rotationDrain, int fanoutQueries, int authorizeRequests, int heapServices, int jmhForks,
 		int jmhWarmups, int jmhIterations, Duration jmhIteration) {
 
 	static Plan full() {
-		return new Plan("full", 3, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(15),
+		return new Plan("full", 3, 9, 5, 16, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(15),
 				Duration.ofSeconds(5), 20, 3, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8),
 				new ConnectClientProperties().getRotationDrainTime(), 10_000,
 				10_000, 3_000, 3, 2, 3, Duration.ofSeconds(1));
 	}
 
 	static Plan quick() {
-		return new Plan("quick", 3, 16, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(2),
+		return new Plan("quick", 3, 3, 3, 16, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(2),
 				Duration.ofSeconds(1), 3, 1, Duration.ofSeconds(1), Duration.ofMillis(1200), Duration.ofSeconds(1),
 				Duration.ofSeconds(1), 1_000,
 				1_000, 500, 3, 1, 1, Duration.ofMillis(300));

@@ -78,8 +78,8 @@ final class RotationUnderLoad {
 			}));
 		}, plan.concurrency()).then().toFuture();
 		long[] warmup = new long[3];
-		long[][] windows = new long[plan.runs()][4];
-		int[] changes = new int[plan.runs()];
+		long[][] windows = new long[plan.rotationRuns()][4];
+		int[] changes = new int[plan.rotationRuns()];
 		int rotations = 0;
 		try {
 			warmup[0] = System.nanoTime();
@@ -89,7 +89,7 @@ final class RotationUnderLoad {
 			rotate(suite, rotations++);
 			Thread.sleep(afterLastRotation(plan).toMillis());
 			warmup[2] = System.nanoTime();
-			for (int run = 0; run < plan.runs(); run++) {
+			for (int run = 0; run < plan.rotationRuns(); run++) {
 				BenchmarkSuite.progress("rotation: run " + (run + 1) + ", " + plan.rotations() + " root rotation(s)");
 				windows[run][0] = System.nanoTime();
 				Thread.sleep(plan.rotationSteady().toMillis());
