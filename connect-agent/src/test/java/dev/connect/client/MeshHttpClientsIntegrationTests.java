@@ -185,97 +185,96 @@ class MeshHttpClientsIntegrationTests {
 
 	@Test
 	void withoutADrainTimeAnAddedRootMakesTheNextCallOpenANewConnection() throws Exception {
-		AtomicInteger handled = new AtomicInteger();
-		ConnectionLog connections = new ConnectionLog();
-		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
-		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
-		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
-				Duration.ofMinutes(1), Duration.ZERO);
-		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
-			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
-			assertThat(get(client, counting.port())).isEqualTo("counting");
+		try (PooledCalls calls = pooledCalls(Duration.ZERO)) {
+			assertThat(calls.get()).isEqualTo("counting");
 			awaitRelease();
-			assertThat(get(client, counting.port())).isEqualTo("counting");
+			assertThat(calls.get()).isEqualTo("counting");
 			awaitRelease();
-			assertThat(connections.opened).hasValue(1);
-			dashboard.publish(withRoots(dashboard.current(), plus(dashboard.current().roots(), other)));
-			assertThat(get(client, counting.port())).isEqualTo("counting");
-			assertThat(connections.opened).as("a new handshake after the roots changed").hasValue(2);
-			assertThat(handled).hasValue(3);
-		}
-		finally {
-			pool.disposeLater().block(Duration.ofSeconds(5));
-			counting.disposeNow();
+			assertThat(calls.connections.opened).hasValue(1);
+			calls.publishRoots(plus(calls.dashboard.current().roots(), calls.other));
+			assertThat(calls.get()).isEqualTo("counting");
+			assertThat(calls.connections.opened).as("a new handshake after the roots changed").hasValue(2);
+			assertThat(calls.handled).hasValue(3);
 		}
 	}
 
 	@Test
 	void anAddedRootRetiresPooledConnectionsWithinTheDrainTimeWhileCallsGoOn() throws Exception {
-		AtomicInteger handled = new AtomicInteger();
-		ConnectionLog connections = new ConnectionLog();
-		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
-		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
-		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
-				Duration.ofMinutes(1), Duration.ofSeconds(1));
-		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
-			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
-			assertThat(get(client, counting.port())).isEqualTo("counting");
+		try (PooledCalls calls = pooledCalls(Duration.ofSeconds(1))) {
+			assertThat(calls.get()).isEqualTo("counting");
 			awaitRelease();
-			dashboard.publish(withRoots(dashboard.current(), plus(dashboard.current().roots(), other)));
-			int calls = 1;
+			calls.publishRoots(plus(calls.dashboard.current().roots(), calls.other));
+			int made = 1;
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (connections.opened.get() < 2 && System.nanoTime() < deadline) {
-				assertThat(get(client, counting.port())).isEqualTo("counting");
-				calls++;
+			while (calls.connections.opened.get() < 2 && System.nanoTime() < deadline) {
+				assertThat(calls.get()).isEqualTo("counting");
+				made++;
 				awaitRelease();
 			}
-			assertThat(connections.opened).as("the connection from before the new root was replaced").hasValue(2);
-			assertThat(connections.closed.await(5, TimeUnit.SECONDS)).as("and closed").isTrue();
-			assertThat(handled).hasValue(calls);
-		}
-		finally {
-			pool.disposeLater().block(Duration.ofSeconds(5));
-			counting.disposeNow();
+			assertThat(calls.connections.opened).as("the connection from before the new root was replaced").hasValue(2);
+			assertThat(calls.connections.closed.await(5, TimeUnit.SECONDS)).as("and closed").isTrue();
+			assertThat(calls.handled).hasValue(made);
 		}
 	}
 
 	@Test
 	void aRootNoLongerTrustedStopsPooledConnectionsAtOnceWhateverTheDrainTime() throws Exception {
+		try (PooledCalls calls = pooledCalls(Duration.ofMinutes(10))) {
+			assertThat(calls.get()).isEqualTo("counting");
+			awaitRelease();
+			// Only the other agent's roots: the root that signed counting's leaf is no longer trusted.
+			calls.publishRoots(identity(calls.other, "web").current().roots());
+			assertThatThrownBy(calls::get).as("no reuse of the connection made under the old root")
+				.hasStackTraceContaining("SSLHandshakeException");
+			assertThat(calls.connections.opened).as("the call tried a new handshake").hasValue(2);
+			assertThat(calls.handled).as("only the call before the change was served").hasValue(1);
+		}
+	}
+
+	/**
+	 * A counting server of this agent, called by dashboard (whose snapshots the test publishes) through a mesh pool
+	 * with the given drain time; a second agent provides roots of another CA.
+	 */
+	private PooledCalls pooledCalls(Duration drainTime) throws Exception {
 		AtomicInteger handled = new AtomicInteger();
 		ConnectionLog connections = new ConnectionLog();
 		DisposableServer counting = meshServer(this.agent, "counting", handled, connections);
 		ChangingSource dashboard = new ChangingSource(identity("dashboard").current());
 		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
-				Duration.ofMinutes(1), Duration.ofMinutes(10));
-		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
-			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
-			assertThat(get(client, counting.port())).isEqualTo("counting");
-			awaitRelease();
-			// Only the other agent's roots: the root that signed counting's leaf is no longer trusted.
-			dashboard.publish(withRoots(dashboard.current(), identity(other, "web").current().roots()));
-			assertThatThrownBy(() -> get(client, counting.port())).as("no reuse of the connection made under the old root")
-				.hasStackTraceContaining("SSLHandshakeException");
-			assertThat(connections.opened).as("the call tried a new handshake").hasValue(2);
-			assertThat(handled).as("only the call before the change was served").hasValue(1);
+				Duration.ofMinutes(1), drainTime);
+		DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+		this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+		HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
+		return new PooledCalls(handled, connections, counting, dashboard, pool, other, client);
+	}
+
+	private record PooledCalls(AtomicInteger handled, ConnectionLog connections, DisposableServer counting,
+			ChangingSource dashboard, ConnectionProvider pool, DevAgent other, HttpClient client)
+			implements AutoCloseable {
+
+		String get() {
+			return MeshHttpClientsIntegrationTests.get(this.client, this.counting.port());
 		}
-		finally {
-			pool.disposeLater().block(Duration.ofSeconds(5));
-			counting.disposeNow();
+
+		void publishRoots(List<X509Certificate> roots) {
+			CertificateSnapshot before = this.dashboard.current();
+			this.dashboard.publish(new CertificateSnapshot(before.generation() + 1, before.identity(), before.chain(),
+					before.privateKey(), roots, before.trustDomain(), SvidValidator.of(roots, Clock.systemUTC())));
 		}
+
+		@Override
+		public void close() {
+			this.pool.disposeLater().block(Duration.ofSeconds(5));
+			this.counting.disposeNow();
+			this.other.close();
+		}
+
 	}
 
 	private static List<X509Certificate> plus(List<X509Certificate> roots, DevAgent other) {
 		List<X509Certificate> all = new ArrayList<>(roots);
 		all.addAll(identity(other, "web").current().roots());
 		return all;
-	}
-
-	private static CertificateSnapshot withRoots(CertificateSnapshot before, List<X509Certificate> roots) {
-		return new CertificateSnapshot(before.generation() + 1, before.identity(), before.chain(), before.privateKey(),
-				roots, before.trustDomain(), SvidValidator.of(roots, Clock.systemUTC()));
 	}
 
 	@ParameterizedTest
