@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +34,7 @@ import reactor.netty.resources.ConnectionProvider;
  * untouched. The connector is also a bean ({@code connectMeshConnector}) for hand-built clients. It runs on the
  * app's Reactor event loops with its own connection pool ({@code connectMeshConnectionProvider}), whose
  * connections are closed when their instance leaves, when the leaf or the roots change, and after a maximum lifetime.
+ * Without a {@code @LoadBalanced} bean, {@link ConnectUpstreams} gives a client for a named upstream.
  */
 @AutoConfiguration(after = ConnectAutoConfiguration.class)
 @ConditionalOnClass({ ServiceInstanceListSupplier.class, WebClient.class })
@@ -71,6 +73,13 @@ public final class ConnectDiscoveryAutoConfiguration {
 		// client the factory offers is built on the factory's shared pool, which the mesh must not use.
 		return new ReactorClientHttpConnector(factory, (shared) -> MeshHttpClients
 			.secure(HttpClient.create(connections).runOn(factory.getLoopResources()), source, upstreams));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectUpstreams connectUpstreams(@Qualifier("connectMeshConnector") ReactorClientHttpConnector connector,
+			ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancing) {
+		return new ConnectUpstreams(connector, loadBalancing::getObject);
 	}
 
 	@Bean

@@ -31,7 +31,11 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,6 +49,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -175,6 +180,73 @@ class LoadBalancedMeshCallsIntegrationTests {
 				assertThat(billing.getBean(Counting.class).handled).as("requests the impostor received").hasValue(0);
 			}
 			finally {
+				billing.close();
+			}
+		}
+	}
+
+	@Test
+	void aNamedUpstreamIsCalledThroughConnectUpstreamsWithoutALoadBalancedBean() throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			TestAgents.intention(agent, "dashboard", "counting", "allow");
+			ConfigurableApplicationContext first = counting(agent);
+			ConfigurableApplicationContext second = counting(agent);
+			try (ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(PlainDashboard.class)
+				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress())
+				.run()) {
+				assertThat(dashboard.getBeanNamesForAnnotation(LoadBalanced.class)).isEmpty();
+				ConnectUpstreams upstreams = dashboard.getBean(ConnectUpstreams.class);
+				WebClient counting = upstreams.webClient("counting");
+				Set<String> answered = new HashSet<>();
+				long deadline = System.nanoTime() + PROMPTLY.toNanos();
+				while (answered.size() < 2 && System.nanoTime() < deadline) {
+					String body = counting.get().uri("/whoami").retrieve().bodyToMono(String.class).block(PROMPTLY);
+					answered.add(body.split(" ")[0]);
+				}
+				assertThat(answered).containsExactlyInAnyOrder(port(first), port(second));
+				assertThatThrownBy(() -> upstreams.webClient("my_service")).isInstanceOf(IllegalArgumentException.class)
+					.hasMessageStartingWith("'my_service' is not a service name a mesh call can address");
+				assertThatThrownBy(() -> upstreams.webClient("counting/count"))
+					.isInstanceOf(IllegalArgumentException.class)
+					.hasMessageStartingWith("'counting/count' is not a service name");
+			}
+			finally {
+				first.close();
+				second.close();
+			}
+		}
+	}
+
+	@Test
+	void aUsersInstanceListBuiltOnTheAgentsWinsAndAnInstanceTheAgentReportsForAnotherServiceIsLeftOut()
+			throws Exception {
+		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
+			TestAgents.intention(agent, "dashboard", "*", "allow");
+			ConfigurableApplicationContext first = counting(agent);
+			ConfigurableApplicationContext second = counting(agent);
+			ConfigurableApplicationContext billing = new SpringApplicationBuilder(Counting.class)
+				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + agent.httpAddress())
+				.run();
+			try (ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(PickyDashboard.class)
+				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress(),
+						"test.keep-port=" + port(first), "test.foreign-port=" + port(billing))
+				.run()) {
+				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				// Calling billing once makes the agent's report of billing's address known to the dashboard.
+				String fromBilling = client.get().uri("http://billing/whoami").retrieve().bodyToMono(String.class)
+					.block(PROMPTLY);
+				assertThat(fromBilling).startsWith(port(billing) + " ");
+				// The user's list for counting: the agent's instances, only the first one kept, plus billing's address.
+				for (int i = 0; i < 8; i++) {
+					assertThat(call(client).port()).isEqualTo(port(first));
+				}
+				assertThat(second.getBean(Counting.class).handled).as("requests the filtered-out instance received")
+					.hasValue(0);
+				assertThat(billing.getBean(Counting.class).handled).as("requests billing received").hasValue(1);
+			}
+			finally {
+				first.close();
+				second.close();
 				billing.close();
 			}
 		}
@@ -348,6 +420,57 @@ class LoadBalancedMeshCallsIntegrationTests {
 				return ServerResponse.ok()
 					.bodyValue(environment.getProperty("local.server.port") + " " + caller.getSerialNumber().toString(16));
 			}).build();
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
+	static class PlainDashboard {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
+	@LoadBalancerClient(name = "counting", configuration = PickyInstances.class)
+	static class PickyDashboard {
+
+		@Bean
+		@LoadBalanced
+		WebClient.Builder meshWebClient() {
+			return WebClient.builder();
+		}
+
+	}
+
+	/**
+	 * A user's LoadBalancer configuration for 'counting': the agent's instances, keeping only the one on
+	 * {@code test.keep-port}, plus an instance at {@code test.foreign-port} that the agent reports for another
+	 * service.
+	 */
+	static class PickyInstances {
+
+		@Bean
+		ServiceInstanceListSupplier pickyInstances(ConfigurableApplicationContext context) {
+			int keep = context.getEnvironment().getRequiredProperty("test.keep-port", Integer.class);
+			int foreign = context.getEnvironment().getRequiredProperty("test.foreign-port", Integer.class);
+			ServiceInstanceListSupplier agents = ConnectLoadBalancerConfiguration.agentInstances(context);
+			ServiceInstance impostor = new DefaultServiceInstance("foreign", "counting", "127.0.0.1", foreign, true);
+			return new DelegatingServiceInstanceListSupplier(agents) {
+
+				@Override
+				public Flux<List<ServiceInstance>> get() {
+					return this.delegate.get().map((instances) -> {
+						List<ServiceInstance> picked = new ArrayList<>();
+						instances.stream().filter((instance) -> instance.getPort() == keep).forEach(picked::add);
+						picked.add(impostor);
+						return picked;
+					});
+				}
+
+			};
 		}
 
 	}

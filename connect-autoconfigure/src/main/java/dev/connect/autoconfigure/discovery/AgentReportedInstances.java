@@ -1,0 +1,69 @@
+package dev.connect.autoconfigure.discovery;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.connect.tls.UpstreamAddressBook;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import reactor.core.publisher.Flux;
+
+/**
+ * Wraps the instance list of an upstream, whoever supplies it, and leaves out every instance the agent has not
+ * reported for that upstream. The mesh connector checks that a server is the service the agent reported at its
+ * address; this check makes that service the one being called, so that a supplier listing another service's
+ * address for {@code counting} cannot route a {@code counting} call there.
+ */
+final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier {
+
+	private static final Log logger = LogFactory.getLog(AgentReportedInstances.class);
+
+	private final UpstreamAddressBook upstreams;
+
+	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+	AgentReportedInstances(ServiceInstanceListSupplier delegate, UpstreamAddressBook upstreams) {
+		super(delegate);
+		this.upstreams = upstreams;
+	}
+
+	@Override
+	public Flux<List<ServiceInstance>> get() {
+		return this.delegate.get().map(this::reportedOnly);
+	}
+
+	@Override
+	public Flux<List<ServiceInstance>> get(Request request) {
+		return this.delegate.get(request).map(this::reportedOnly);
+	}
+
+	private List<ServiceInstance> reportedOnly(List<ServiceInstance> instances) {
+		String service = getServiceId();
+		for (ServiceInstance instance : instances) {
+			if (!service.equals(this.upstreams.expectedAt(instance.getHost(), instance.getPort()))) {
+				return instances.stream().filter(this::isReported).toList();
+			}
+		}
+		return instances;
+	}
+
+	private boolean isReported(ServiceInstance instance) {
+		String service = getServiceId();
+		String address = instance.getHost() + ":" + instance.getPort();
+		String there = this.upstreams.expectedAt(instance.getHost(), instance.getPort());
+		if (service.equals(there)) {
+			return true;
+		}
+		if (this.reported.add(address)) {
+			logger.warn("Left out instance " + address + " of '" + service + "': the agent reports "
+					+ ((there != null) ? "'" + there + "'" : "no mesh service") + " there");
+		}
+		return false;
+	}
+
+}

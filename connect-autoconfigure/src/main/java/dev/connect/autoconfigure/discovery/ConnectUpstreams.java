@@ -1,0 +1,77 @@
+package dev.connect.autoconfigure.discovery;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Calls a named upstream without declaring a {@code @LoadBalanced} bean: {@code upstreams.webClient("counting")}
+ * is a {@link WebClient} whose base URL is {@code http://counting} and whose calls go exactly as those of a
+ * {@code @LoadBalanced WebClient.Builder}: to a healthy instance the agent reports, over mutual TLS, only to a
+ * server that proves it is {@code counting}, retried once on another instance when nothing was sent. Each call
+ * returns a new client; they share the mesh connection pool.
+ */
+public final class ConnectUpstreams {
+
+	private final ClientHttpConnector connector;
+
+	private final Supplier<LoadBalancedExchangeFilterFunction> loadBalancing;
+
+	ConnectUpstreams(ClientHttpConnector connector, Supplier<LoadBalancedExchangeFilterFunction> loadBalancing) {
+		this.connector = connector;
+		this.loadBalancing = loadBalancing;
+	}
+
+	/**
+	 * Returns a client for one upstream service, with relative URIs resolved against {@code http://<service>}.
+	 * @param service the upstream's service name, as registered with the agent
+	 * @return the client
+	 * @throws IllegalArgumentException if the name cannot be the host of a URL (letters, digits and {@code -} in
+	 * labels separated by {@code .}, the last label starting with a letter)
+	 */
+	public WebClient webClient(String service) {
+		return webClientBuilder(service).build();
+	}
+
+	/**
+	 * Returns a builder for a client of one upstream service, to add filters, codecs or default headers. Changing
+	 * its connector or base URL takes the calls out of the mesh.
+	 * @param service the upstream's service name, as registered with the agent
+	 * @return a new builder
+	 * @throws IllegalArgumentException if the name cannot be the host of a URL (letters, digits and {@code -} in
+	 * labels separated by {@code .}, the last label starting with a letter)
+	 */
+	public WebClient.Builder webClientBuilder(String service) {
+		checkName(service);
+		return WebClient.builder()
+			.baseUrl("http://" + service)
+			.clientConnector(this.connector)
+			.filter(this.loadBalancing.get());
+	}
+
+	static void checkName(String service) {
+		Objects.requireNonNull(service, "'service' must not be null");
+		if (!service.equals(hostOf(service))) {
+			throw new IllegalArgumentException("'" + service.replaceAll("\\p{Cntrl}", "?")
+					+ "' is not a service name a mesh call can address: it must be a host name (letters, digits and "
+					+ "'-' in labels separated by '.', the last label starting with a letter), as DNS-compatible "
+					+ "Consul service names are");
+		}
+	}
+
+	private static @Nullable String hostOf(String service) {
+		try {
+			return new URI("http://" + service + "/").getHost();
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
+	}
+
+}
