@@ -1,9 +1,6 @@
 package dev.connect.autoconfigure;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -13,7 +10,10 @@ import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.CertificateSource;
 
-/** What the integration tests ask of a running dev agent: identities and intentions. */
+/**
+ * Identities from a running dev agent for tests that work below {@code connect-test}'s {@code MeshTestClient}: a
+ * fixed certificate source, or a raw-socket {@link MeshClient}. Intentions come from {@code TestMesh}.
+ */
 public final class TestAgents {
 
 	private TestAgents() {
@@ -37,27 +37,6 @@ public final class TestAgents {
 			return new MeshClient(identity(agent, service));
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/** Creates or replaces the intention source => destination through the agent's exact API. */
-	public static void intention(DevAgent agent, String source, String destination, String action) {
-		try {
-			HttpResponse<String> response = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/connect/intentions/exact?source="
-						+ source + "&destination=" + destination))
-					.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException("Intention not written: " + response.body());
-			}
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -5,29 +5,25 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.connect.identity.ServiceIdentity;
-import dev.connect.identity.TrustDomain;
 import dev.connect.pki.SvidValidator;
-import dev.connect.pki.TestPki;
-import dev.connect.pki.TestPki.Issued;
+import dev.connect.test.HeldSvid;
+import dev.connect.test.SvidAuthority;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 
-/** Certificate material for context-runner tests that need no agent. */
+/** Certificate material for context-runner tests that need no agent, from connect-test's {@link SvidAuthority}. */
 public final class TestMaterial {
 
 	private TestMaterial() {
 	}
 
 	public static CertificateSource source(String service) {
-		TrustDomain td = TrustDomain.parse("11111111-2222-3333-4444-555555555555.consul");
-		Issued root = TestPki.root(td.name());
-		ServiceIdentity identity = ServiceIdentity.of(td, "dc1", service);
-		Issued leaf = TestPki.leaf(identity.toString())
-			.validity(Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600))
-			.signedBy(root);
-		List<java.security.cert.X509Certificate> roots = List.of(root.certificate());
+		SvidAuthority ca = SvidAuthority.builder().trustDomain("11111111-2222-3333-4444-555555555555.consul").build();
+		HeldSvid leaf = ca.leaf(service).validity(Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600)).build();
+		ServiceIdentity identity = ServiceIdentity.of(ca.trustDomain(), "dc1", service);
+		List<java.security.cert.X509Certificate> roots = List.of(ca.root().certificate());
 		return CertificateSource.of(new CertificateSnapshot(1, identity, List.of(leaf.certificate()),
-				leaf.keyPair().getPrivate(), roots, td, SvidValidator.of(roots, Clock.systemUTC())));
+				leaf.keyPair().getPrivate(), roots, ca.trustDomain(), SvidValidator.of(roots, Clock.systemUTC())));
 	}
 
 }

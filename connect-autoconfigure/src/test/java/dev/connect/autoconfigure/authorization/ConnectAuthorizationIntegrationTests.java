@@ -3,10 +3,9 @@ package dev.connect.autoconfigure.authorization;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.connect.agent.DevAgent;
-import dev.connect.agent.DevAgentSettings;
 import dev.connect.autoconfigure.MeshClient;
 import dev.connect.autoconfigure.TestAgents;
+import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,23 +26,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectAuthorizationIntegrationTests {
 
-	private DevAgent agent;
+	private TestMesh mesh;
 
 	private ConfigurableApplicationContext app;
 
 	@BeforeEach
 	void start() {
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+		this.mesh = TestMesh.start();
 		this.app = new SpringApplicationBuilder(App.class)
 			.properties("server.port=0", "spring.application.name=counting",
-					"connect.agent.url=" + this.agent.httpAddress(), "connect.authorization.timeout=1s")
+					"connect.agent.url=" + this.mesh.agentUrl(), "connect.authorization.timeout=1s")
 			.run();
 	}
 
 	@AfterEach
 	void stop() {
 		this.app.close();
-		this.agent.close();
+		this.mesh.close();
 	}
 
 	private int port() {
@@ -55,11 +54,16 @@ class ConnectAuthorizationIntegrationTests {
 	}
 
 	private MeshClient caller(String service) {
-		return TestAgents.caller(this.agent, service);
+		return TestAgents.caller(this.mesh.agent(), service);
 	}
 
 	private void intention(String source, String action) {
-		TestAgents.intention(this.agent, source, "counting", action);
+		if (action.equals("allow")) {
+			this.mesh.allow(source, "counting");
+		}
+		else {
+			this.mesh.deny(source, "counting");
+		}
 	}
 
 	@Test
@@ -120,7 +124,7 @@ class ConnectAuthorizationIntegrationTests {
 		MeshClient web = caller("web");
 		MeshClient api = caller("api");
 		assertThat(web.get(port(), "/count").status()).isEqualTo(200);
-		this.agent.close();
+		this.mesh.close();
 		assertThat(web.get(port(), "/count").status()).as("fail static").isEqualTo(200);
 		MeshClient.Response refused = api.get(port(), "/count");
 		assertThat(refused.status()).as("fail closed").isEqualTo(503);

@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.connect.authz.Decision;
-import dev.connect.pki.TestPki;
+import dev.connect.test.SvidAuthority;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -30,9 +30,12 @@ class IntentionAuthorizationWebFilterTests {
 
 	private final Instant notAfter = Instant.parse("2031-02-03T05:00:00Z");
 
-	private final X509Certificate leaf = TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc1/svc/web")
+	private final X509Certificate leaf = SvidAuthority.builder()
+		.trustDomain(TRUST_DOMAIN)
+		.build()
+		.leaf("web")
 		.validity(this.notAfter.minus(Duration.ofHours(72)), this.notAfter)
-		.signedBy(TestPki.root(TRUST_DOMAIN))
+		.build()
 		.certificate();
 
 	private Instant now = this.notAfter.minus(Duration.ofHours(1));

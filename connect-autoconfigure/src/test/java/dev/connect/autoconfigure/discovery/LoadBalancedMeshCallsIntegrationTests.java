@@ -20,10 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
-import dev.connect.autoconfigure.TestAgents;
 import dev.connect.autoconfigure.registration.ConnectService;
+import dev.connect.test.TestMesh;
 import dev.connect.tls.CertificateSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
@@ -65,12 +64,12 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void roundRobinOverHealthyInstancesThatJoinLeaveAndFailTheirCheck() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			TestAgents.intention(agent, "dashboard", "counting", "allow");
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "counting");
 			List<ConfigurableApplicationContext> instances = new ArrayList<>();
-			instances.add(counting(agent));
-			instances.add(counting(agent));
-			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+			instances.add(counting(mesh));
+			instances.add(counting(mesh));
+			try (ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 				String first = port(instances.get(0));
 				String second = port(instances.get(1));
@@ -82,7 +81,7 @@ class LoadBalancedMeshCallsIntegrationTests {
 				assertThat(counts).as("round robin").isEqualTo(Map.of(first, 4, second, 4));
 
 				// A new instance starts receiving traffic.
-				instances.add(counting(agent));
+				instances.add(counting(mesh));
 				String third = port(instances.get(2));
 				awaitAnswers(client, (answers) -> answers.contains(third));
 
@@ -127,16 +126,16 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void aCallWhoseConnectionIsRefusedIsRetriedOnceOnAnotherInstance() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			TestAgents.intention(agent, "dashboard", "counting", "allow");
-			ConfigurableApplicationContext live = counting(agent);
-			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "counting");
+			ConfigurableApplicationContext live = counting(mesh);
+			try (ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 				// A registered, passing instance whose port refuses connections (its process died a moment ago).
 				int deadPort;
 				try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 					deadPort = socket.getLocalPort();
 				}
-				register(agent, "{\"ID\":\"counting-dead\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+				register(mesh, "{\"ID\":\"counting-dead\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
 						+ deadPort + ",\"Connect\":{\"Native\":true}}");
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 				ServiceInstanceListSupplier instances = dashboard.getBean(LoadBalancerClientFactory.class)
@@ -164,18 +163,18 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void anImpostorRegisteredUnderTheUpstreamsNameGetsNoRequest() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			TestAgents.intention(agent, "dashboard", "*", "allow");
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "*");
 			ConfigurableApplicationContext billing = new SpringApplicationBuilder(Counting.class)
-				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + agent.httpAddress())
+				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + mesh.agentUrl())
 				.run();
-			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+			try (ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 				// A perfectly valid mesh server for 'billing', registered as an instance of 'counting'.
-				register(agent, "{\"ID\":\"impostor\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+				register(mesh, "{\"ID\":\"impostor\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
 						+ port(billing) + ",\"Connect\":{\"Native\":true}}");
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 				assertThatThrownBy(() -> call(client)).hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:"
-						+ port(billing) + ", but the server presented 'spiffe://" + agent.trustDomain()
+						+ port(billing) + ", but the server presented 'spiffe://" + mesh.trustDomain()
 						+ "/ns/default/dc/dc1/svc/billing'");
 				assertThat(billing.getBean(Counting.class).handled).as("requests the impostor received").hasValue(0);
 			}
@@ -187,12 +186,12 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void aNamedUpstreamIsCalledThroughConnectUpstreamsWithoutALoadBalancedBean() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			TestAgents.intention(agent, "dashboard", "counting", "allow");
-			ConfigurableApplicationContext first = counting(agent);
-			ConfigurableApplicationContext second = counting(agent);
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "counting");
+			ConfigurableApplicationContext first = counting(mesh);
+			ConfigurableApplicationContext second = counting(mesh);
 			try (ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(PlainDashboard.class)
-				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress())
+				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl())
 				.run()) {
 				assertThat(dashboard.getBeanNamesForAnnotation(LoadBalanced.class)).isEmpty();
 				ConnectUpstreams upstreams = dashboard.getBean(ConnectUpstreams.class);
@@ -220,15 +219,15 @@ class LoadBalancedMeshCallsIntegrationTests {
 	@Test
 	void aUsersInstanceListBuiltOnTheAgentsWinsAndAnInstanceTheAgentReportsForAnotherServiceIsLeftOut()
 			throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
-			TestAgents.intention(agent, "dashboard", "*", "allow");
-			ConfigurableApplicationContext first = counting(agent);
-			ConfigurableApplicationContext second = counting(agent);
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "*");
+			ConfigurableApplicationContext first = counting(mesh);
+			ConfigurableApplicationContext second = counting(mesh);
 			ConfigurableApplicationContext billing = new SpringApplicationBuilder(Counting.class)
-				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + agent.httpAddress())
+				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + mesh.agentUrl())
 				.run();
 			try (ConfigurableApplicationContext dashboard = new SpringApplicationBuilder(PickyDashboard.class)
-				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress(),
+				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl(),
 						"test.keep-port=" + port(first), "test.foreign-port=" + port(billing))
 				.run()) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
@@ -254,11 +253,11 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void callsKeepSucceedingWhileTheCallersLeafAndRootsRotate() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0)
+		try (TestMesh mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(0)
 			.withRootRotationJitter(Duration.ofSeconds(2)))) {
-			TestAgents.intention(agent, "dashboard", "counting", "allow");
-			ConfigurableApplicationContext counting = counting(agent);
-			try (ConfigurableApplicationContext dashboard = dashboard(agent)) {
+			mesh.allow("dashboard", "counting");
+			ConfigurableApplicationContext counting = counting(mesh);
+			try (ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 				CertificateSource own = dashboard.getBean(CertificateSource.class);
 				String firstSerial = call(client).callerSerial();
@@ -279,7 +278,7 @@ class LoadBalancedMeshCallsIntegrationTests {
 				});
 				try {
 					HttpResponse<String> rotated = HttpClient.newHttpClient()
-						.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/connect/ca/configuration"))
+						.send(HttpRequest.newBuilder(URI.create(mesh.agentUrl() + "/v1/connect/ca/configuration"))
 							.PUT(HttpRequest.BodyPublishers.ofString(
 									"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
 							.build(), HttpResponse.BodyHandlers.ofString());
@@ -308,8 +307,8 @@ class LoadBalancedMeshCallsIntegrationTests {
 
 	@Test
 	void withoutAHealthyInstanceTheCallerGets503NamingTheService() throws Exception {
-		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-				ConfigurableApplicationContext dashboard = dashboard(agent)) {
+		try (TestMesh mesh = TestMesh.start();
+				ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 			WebClient client = dashboard.getBean(WebClient.Builder.class).build();
 			var response = client.get().uri("http://counting/whoami").exchangeToMono((answer) -> answer
 				.bodyToMono(String.class)
@@ -320,9 +319,9 @@ class LoadBalancedMeshCallsIntegrationTests {
 		}
 	}
 
-	private static void register(DevAgent agent, String registration) throws Exception {
+	private static void register(TestMesh mesh, String registration) throws Exception {
 		HttpResponse<String> registered = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + "/v1/agent/service/register"))
+			.send(HttpRequest.newBuilder(URI.create(mesh.agentUrl() + "/v1/agent/service/register"))
 				.PUT(HttpRequest.BodyPublishers.ofString(registration))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
@@ -374,16 +373,16 @@ class LoadBalancedMeshCallsIntegrationTests {
 		return app.getEnvironment().getProperty("local.server.port");
 	}
 
-	private static ConfigurableApplicationContext counting(DevAgent agent) {
+	private static ConfigurableApplicationContext counting(TestMesh mesh) {
 		return new SpringApplicationBuilder(Counting.class)
-			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + agent.httpAddress(),
+			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl(),
 					"connect.registration.ttl=3s")
 			.run();
 	}
 
-	private static ConfigurableApplicationContext dashboard(DevAgent agent) {
+	private static ConfigurableApplicationContext dashboard(TestMesh mesh) {
 		return new SpringApplicationBuilder(Dashboard.class)
-			.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + agent.httpAddress())
+			.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl())
 			.run();
 	}
 

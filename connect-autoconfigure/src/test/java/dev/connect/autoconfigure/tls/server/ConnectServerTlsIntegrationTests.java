@@ -3,7 +3,6 @@ package dev.connect.autoconfigure.tls.server;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -12,6 +11,7 @@ import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentCertificateSource;
 import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
+import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConnectServerTlsIntegrationTests {
 
+	private TestMesh mesh;
+
 	private DevAgent agent;
 
 	private ConfigurableApplicationContext app;
@@ -40,27 +42,21 @@ class ConnectServerTlsIntegrationTests {
 
 	@BeforeEach
 	void start() {
-		SecureRandom noJitter = new SecureRandom() {
-
-			@Override
-			public long nextLong(long bound) {
-				return 0;
-			}
-
-		};
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0), Clock.systemUTC(), noJitter);
+		// Leaves re-issued within 1 ms of a root change.
+		this.mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(0).withRootRotationJitter(Duration.ofMillis(1)));
+		this.agent = this.mesh.agent();
 		this.app = new SpringApplicationBuilder(App.class).properties("server.port=0",
 				"spring.application.name=counting", "connect.agent.url=" + this.agent.httpAddress())
 			.run();
 		this.webIdentity = identity(this.agent, "web");
-		dev.connect.autoconfigure.TestAgents.intention(this.agent, "web", "counting", "allow");
+		this.mesh.allow("web", "counting");
 	}
 
 	@AfterEach
 	void stop() {
 		this.webIdentity.dispose();
 		this.app.close();
-		this.agent.close();
+		this.mesh.close();
 	}
 
 	private int port() {

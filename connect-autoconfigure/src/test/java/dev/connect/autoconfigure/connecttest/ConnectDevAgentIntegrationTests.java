@@ -1,6 +1,9 @@
-package dev.connect.test;
+package dev.connect.autoconfigure.connecttest;
 
 import dev.connect.autoconfigure.registration.ConnectService;
+import dev.connect.test.ConnectDevAgent;
+import dev.connect.test.MeshTestClient;
+import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -16,10 +19,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A real Spring Boot app with the starter, pointed at a dev agent by {@link ConnectDevAgent}. */
+/**
+ * connect-test in a real Spring Boot app with the starter: {@link ConnectDevAgent} points the app at its own dev
+ * agent, intentions come from {@link TestMesh}, and {@link MeshTestClient} calls as another service.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.application.name=counting")
 @ConnectDevAgent
-class ConnectDevAgentSpringTests {
+class ConnectDevAgentIntegrationTests {
 
 	@Autowired
 	TestMesh mesh;
