@@ -19,7 +19,12 @@ public final class TestMaterial {
 
 	public static CertificateSource source(String service) {
 		SvidAuthority ca = SvidAuthority.builder().trustDomain("11111111-2222-3333-4444-555555555555.consul").build();
-		HeldSvid leaf = ca.leaf(service).validity(Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600)).build();
+		return source(ca, ca.leaf(service).validity(Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600)).build(),
+				service);
+	}
+
+	/** A fixed source presenting a leaf the authority issued for the service and trusting the authority's root. */
+	public static CertificateSource source(SvidAuthority ca, HeldSvid leaf, String service) {
 		ServiceIdentity identity = ServiceIdentity.of(ca.trustDomain(), "dc1", service);
 		List<java.security.cert.X509Certificate> roots = List.of(ca.root().certificate());
 		return CertificateSource.of(new CertificateSnapshot(1, identity, List.of(leaf.certificate()),
