@@ -230,7 +230,11 @@ class LoadBalancedMeshCallsIntegrationTests {
 				.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl(),
 						"test.keep-port=" + port(first), "test.foreign-port=" + port(billing))
 				.run()) {
-				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
+				WebClient client = dashboard.getBean("meshWebClient", WebClient.Builder.class).build();
+				// A WebClient.Builder without @LoadBalanced is untouched: plain HTTP to a host outside the mesh.
+				String leader = dashboard.getBean("plainWebClient", WebClient.Builder.class).build().get()
+					.uri(mesh.agentUrl() + "/v1/status/leader").retrieve().bodyToMono(String.class).block(PROMPTLY);
+				assertThat(leader).contains("127.0.0.1");
 				// Calling billing once makes the agent's report of billing's address known to the dashboard.
 				String fromBilling = client.get().uri("http://billing/whoami").retrieve().bodyToMono(String.class)
 					.block(PROMPTLY);
@@ -439,6 +443,11 @@ class LoadBalancedMeshCallsIntegrationTests {
 		@Bean
 		@LoadBalanced
 		WebClient.Builder meshWebClient() {
+			return WebClient.builder();
+		}
+
+		@Bean
+		WebClient.Builder plainWebClient() {
 			return WebClient.builder();
 		}
 
