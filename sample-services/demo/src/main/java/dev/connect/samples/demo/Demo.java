@@ -161,7 +161,8 @@ public final class Demo implements AutoCloseable {
 		return "intention dashboard → counting allow created\n" + "count " + answer.get("count") + " from "
 				+ answer.get("answeredBy") + ", then count " + next.get("count") + " from " + next.get("answeredBy")
 				+ "\ncaller " + answer.get("caller") + " (as counting saw it: " + answer.get("callerSeenByCallee")
-				+ ")\ncallee " + answer.get("callee") + " (verified by the dashboard inside the handshake)";
+				+ ")\ncallee " + answer.get("callee")
+				+ " (as counting reports it; the dashboard's handshake accepts no certificate but counting's)";
 	}
 
 	private String noCertificate() throws Exception {
