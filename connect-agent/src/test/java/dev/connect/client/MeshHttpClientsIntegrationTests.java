@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -29,7 +30,10 @@ import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.SnapshotKeyManager;
 import dev.connect.tls.UpstreamAddressBook;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -43,6 +47,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -99,12 +104,14 @@ class MeshHttpClientsIntegrationTests {
 	@Test
 	void theExpectedServiceAnswersWithoutAnyHostnameCheck() throws Exception {
 		AtomicInteger handled = new AtomicInteger();
-		DisposableServer counting = meshServer("counting", handled);
+		ConnectionLog log = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, log);
 		try {
 			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
 			String body = get(client(), counting.port());
 			assertThat(body).isEqualTo("counting");
 			assertThat(handled).hasValue(1);
+			assertThat(log.requestBytes.get()).as("request bytes the server decrypted").isGreaterThan(0);
 		}
 		finally {
 			counting.disposeNow();
@@ -114,13 +121,16 @@ class MeshHttpClientsIntegrationTests {
 	@Test
 	void anImpostorWithAValidCertificateForAnotherServiceIsRefusedBeforeAnyRequestByte() throws Exception {
 		AtomicInteger handled = new AtomicInteger();
-		DisposableServer impostor = meshServer("billing", handled);
+		ConnectionLog log = new ConnectionLog();
+		DisposableServer impostor = meshServer(this.agent, "billing", handled, log);
 		try {
 			this.upstreams.expect("127.0.0.1", impostor.port(), "counting");
 			assertThatThrownBy(() -> get(client(), impostor.port()))
 				.hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:" + impostor.port()
 						+ ", but the server presented 'spiffe://" + this.agent.trustDomain() + "/ns/default/dc/dc1/svc/billing'");
-			assertThat(handled).as("the impostor never received a request").hasValue(0);
+			assertThat(log.opened).as("the impostor was reached").hasValue(1);
+			assertThat(log.requestBytes).as("request bytes the impostor received").hasValue(0);
+			assertThat(handled).hasValue(0);
 		}
 		finally {
 			impostor.disposeNow();
@@ -131,11 +141,13 @@ class MeshHttpClientsIntegrationTests {
 	void aServerWhoseChainComesFromAnotherCaIsRefusedBeforeAnyRequestByte() throws Exception {
 		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
 			AtomicInteger handled = new AtomicInteger();
-			DisposableServer foreign = meshServer(other, "counting", handled);
+			ConnectionLog log = new ConnectionLog();
+			DisposableServer foreign = meshServer(other, "counting", handled, log);
 			try {
 				this.upstreams.expect("127.0.0.1", foreign.port(), "counting");
 				assertThatThrownBy(() -> get(client(), foreign.port()))
 					.hasStackTraceContaining("does not chain to a trusted root of this mesh");
+				assertThat(log.requestBytes).as("request bytes the server received").hasValue(0);
 				assertThat(handled).hasValue(0);
 			}
 			finally {
@@ -159,6 +171,26 @@ class MeshHttpClientsIntegrationTests {
 	}
 
 	@Test
+	void anAddressRegisteredForTwoServicesIsRefusedUntilOnlyOneIsLeft() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog log = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, log);
+		try {
+			// A server proving 'counting' where 'billing' is registered too: a billing call could land here.
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			this.upstreams.expect("127.0.0.1", counting.port(), "billing");
+			assertThatThrownBy(() -> get(client(), counting.port())).hasStackTraceContaining(
+					"Services [billing, counting] are all registered at 127.0.0.1:" + counting.port());
+			assertThat(log.requestBytes).as("request bytes the server received").hasValue(0);
+			this.upstreams.forget("127.0.0.1", counting.port(), "billing");
+			assertThat(get(client(), counting.port())).isEqualTo("counting");
+		}
+		finally {
+			counting.disposeNow();
+		}
+	}
+
+	@Test
 	void pooledConnectionsAreReusedAndClosedOnceTheirInstanceLeaves() throws Exception {
 		AtomicInteger handled = new AtomicInteger();
 		ConnectionLog connections = new ConnectionLog();
@@ -173,7 +205,7 @@ class MeshHttpClientsIntegrationTests {
 				awaitRelease();
 			}
 			assertThat(connections.opened).as("one kept-alive connection for three calls").hasValue(1);
-			this.upstreams.forget("127.0.0.1", counting.port());
+			this.upstreams.forget("127.0.0.1", counting.port(), "counting");
 			// No further call: the pool's background eviction closes the idle connection by itself.
 			assertThat(connections.closed.await(10, TimeUnit.SECONDS)).as("the connection to the departed instance was closed").isTrue();
 		}
@@ -332,11 +364,13 @@ class MeshHttpClientsIntegrationTests {
 		CertificateSource clientSource = CertificateSource.of(snapshot(trustDomain, "dashboard", leaf(trustDomain, "dashboard", root), root));
 		CertificateSource serverSource = CertificateSource.of(snapshot(trustDomain, "counting", serverLeaf.apply(root, trustDomain), root));
 		AtomicInteger handled = new AtomicInteger();
-		DisposableServer server = meshServer(serverSource, "counting", handled, new ConnectionLog());
+		ConnectionLog log = new ConnectionLog();
+		DisposableServer server = meshServer(serverSource, "counting", handled, log);
 		try {
 			this.upstreams.expect("127.0.0.1", server.port(), "counting");
 			HttpClient http = MeshHttpClients.secure(HttpClient.create(), clientSource, this.upstreams);
 			assertThatThrownBy(() -> get(http, server.port())).hasStackTraceContaining(reason);
+			assertThat(log.requestBytes).as("request bytes the server received").hasValue(0);
 			assertThat(handled).as("the server never received a request").hasValue(0);
 		}
 		finally {
@@ -407,6 +441,16 @@ class MeshHttpClientsIntegrationTests {
 			.doOnChannelInit((observer, channel, address) -> {
 				connections.opened.incrementAndGet();
 				channel.closeFuture().addListener((closed) -> connections.closed.countDown());
+				// Right behind TLS: every byte of application data the client sent, before HTTP decoding.
+				channel.pipeline().addAfter(NettyPipeline.SslHandler, "requestBytes", new ChannelInboundHandlerAdapter() {
+					@Override
+					public void channelRead(ChannelHandlerContext context, Object message) {
+						if (message instanceof ByteBuf bytes) {
+							connections.requestBytes.addAndGet(bytes.readableBytes());
+						}
+						context.fireChannelRead(message);
+					}
+				});
 			})
 			.handle((request, response) -> {
 				handled.incrementAndGet();
@@ -431,6 +475,8 @@ class MeshHttpClientsIntegrationTests {
 	static final class ConnectionLog {
 
 		final AtomicInteger opened = new AtomicInteger();
+
+		final AtomicLong requestBytes = new AtomicLong();
 
 		final CountDownLatch closed = new CountDownLatch(1);
 

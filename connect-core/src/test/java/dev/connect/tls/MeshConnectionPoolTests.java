@@ -1,14 +1,18 @@
 package dev.connect.tls;
 
-import java.time.Clock;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -19,6 +23,7 @@ import dev.connect.pki.TestPki;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
 import reactor.netty.resources.ConnectionProvider.ConnectionMetadata;
@@ -42,6 +47,8 @@ class MeshConnectionPoolTests {
 
 	private final TestPki.Issued root = TestPki.root(TRUST_DOMAIN);
 
+	private final Map<String, SSLContext> servers = new HashMap<>();
+
 	@Test
 	void aFreshConnectionToAnExpectedInstanceIsKept() throws Exception {
 		this.upstreams.expect("127.0.0.1", 8443, "counting");
@@ -52,7 +59,36 @@ class MeshConnectionPoolTests {
 	void aConnectionToAnInstanceThatLeftIsClosed() throws Exception {
 		this.upstreams.expect("127.0.0.1", 8443, "counting");
 		Connection connection = connection("127.0.0.1", 8443);
-		this.upstreams.forget("127.0.0.1", 8443);
+		this.upstreams.forget("127.0.0.1", 8443, "counting");
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).isTrue();
+	}
+
+	@Test
+	void aConnectionWhoseServerIsNoLongerTheServiceExpectedAtItsAddressIsClosed() throws Exception {
+		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		Connection connection = connection("127.0.0.1", 8443, "counting");
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("counting, as expected").isFalse();
+		this.upstreams.forget("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, "billing");
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("billing expected there now").isTrue();
+	}
+
+	@Test
+	void aConnectionToAnAddressRecordedForTwoServicesIsClosed() throws Exception {
+		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		Connection connection = connection("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, "billing");
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).isTrue();
+		this.upstreams.forget("127.0.0.1", 8443, "billing");
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("counting alone again").isFalse();
+	}
+
+	@Test
+	void aConnectionWithoutAVerifiedServerIsClosed() throws Exception {
+		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		SSLEngine engine = SSLContext.getDefault().createSSLEngine("127.0.0.1", 8443);
+		engine.setUseClientMode(true);
+		Connection connection = Connection.from(new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(engine)));
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).isTrue();
 	}
 
@@ -181,12 +217,59 @@ class MeshConnectionPoolTests {
 			.withMessage("'drainTime' must be zero or a positive duration, but was PT-0.001S");
 	}
 
-	private static Connection connection(String host, int port) throws Exception {
-		SSLEngine engine = SSLContext.getDefault().createSSLEngine(host, port);
+	private Connection connection(String host, int port) throws Exception {
+		return connection(host, port, "counting");
+	}
+
+	/**
+	 * A client connection whose engine was created for an address and whose handshake, made in memory, proved a
+	 * server leaf for {@code service}.
+	 */
+	private Connection connection(String host, int port, String service) throws Exception {
+		SSLEngine serverEngine = this.servers.computeIfAbsent(service, this::serverContext).createSSLEngine();
+		serverEngine.setUseClientMode(false);
+		SSLEngine engine = clientContext().createSSLEngine(host, port);
 		engine.setUseClientMode(true);
 		// A random id, as real channels have (an embedded channel's default id is one constant).
-		EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(engine));
-		return Connection.from(channel);
+		EmbeddedChannel client = new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(engine));
+		EmbeddedChannel server = new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(serverEngine));
+		for (int round = 0; round < 10 && !client.pipeline().get(SslHandler.class).handshakeFuture().isDone(); round++) {
+			relay(client, server);
+			relay(server, client);
+		}
+		assertThat(client.pipeline().get(SslHandler.class).handshakeFuture().isSuccess()).as("in-memory handshake").isTrue();
+		return Connection.from(client);
+	}
+
+	private SSLContext serverContext(String service) {
+		TestPki.Issued leaf = TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc1/svc/" + service)
+			.signedBy(this.root);
+		try {
+			KeyStore keys = KeyStore.getInstance("PKCS12");
+			keys.load(null, null);
+			keys.setKeyEntry("leaf", leaf.keyPair().getPrivate(), new char[0], new X509Certificate[] { leaf.certificate() });
+			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keyManagers.init(keys, new char[0]);
+			SSLContext context = SSLContext.getInstance("TLSv1.3");
+			context.init(keyManagers.getKeyManagers(), null, null);
+			return context;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Trusts any server: these tests are about what the pool does with the identity a server proved. */
+	private static SSLContext clientContext() throws Exception {
+		SSLContext context = SSLContext.getInstance("TLSv1.3");
+		context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+		return context;
+	}
+
+	private static void relay(EmbeddedChannel from, EmbeddedChannel to) {
+		for (Object message = from.readOutbound(); message != null; message = from.readOutbound()) {
+			to.writeInbound(message);
+		}
 	}
 
 	private static TestPki.Issued leaf(TestPki.Issued root) {

@@ -61,7 +61,7 @@ final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier
 		}
 		if (this.reported.add(address)) {
 			logger.warn("Left out instance " + address + " of '" + service + "': the agent reports "
-					+ ((there != null) ? "'" + there + "'" : "no mesh service") + " there");
+					+ ((there != null) ? "'" + there + "'" : "no single mesh service") + " there");
 		}
 		return false;
 	}

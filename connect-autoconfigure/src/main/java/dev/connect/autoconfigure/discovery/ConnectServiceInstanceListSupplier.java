@@ -67,7 +67,7 @@ final class ConnectServiceInstanceListSupplier implements ServiceInstanceListSup
 		for (String gone : this.known) {
 			if (!current.contains(gone)) {
 				String[] parts = gone.split("\u0000");
-				upstreams.forget(parts[0], Integer.parseInt(parts[1]));
+				upstreams.forget(parts[0], Integer.parseInt(parts[1]), this.serviceId);
 			}
 		}
 		this.known.clear();

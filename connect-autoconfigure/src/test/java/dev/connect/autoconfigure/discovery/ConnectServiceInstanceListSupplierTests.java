@@ -123,12 +123,43 @@ class ConnectServiceInstanceListSupplierTests {
 		assertThat(this.upstreams.expectedAt("127.0.0.2", 9002)).isEqualTo("counting");
 	}
 
+	@Test
+	void anAddressTwoServicesAreRegisteredAtIsExpectedForNeitherUntilOneLeaves() throws Exception {
+		AgentClient client = AgentClient
+			.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
+		ConnectServiceInstanceListSupplier billing = new ConnectServiceInstanceListSupplier("billing", client,
+				this.upstreams);
+		try {
+			put("/v1/agent/service/register", "{\"ID\":\"counting-1\",\"Name\":\"counting\",\"Address\":\"127.0.0.2\","
+					+ "\"Port\":9001,\"Connect\":{\"Native\":true}}");
+			await((list) -> list.size() == 1);
+			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo("counting");
+			// The port taken by billing while counting is still registered there, as when a port is reused.
+			put("/v1/agent/service/register", "{\"ID\":\"billing-1\",\"Name\":\"billing\",\"Address\":\"127.0.0.2\","
+					+ "\"Port\":9001,\"Connect\":{\"Native\":true}}");
+			await(billing, (list) -> list.size() == 1);
+			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).as("either service could answer there").isNull();
+			put("/v1/agent/service/deregister/counting-1", "");
+			await(List::isEmpty);
+			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).as("counting left; billing stays")
+				.isEqualTo("billing");
+		}
+		finally {
+			billing.destroy();
+		}
+	}
+
 	private List<ServiceInstance> await(Predicate<List<ServiceInstance>> condition) throws InterruptedException {
+		return await(this.supplier, condition);
+	}
+
+	private static List<ServiceInstance> await(ConnectServiceInstanceListSupplier supplier,
+			Predicate<List<ServiceInstance>> condition) throws InterruptedException {
 		long deadline = System.nanoTime() + PROMPTLY.toNanos();
-		List<ServiceInstance> current = this.supplier.get().blockFirst(PROMPTLY);
+		List<ServiceInstance> current = supplier.get().blockFirst(PROMPTLY);
 		while (!condition.test(current) && System.nanoTime() < deadline) {
 			Thread.sleep(20);
-			current = this.supplier.get().blockFirst(PROMPTLY);
+			current = supplier.get().blockFirst(PROMPTLY);
 		}
 		assertThat(condition.test(current)).as("instances: %s", current).isTrue();
 		return current;
