@@ -132,10 +132,12 @@ public final class SvidAuthority {
 		/**
 		 * Sets the root's validity. Default: from one hour ago for 10 years.
 		 * @param notBefore the start
-		 * @param notAfter the end
+		 * @param notAfter the end, after the start
 		 * @return this builder
+		 * @throws IllegalArgumentException when the end is not after the start
 		 */
 		public Builder validity(Instant notBefore, Instant notAfter) {
+			checkValidity(notBefore, notAfter);
 			this.notBefore = notBefore;
 			this.notAfter = notAfter;
 			return this;
@@ -202,10 +204,12 @@ public final class SvidAuthority {
 		/**
 		 * Sets the validity. Default: from one minute ago (Consul's backdate) for 72 hours (Consul's leaf TTL).
 		 * @param notBefore the start
-		 * @param notAfter the end
+		 * @param notAfter the end, after the start
 		 * @return this builder
+		 * @throws IllegalArgumentException when the end is not after the start
 		 */
 		public LeafBuilder validity(Instant notBefore, Instant notAfter) {
+			checkValidity(notBefore, notAfter);
 			this.notBefore = notBefore;
 			this.notAfter = notAfter;
 			return this;
@@ -270,6 +274,15 @@ public final class SvidAuthority {
 		}
 		catch (org.bouncycastle.operator.OperatorCreationException ex) {
 			throw new GeneralSecurityException(ex);
+		}
+	}
+
+	private static void checkValidity(Instant notBefore, Instant notAfter) {
+		Objects.requireNonNull(notBefore, "'notBefore' must not be null");
+		Objects.requireNonNull(notAfter, "'notAfter' must not be null");
+		if (!notBefore.isBefore(notAfter)) {
+			throw new IllegalArgumentException(
+					"Validity must end after it starts, but was from " + notBefore + " to " + notAfter);
 		}
 	}
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class SvidAuthorityTests {
 
@@ -68,6 +69,19 @@ class SvidAuthorityTests {
 		assertThatExceptionOfType(InvalidSvidException.class)
 			.isThrownBy(() -> this.validator.validate(List.of(stranger.certificate()), PeerRole.CLIENT))
 			.withMessageContaining("does not chain to a trusted root");
+	}
+
+	@Test
+	void aValidityThatEndsBeforeItStartsIsRefusedAndChangesNothing() {
+		Instant start = Instant.parse("2030-01-02T00:00:00Z");
+		SvidAuthority.LeafBuilder leaf = this.ca.leaf("web");
+		assertThatIllegalArgumentException().isThrownBy(() -> leaf.validity(start, start))
+			.withMessage("Validity must end after it starts, but was from 2030-01-02T00:00:00Z to 2030-01-02T00:00:00Z");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SvidAuthority.builder().validity(start, start.minus(Duration.ofDays(1))))
+			.withMessage("Validity must end after it starts, but was from 2030-01-02T00:00:00Z to 2030-01-01T00:00:00Z");
+		assertThat(leaf.build().certificate().getNotAfter().toInstant()).as("the default validity stays")
+			.isAfter(Instant.now().plus(Duration.ofHours(71)));
 	}
 
 }
