@@ -29,6 +29,7 @@ import dev.connect.tls.IdentityTrustManager;
 import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.SnapshotKeyManager;
+import dev.connect.tls.UnexpectedPeerException;
 import dev.connect.tls.UpstreamAddressBook;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -51,6 +52,7 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,6 +186,31 @@ class MeshHttpClientsIntegrationTests {
 			assertThat(log.requestBytes).as("request bytes the server received").hasValue(0);
 			this.upstreams.forget("127.0.0.1", counting.port(), "billing");
 			assertThat(get(client(), counting.port())).isEqualTo("counting");
+		}
+		finally {
+			counting.disposeNow();
+		}
+	}
+
+	@Test
+	void aRequestMeantForAnotherServiceThanTheConnectionProvedIsNotSentEvenOnAPooledConnection() throws Exception {
+		AtomicInteger handled = new AtomicInteger();
+		ConnectionLog log = new ConnectionLog();
+		DisposableServer counting = meshServer(this.agent, "counting", handled, log);
+		try {
+			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			HttpClient client = client();
+			assertThat(get(client, counting.port(), "counting")).isEqualTo("counting");
+			long sent = log.requestBytes.get();
+			awaitRelease();
+			// The address check passes (counting is expected there); the request itself was meant for billing.
+			assertThatThrownBy(() -> get(client, counting.port(), "billing")).isInstanceOf(UnexpectedPeerException.class)
+				.hasMessage("Expected service 'billing' at 127.0.0.1:" + counting.port() + ", but the server presented 'spiffe://"
+						+ this.agent.trustDomain() + "/ns/default/dc/dc1/svc/counting'");
+			assertThat(log.opened).as("the pooled connection was the one offered").hasValue(1);
+			assertThat(log.requestBytes).as("request bytes the server received").hasValue(sent);
+			assertThat(handled).hasValue(1);
+			assertThat(get(client, counting.port(), "counting")).isEqualTo("counting");
 		}
 		finally {
 			counting.disposeNow();
@@ -413,6 +440,14 @@ class MeshHttpClientsIntegrationTests {
 	private static String get(HttpClient client, int port) {
 		return client.get().uri("https://127.0.0.1:" + port + "/count")
 			.responseSingle((response, content) -> content.asString())
+			.block(Duration.ofSeconds(10));
+	}
+
+	/** A request meant for a service, as the starter's load-balanced calls state it. */
+	private static String get(HttpClient client, int port, String service) {
+		return client.get().uri("https://127.0.0.1:" + port + "/count")
+			.responseSingle((response, content) -> content.asString())
+			.contextWrite(Context.of(MeshHttpClients.UPSTREAM_SERVICE, service))
 			.block(Duration.ofSeconds(10));
 	}
 

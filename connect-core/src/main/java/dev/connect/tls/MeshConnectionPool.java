@@ -1,22 +1,13 @@
 package dev.connect.tls;
 
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
-import dev.connect.identity.ServiceIdentity;
-import dev.connect.pki.InvalidSvidException;
-import dev.connect.pki.SvidValidator;
-import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.Attribute;
-import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.resources.ConnectionProvider;
@@ -45,9 +36,6 @@ import reactor.netty.resources.ConnectionProvider.ConnectionMetadata;
 public final class MeshConnectionPool {
 
 	private static final Duration BACKGROUND_EVICTION = Duration.ofSeconds(1);
-
-	/** The service named by the server's leaf, read once per connection: a connection's peer never changes. */
-	private static final AttributeKey<String> PEER_SERVICE = AttributeKey.valueOf("dev.connect.peerService");
 
 	private MeshConnectionPool() {
 	}
@@ -159,27 +147,8 @@ public final class MeshConnectionPool {
 			// Same key as the handshake's identity check: the host and port the client connected to.
 			String expected = (engine.getPeerHost() != null)
 					? this.upstreams.expectedAt(engine.getPeerHost(), engine.getPeerPort()) : null;
-			return expected == null || !expected.equals(peerService(connection.channel(), engine));
-		}
-
-		/** The service the server proved in the handshake (resumed or full), or {@code null} if unreadable. */
-		private static @Nullable String peerService(Channel channel, SSLEngine engine) {
-			Attribute<String> attribute = channel.attr(PEER_SERVICE);
-			String service = attribute.get();
-			if (service == null) {
-				try {
-					Certificate[] chain = engine.getSession().getPeerCertificates();
-					if (!(chain[0] instanceof X509Certificate leaf)) {
-						return null;
-					}
-					service = ServiceIdentity.from(SvidValidator.spiffeIdOf(leaf)).service();
-					attribute.set(service);
-				}
-				catch (SSLPeerUnverifiedException | InvalidSvidException | IllegalArgumentException ex) {
-					return null;
-				}
-			}
-			return service;
+			ProvenPeer peer = ProvenPeer.of(connection.channel());
+			return expected == null || peer == null || !expected.equals(peer.service());
 		}
 
 		/** A connection's own moment within the drain time: fixed per connection, spread by its random id. */

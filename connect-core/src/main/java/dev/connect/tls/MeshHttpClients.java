@@ -4,9 +4,12 @@ import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.tcp.SslProvider;
 
 /**
@@ -17,6 +20,15 @@ import reactor.netty.tcp.SslProvider;
  * connection after a rotation always presents the new leaf and checks the server against the new roots.
  */
 public final class MeshHttpClients {
+
+	/**
+	 * The key under which a caller puts, in the Reactor context of a request, the service the request is meant for
+	 * (a {@code String}). When present, the request is sent only on a connection whose server proved that service,
+	 * else it fails with {@link UnexpectedPeerException} before any byte of it is written. The address check of the
+	 * handshake holds whether or not it is present; this one also binds each request, including one on a pooled
+	 * connection, to the service it was meant for. The starter sets it on every load-balanced mesh call.
+	 */
+	public static final String UPSTREAM_SERVICE = "dev.connect.upstreamService";
 
 	private MeshHttpClients() {
 	}
@@ -46,7 +58,24 @@ public final class MeshHttpClients {
 		SslContext context = context(source, upstreams, provider);
 		// secure(SslProvider) adds no hostname-verification configurer; the endpoint identification algorithm is
 		// cleared on the context, so the SPIFFE check above is the only identity check, and it is a strict one.
-		return client.secure(SslProvider.builder().sslContext(context).build());
+		return client.secure(SslProvider.builder().sslContext(context).build())
+			.doOnRequest(MeshHttpClients::checkUpstreamService);
+	}
+
+	/** Runs when the request is prepared on its connection, before any byte of it is written. */
+	private static void checkUpstreamService(HttpClientRequest request, Connection connection) {
+		String expected = request.currentContextView().getOrDefault(UPSTREAM_SERVICE, null);
+		if (expected == null) {
+			return;
+		}
+		ProvenPeer peer = ProvenPeer.of(connection.channel());
+		if (peer == null || !peer.service().equals(expected)) {
+			SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);
+			String address = (ssl != null && ssl.engine().getPeerHost() != null)
+					? ssl.engine().getPeerHost() + ":" + ssl.engine().getPeerPort()
+					: String.valueOf(connection.channel().remoteAddress());
+			throw UnexpectedPeerException.create(expected, address, (peer != null) ? peer.id() : null);
+		}
 	}
 
 	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams) {

@@ -46,7 +46,8 @@ class ArchitectureTests {
 				"dev.connect.tls.SnapshotKeyManager", "dev.connect.tls.IdentityTrustManager",
 				"dev.connect.authz.Authorizer", "dev.connect.authz.Decision", "dev.connect.authz.AgentAuthorizer",
 				"dev.connect.authz.CachingAuthorizer", "dev.connect.tls.UpstreamAddressBook",
-				"dev.connect.tls.MeshHttpClients", "dev.connect.tls.MeshConnectionPool"));
+				"dev.connect.tls.MeshHttpClients", "dev.connect.tls.MeshConnectionPool",
+				"dev.connect.tls.UnexpectedPeerException"));
 	}
 
 }

@@ -87,7 +87,10 @@ public final class ConnectDiscoveryAutoConfiguration {
 		return new LoadBalancedConnectorPostProcessor();
 	}
 
-	/** Puts the mesh connector on {@code @LoadBalanced WebClient.Builder} beans. */
+	/**
+	 * Puts the mesh connector on {@code @LoadBalanced WebClient.Builder} beans, and in front of their filters the
+	 * one that tells the connector which service each call is meant for.
+	 */
 	static final class LoadBalancedConnectorPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
 		private ConfigurableListableBeanFactory beanFactory;
@@ -101,7 +104,8 @@ public final class ConnectDiscoveryAutoConfiguration {
 		public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 			if (bean instanceof WebClient.Builder builder && this.beanFactory.containsBeanDefinition(beanName)
 					&& this.beanFactory.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
-				builder.clientConnector(this.beanFactory.getBean("connectMeshConnector", ReactorClientHttpConnector.class));
+				builder.clientConnector(this.beanFactory.getBean("connectMeshConnector", ReactorClientHttpConnector.class))
+					.filters((filters) -> filters.add(0, ExpectedUpstream.INSTANCE));
 			}
 			return bean;
 		}

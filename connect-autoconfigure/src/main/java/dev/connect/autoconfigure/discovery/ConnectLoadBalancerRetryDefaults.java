@@ -12,7 +12,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Turns on Spring Cloud LoadBalancer's retry for {@code @LoadBalanced WebClient}s, limited to failures that happen
  * before any request byte is sent: the connection is refused or times out ({@code ConnectException}), or the TLS
- * handshake fails ({@code SSLHandshakeException}, which includes a server that is not the expected service). Such
+ * handshake fails ({@code SSLHandshakeException}, which includes a server that is not the expected service), or
+ * the connection's server proved another service than the call is meant for ({@code UnexpectedPeerException}). Such
  * a call is sent once more, to another instance when there is one; whatever the method, since the first instance
  * received nothing. A failure after the request was sent (the peer closed before answering) and HTTP error statuses
  * are not retried. Spring Cloud leaves retry off for reactive clients unless the property is present, and by default
@@ -33,7 +34,8 @@ final class ConnectLoadBalancerRetryDefaults implements EnvironmentPostProcessor
 	static final String CACHE_ENABLED = "spring.cloud.loadbalancer.cache.enabled";
 
 	static final Map<String, String> DEFAULTS = Map.of(RETRY_ENABLED, "true", RETRYABLE_EXCEPTIONS,
-			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException", CACHE_ENABLED, "false");
+			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException,dev.connect.tls.UnexpectedPeerException",
+			CACHE_ENABLED, "false");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

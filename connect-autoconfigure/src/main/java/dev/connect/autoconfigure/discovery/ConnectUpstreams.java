@@ -52,6 +52,7 @@ public final class ConnectUpstreams {
 		return WebClient.builder()
 			.baseUrl("http://" + service)
 			.clientConnector(this.connector)
+			.filter(ExpectedUpstream.INSTANCE)
 			.filter(this.loadBalancing.get());
 	}
 
