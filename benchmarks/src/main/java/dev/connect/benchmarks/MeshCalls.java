@@ -17,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 
 /**
  * Item 1: {@code dashboard → counting} calls, keep-alive, fixed concurrency, about 1 KB per answer, in three modes
@@ -128,6 +129,8 @@ final class MeshCalls {
 				plan.callMeasure().toSeconds(), "serverOpenSsl", serverOpenSsl, "modes", modes), markdown);
 	}
 
+	private static final Context UPSTREAM = Context.of(MeshHttpClients.UPSTREAM_SERVICE, "counting");
+
 	/** The load generator's client for a mode: plain, or mesh mTLS with the JDK's or BoringSSL's TLS. */
 	static HttpClient client(String mode, HttpClient base, CertificateSource dashboard, int port) {
 		if (mode.equals("plaintext")) {
@@ -168,7 +171,10 @@ final class MeshCalls {
 						.onErrorResume((error) -> {
 							errors.incrementAndGet();
 							return Mono.empty();
-						});
+						})
+						// As the starter's load-balanced calls do: the mesh client then checks, request by request, that
+						// the connection proved this service (plaintext ignores it).
+						.contextWrite(UPSTREAM);
 				}).repeat(() -> System.nanoTime() < end).then(Mono.fromCallable(recorder::values));
 			}, concurrency)
 			.collectList()
