@@ -79,7 +79,7 @@ public final class ConnectDiscoveryAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConnectUpstreams connectUpstreams(@Qualifier("connectMeshConnector") ReactorClientHttpConnector connector,
 			ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancing) {
-		return new ConnectUpstreams(connector, loadBalancing::getObject);
+		return new ConnectUpstreams(connector, loadBalancing::getIfAvailable);
 	}
 
 	@Bean

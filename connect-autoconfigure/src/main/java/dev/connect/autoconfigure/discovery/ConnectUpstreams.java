@@ -21,9 +21,13 @@ public final class ConnectUpstreams {
 
 	private final ClientHttpConnector connector;
 
-	private final Supplier<LoadBalancedExchangeFilterFunction> loadBalancing;
+	static final String NO_LOAD_BALANCER = "Unable to call upstream '%s': no load balancer is configured. Calls to a "
+			+ "named upstream need Spring Cloud LoadBalancer's auto-configuration (the starter brings it; check that "
+			+ "'spring.cloud.loadbalancer.enabled' is not false)";
 
-	ConnectUpstreams(ClientHttpConnector connector, Supplier<LoadBalancedExchangeFilterFunction> loadBalancing) {
+	private final Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing;
+
+	ConnectUpstreams(ClientHttpConnector connector, Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing) {
 		this.connector = connector;
 		this.loadBalancing = loadBalancing;
 	}
@@ -46,14 +50,19 @@ public final class ConnectUpstreams {
 	 * @return a new builder
 	 * @throws IllegalArgumentException if the name cannot be the host of a URL (letters, digits and {@code -} in
 	 * labels separated by {@code .}, the last label starting with a letter)
+	 * @throws IllegalStateException if no load balancer is configured
 	 */
 	public WebClient.Builder webClientBuilder(String service) {
 		checkName(service);
+		LoadBalancedExchangeFilterFunction loadBalancing = this.loadBalancing.get();
+		if (loadBalancing == null) {
+			throw new IllegalStateException(String.format(NO_LOAD_BALANCER, service));
+		}
 		return WebClient.builder()
 			.baseUrl("http://" + service)
 			.clientConnector(this.connector)
 			.filter(ExpectedUpstream.INSTANCE)
-			.filter(this.loadBalancing.get());
+			.filter(loadBalancing);
 	}
 
 	static void checkName(String service) {

@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The conditions of the outbound auto-configuration and what it does to the application's WebClient builders,
@@ -60,6 +61,15 @@ class ConnectDiscoveryAutoConfigurationTests {
 			assertThat(serviceSeenBy(counting, "/count")).isEqualTo("counting");
 			assertThat(context.getBean(LoadBalancing.class).seen).as("by the load balancer's filter").hasValue("counting");
 		});
+	}
+
+	@Test
+	void withoutALoadBalancerANamedUpstreamIsRefusedWithTheReason() {
+		this.runner.run((context) -> assertThatIllegalStateException()
+			.isThrownBy(() -> context.getBean(ConnectUpstreams.class).webClient("counting"))
+			.withMessage("Unable to call upstream 'counting': no load balancer is configured. Calls to a named upstream "
+					+ "need Spring Cloud LoadBalancer's auto-configuration (the starter brings it; check that "
+					+ "'spring.cloud.loadbalancer.enabled' is not false)"));
 	}
 
 	@Test
