@@ -56,11 +56,11 @@ class ConnectAutoConfigurationTests {
 	@Test
 	void agentAddressAndTokenComeFromPropertiesBeforeConsulsVariables() {
 		this.runner.withUserConfiguration(UserBeans.class)
-			.withPropertyValues("connect.agent.url=http://10.0.0.1:8500", "connect.agent.token=from-property",
+			.withPropertyValues("connect.agent.url=http://127.0.0.2:8501", "connect.agent.token=from-property",
 					"CONSUL_HTTP_ADDR=127.0.0.1:9999", "CONSUL_HTTP_TOKEN=from-environment")
 			.run((context) -> {
 				AgentClient client = context.getBean(AgentClient.class);
-				assertThat(client.settings().address()).hasToString("http://10.0.0.1:8500");
+				assertThat(client.settings().address()).hasToString("http://127.0.0.2:8501");
 				assertThat(client.settings().token()).isEqualTo("from-property");
 				assertThat(client.settings().toString()).doesNotContain("from-property");
 			});

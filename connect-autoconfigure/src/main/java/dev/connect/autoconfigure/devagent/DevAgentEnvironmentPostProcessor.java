@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
@@ -41,8 +42,23 @@ final class DevAgentEnvironmentPostProcessor implements EnvironmentPostProcessor
 
 	private final Log logger;
 
-	DevAgentEnvironmentPostProcessor(DeferredLogFactory logs) {
+	private final Predicate<URI> answers;
+
+	/**
+	 * Creates the post-processor that probes the agent address with a TCP connection. Public, and the only public
+	 * constructor, because that is the one Spring's factories loader picks when a class has several.
+	 * @param logs Boot's deferred logs
+	 */
+	public DevAgentEnvironmentPostProcessor(DeferredLogFactory logs) {
+		this(logs, DevAgentEnvironmentPostProcessor::answers);
+	}
+
+	/**
+	 * Creates the post-processor with the check of whether something answers at the agent address.
+	 */
+	DevAgentEnvironmentPostProcessor(DeferredLogFactory logs, Predicate<URI> answers) {
 		this.logger = logs.getLog(DevAgentEnvironmentPostProcessor.class);
+		this.answers = answers;
 	}
 
 	@Override
@@ -56,7 +72,7 @@ final class DevAgentEnvironmentPostProcessor implements EnvironmentPostProcessor
 					+ "=false and start an agent yourself");
 		}
 		URI address = address(environment);
-		if (answers(address)) {
+		if (this.answers.test(address)) {
 			this.logger.info("An agent answers at " + address + "; " + ENABLED + " starts none");
 			return;
 		}

@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.tls.CertificateSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code connect.dev-agent.enabled}: a single app that runs with nothing else. */
@@ -54,8 +61,22 @@ class DevAgentIntegrationTests {
 
 	@Test
 	void itNeverStartsForAnAddressOffThisMachine() {
-		assertThatThrownBy(() -> app("connect.agent.url=http://192.0.2.1:8500", "connect.dev-agent.enabled=true"))
-			.hasStackTraceContaining("starts a dev agent only on this machine's loopback address, not on '192.0.2.1'");
+		// The probe answers for the address without sending anything off this machine.
+		List<URI> probed = new ArrayList<>();
+		DevAgentEnvironmentPostProcessor postProcessor = new DevAgentEnvironmentPostProcessor(Supplier::get,
+				(address) -> {
+					probed.add(address);
+					return false;
+				});
+		MockEnvironment environment = new MockEnvironment().withProperty("connect.agent.url", "http://192.0.2.1:8500")
+			.withProperty("connect.dev-agent.enabled", "true");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> postProcessor.postProcessEnvironment(environment, new SpringApplication()))
+			.withMessage("No agent answers at http://192.0.2.1:8500, and connect.dev-agent.enabled starts a dev agent "
+					+ "only on this machine's loopback address, not on '192.0.2.1': start the agent, or point "
+					+ "connect.agent.url at http://127.0.0.1:<port>");
+		assertThat(probed).containsExactly(URI.create("http://192.0.2.1:8500"));
+		assertThat(environment.getPropertySources().contains(DevAgentEnvironmentPostProcessor.SOURCE_NAME)).isFalse();
 	}
 
 	private static ConfigurableApplicationContext app(String... properties) {
