@@ -2,9 +2,11 @@ package dev.connect.test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import dev.connect.agent.DevAgent;
@@ -101,8 +103,9 @@ public final class TestMesh implements AutoCloseable {
 		Objects.requireNonNull(destination, "'destination' must not be null");
 		try {
 			HttpResponse<String> response = this.http.send(HttpRequest
-				.newBuilder(URI.create(agentUrl() + "/v1/connect/intentions/exact?source=" + source + "&destination="
-						+ destination))
+				.newBuilder(URI.create(agentUrl() + "/v1/connect/intentions/exact?source="
+						+ URLEncoder.encode(source, StandardCharsets.UTF_8) + "&destination="
+						+ URLEncoder.encode(destination, StandardCharsets.UTF_8)))
 				.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 @ExtendWith(DevAgentExtension.class)
 class DevAgentExtensionTests {
@@ -21,6 +22,15 @@ class DevAgentExtensionTests {
 		assertThat(check(mesh, "web", "db")).contains("\"Allowed\": true");
 		mesh.deny("web", "db");
 		assertThat(check(mesh, "web", "db")).contains("\"Allowed\": false");
+	}
+
+	@Test
+	void wildcardsAreWrittenAndANameTheAgentRefusesFailsWithItsAnswer(TestMesh mesh) throws Exception {
+		mesh.allow("*", "cache");
+		assertThat(check(mesh, "web", "cache")).contains("\"Allowed\": true");
+		assertThatIllegalStateException().isThrownBy(() -> mesh.allow("web*", "db"))
+			.withMessageStartingWith("The agent refused the intention web* → db allow: ");
+		assertThat(check(mesh, "web", "db")).as("nothing else changed").contains("\"Allowed\": false");
 	}
 
 	@Test
