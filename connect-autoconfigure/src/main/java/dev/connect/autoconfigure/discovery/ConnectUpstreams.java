@@ -19,11 +19,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class ConnectUpstreams {
 
-	private final ClientHttpConnector connector;
-
 	static final String NO_LOAD_BALANCER = "Unable to call upstream '%s': no load balancer is configured. Calls to a "
 			+ "named upstream need Spring Cloud LoadBalancer's auto-configuration (the starter brings it; check that "
 			+ "'spring.cloud.loadbalancer.enabled' is not false)";
+
+	private final ClientHttpConnector connector;
 
 	private final Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing;
 
