@@ -43,6 +43,9 @@ final class DataDir {
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		// The wire records leave out false and zero (Consul's omitempty), so the files do too: read a missing
+		// number or bool back as its zero value, as the HTTP API reads a request body.
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
 	private final Path directory;
@@ -87,7 +90,12 @@ final class DataDir {
 	}
 
 	void saveServices(Map<String, ServiceRegistration> registrations) {
-		write(SERVICES, List.copyOf(registrations.values()), false);
+		// Sorted by instance ID, so that the same state always makes the same file.
+		write(SERVICES, registrations.entrySet()
+			.stream()
+			.sorted(Map.Entry.comparingByKey())
+			.map(Map.Entry::getValue)
+			.toList(), false);
 	}
 
 	void saveAgent(AgentState state) {

@@ -130,7 +130,7 @@ public final class Catalog {
 			added.add(stored);
 		}
 		Map<String, ServiceRegistration> registrations = new LinkedHashMap<>(current.registrations());
-		registrations.put(parsed.instances().get(0).id(), registration);
+		registrations.put(parsed.instances().get(0).id(), Registrations.withSidecarPort(registration, parsed));
 		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index),
 				Map.copyOf(registrations)), keys, index);
 		this.listener.accept(new Change(added, removed));
@@ -346,7 +346,7 @@ public final class Catalog {
 
 	/**
 	 * Returns the registration bodies of the instances registered through the API (sidecars come with their
-	 * parent), by instance ID: what the data directory keeps.
+	 * parent, with the port the agent picked for them), by instance ID: what the data directory keeps.
 	 * @return the registrations
 	 */
 	public Map<String, ServiceRegistration> registrations() {

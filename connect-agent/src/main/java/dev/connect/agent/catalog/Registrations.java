@@ -13,6 +13,7 @@ import dev.connect.api.CheckDefinition;
 import dev.connect.api.ConnectProxyConfig;
 import dev.connect.api.GoDuration;
 import dev.connect.api.MultiError;
+import dev.connect.api.ServiceConnect;
 import dev.connect.api.ServiceRegistration;
 import dev.connect.api.Weights;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +64,26 @@ final class Registrations {
 			checks.addAll(sidecarChecks(sidecar, proxy, service, now));
 		}
 		return new Parsed(instances, checks);
+	}
+
+	/**
+	 * Returns the registration as the data directory keeps it: with the port the agent picked for its sidecar, so
+	 * that the next agent, registering it again in whatever order, gives the sidecar the same port.
+	 */
+	static ServiceRegistration withSidecarPort(ServiceRegistration registration, Parsed parsed) {
+		ServiceConnect connect = registration.connect();
+		ServiceRegistration sidecar = (connect != null) ? connect.sidecarService() : null;
+		if (sidecar == null || sidecar.port() > 0) {
+			return registration;
+		}
+		ServiceRegistration pinned = new ServiceRegistration(sidecar.id(), sidecar.name(), sidecar.tags(),
+				sidecar.address(), sidecar.taggedAddresses(), sidecar.meta(), parsed.instances().get(1).port(),
+				sidecar.kind(), sidecar.proxy(), sidecar.connect(), sidecar.check(), sidecar.checks(),
+				sidecar.enableTagOverride(), sidecar.weights());
+		return new ServiceRegistration(registration.id(), registration.name(), registration.tags(),
+				registration.address(), registration.taggedAddresses(), registration.meta(), registration.port(),
+				registration.kind(), registration.proxy(), new ServiceConnect(connect.nativeService(), pinned),
+				registration.check(), registration.checks(), registration.enableTagOverride(), registration.weights());
 	}
 
 	private static ServiceInstance instance(ServiceRegistration registration, @Nullable String parentId, int port) {
