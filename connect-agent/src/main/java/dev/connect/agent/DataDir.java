@@ -26,9 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The agent's data directory: the CA (keys included, readable by the owner only), intentions, registered services
  * and the last index, one JSON file each. Every write goes to a temporary file that is forced to disk and then
- * renamed over the old one, so a crash leaves the old or the new file, never half of one. A file that cannot be
- * read stops start-up with a message naming it: the agent never replaces a data directory it cannot read with a
- * new CA.
+ * renamed over the old one, and the directory is forced after the rename where the platform can, so a crash leaves
+ * the old or the new file, never half of one. A file that cannot be read stops start-up with a message naming it:
+ * the agent never replaces a data directory it cannot read with a new CA.
  */
 final class DataDir {
 
@@ -141,9 +141,31 @@ final class DataDir {
 			catch (AtomicMoveNotSupportedException ex) {
 				Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
 			}
+			syncDirectory();
 		}
 		catch (IOException ex) {
 			throw new DataDirException("Unable to write '" + target + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Forces the directory entry of a rename to disk: until then a crash can bring back the old file, or none.
+	 */
+	private void syncDirectory() {
+		FileChannel channel;
+		try {
+			channel = FileChannel.open(this.directory, StandardOpenOption.READ);
+		}
+		catch (IOException ex) {
+			// Windows cannot open a directory as a channel; there the rename is as durable as the platform makes it.
+			return;
+		}
+		try (channel) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// Some platforms and file systems refuse to force a directory (EINVAL, EBADF): nothing more can be done
+			// there, and the file itself is already on disk.
 		}
 	}
 
