@@ -20,7 +20,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes the reactive web server serve mutual TLS from the bundle {@code connect} with client auth <em>need</em>.
- * The user writes no {@code server.ssl.*} property; this customizer runs after Boot's own (order 0) and wins.
+ * The user writes no {@code server.ssl.*} property; this customizer runs after Boot's own (order 0) and wins. After
+ * the handshake, a connection is closed when it waits longer than {@code connect.tls.server.idle-timeout} for a
+ * request, or takes longer than {@code connect.tls.server.request-header-timeout} to send a request's headers.
  */
 @AutoConfiguration(after = ConnectTlsAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -44,6 +46,15 @@ public final class ConnectServerTlsAutoConfiguration {
 		Duration timeout = properties.getHandshakeTimeout();
 		return (server) -> server.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
 			.addLast("connect.handshakeTimeout", new HandshakeTimeoutHandler(timeout)));
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.boot.reactor.netty.NettyServerCustomizer")
+	NettyServerCustomizer connectRequestDeadlines(ConnectServerTlsProperties properties) {
+		Duration requestHeaderTimeout = properties.getRequestHeaderTimeout();
+		Duration idleTimeout = properties.getIdleTimeout();
+		return (server) -> server.doOnChannelInit((observer, channel, remote) -> RequestDeadlineHandlers.install(channel,
+				requestHeaderTimeout, idleTimeout));
 	}
 
 	@Bean
