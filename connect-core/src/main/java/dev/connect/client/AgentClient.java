@@ -23,9 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,10 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AgentClient {
 
-	static final JsonMapper JSON = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-		.build();
+	/** Writes request bodies; answers are read strictly ({@link AgentAnswers}). */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** Extra time a blocking call may take beyond its wait: Consul's jitter (wait/16) plus a margin. */
 	private static final Duration BLOCKING_MARGIN = Duration.ofSeconds(5);
@@ -89,8 +85,7 @@ public final class AgentClient {
 	 */
 	public Mono<Indexed<CaRoots>> roots(long index, Duration wait) {
 		return read("GET /v1/agent/connect/ca/roots", "/v1/agent/connect/ca/roots" + blocking("?", index, wait),
-				index, wait, new TypeReference<CaRoots>() {
-				});
+				index, wait, AgentAnswers.ROOTS, AgentAnswers.ROOTS_TYPE);
 	}
 
 	/**
@@ -103,8 +98,7 @@ public final class AgentClient {
 	public Mono<Indexed<LeafCert>> leaf(String service, long index, Duration wait) {
 		return read("GET /v1/agent/connect/ca/leaf/" + service,
 				"/v1/agent/connect/ca/leaf/" + encode(service) + blocking("?", index, wait), index, wait,
-				new TypeReference<LeafCert>() {
-				});
+				AgentAnswers.LEAF, AgentAnswers.LEAF_TYPE);
 	}
 
 	/**
@@ -114,8 +108,8 @@ public final class AgentClient {
 	 */
 	public Mono<AuthorizeResult> authorize(AuthorizeRequest request) {
 		return send(HttpMethod.POST, "POST /v1/agent/connect/authorize", "/v1/agent/connect/authorize", request)
-			.map((body) -> parse(body, "POST /v1/agent/connect/authorize", new TypeReference<AuthorizeResult>() {
-			}));
+			.map((body) -> parse(body, "POST /v1/agent/connect/authorize", AgentAnswers.AUTHORIZE,
+					AgentAnswers.AUTHORIZE_TYPE));
 	}
 
 	/**
@@ -129,8 +123,7 @@ public final class AgentClient {
 	public Mono<Indexed<List<Intention>>> intentionsFor(String service, long index, Duration wait) {
 		String call = "GET /v1/connect/intentions/match?by=destination&name=" + service;
 		return read(call, "/v1/connect/intentions/match?by=destination&name=" + encode(service)
-				+ blocking("&", index, wait), index, wait, new TypeReference<Map<String, List<Intention>>>() {
-				})
+				+ blocking("&", index, wait), index, wait, AgentAnswers.MATCH, AgentAnswers.MATCH_TYPE)
 			.map((matches) -> new Indexed<>(matches.index(), matches.value().getOrDefault(service, List.of())));
 	}
 
@@ -145,8 +138,8 @@ public final class AgentClient {
 	public Mono<Indexed<List<ServiceEntry>>> healthConnect(String service, boolean passing, long index, Duration wait) {
 		String path = "/v1/health/connect/" + encode(service) + (passing ? "?passing" : "?")
 				+ blocking(passing ? "&" : "", index, wait);
-		return read("GET /v1/health/connect/" + service, path, index, wait, new TypeReference<List<ServiceEntry>>() {
-		});
+		return read("GET /v1/health/connect/" + service, path, index, wait, AgentAnswers.HEALTH,
+				AgentAnswers.HEALTH_TYPE);
 	}
 
 	/**
@@ -212,7 +205,8 @@ public final class AgentClient {
 		return new BlockingWatch<>(name, wait, query, RandomGenerator.getDefault(), errors).flux();
 	}
 
-	private <T> Mono<Indexed<T>> read(String call, String path, long index, Duration wait, TypeReference<T> type) {
+	private <T> Mono<Indexed<T>> read(String call, String path, long index, Duration wait, AnswerShape shape,
+			TypeReference<T> type) {
 		Duration timeout = (index > 0) ? wait.plus(wait.dividedBy(16)).plus(BLOCKING_MARGIN)
 				: this.settings.requestTimeout();
 		return this.http.responseTimeout(timeout)
@@ -223,7 +217,7 @@ public final class AgentClient {
 					throw AgentException.status(this.settings.address(), call, response.status().code(), body);
 				}
 				return new Indexed<>(consulIndex(response.responseHeaders().get("X-Consul-Index"), call),
-						parse(body, call, type));
+						parse(body, call, shape, type));
 			}))
 			.onErrorMap((error) -> !(error instanceof AgentException),
 					(error) -> AgentException.unreachable(this.settings.address(), call, error));
@@ -257,11 +251,11 @@ public final class AgentClient {
 		}
 	}
 
-	private <T> T parse(String body, String call, TypeReference<T> type) {
+	private <T> T parse(String body, String call, AnswerShape shape, TypeReference<T> type) {
 		try {
-			return JSON.readValue(body, type);
+			return AgentAnswers.read(body, shape, type);
 		}
-		catch (JacksonException ex) {
+		catch (IllegalArgumentException ex) {
 			throw AgentException.unreadable(this.settings.address(), call, ex);
 		}
 	}
