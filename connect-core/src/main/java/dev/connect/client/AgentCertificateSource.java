@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import dev.connect.api.CaRoot;
 import dev.connect.api.CaRoots;
+import dev.connect.api.Indexed;
 import dev.connect.api.LeafCert;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
@@ -41,7 +42,10 @@ import reactor.core.publisher.Sinks;
  * <li>the leaf's SPIFFE ID is this service's, in the roots' trust domain;</li>
  * <li>the chain validates against the roots, for both roles, at the clock's time.</li>
  * </ol>
- * An update that fails a check is refused and logged once; the previous snapshot stays in force (fail static).
+ * Each answer is first checked on its own: every root is a CA certificate allowed to sign, self-issued and within
+ * its validity, and the leaf's key is the leaf's and its ID this service's. A refused answer fails the watched
+ * call, so it never becomes the latest one seen. An update that fails a check is refused and logged once; the
+ * previous snapshot stays in force (fail static).
  */
 public final class AgentCertificateSource implements CertificateSource, Disposable {
 
@@ -65,9 +69,9 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 
 	private final Disposable.Composite watches = Disposables.composite();
 
-	private volatile @Nullable CaRoots roots;
+	private volatile @Nullable TrustBundle roots;
 
-	private volatile @Nullable LeafCert leaf;
+	private volatile @Nullable CheckedLeaf leaf;
 
 	private volatile @Nullable String lastProblem;
 
@@ -88,13 +92,18 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 	public static AgentCertificateSource start(AgentClient client, String service, Clock clock) {
 		Objects.requireNonNull(service, "'service' must not be null");
 		AgentCertificateSource source = new AgentCertificateSource(service, clock);
-		source.watches.add(client.watch("CA roots", WAIT, client::roots,
-				(error) -> source.watchFailed("/v1/agent/connect/ca/roots", error)).subscribe((answer) -> {
-			source.roots = answer.value();
-			source.update();
-		}));
+		// Each answer is checked inside the watched call, so a refused answer fails the call: the watch keeps its
+		// last index and takes the next valid answer, even one at the index the refused answer carried.
 		source.watches.add(client
-			.watch("leaf of " + service, WAIT, (index, wait) -> client.leaf(service, index, wait),
+			.watch("CA roots", WAIT, (index, wait) -> client.roots(index, wait).map(source::checkedRoots),
+					(error) -> source.watchFailed("/v1/agent/connect/ca/roots", error))
+			.subscribe((answer) -> {
+				source.roots = answer.value();
+				source.update();
+			}));
+		source.watches.add(client
+			.watch("leaf of " + service, WAIT,
+					(index, wait) -> client.leaf(service, index, wait).map(source::checkedLeaf),
 					(error) -> source.watchFailed("/v1/agent/connect/ca/leaf", error))
 			.subscribe((answer) -> {
 				source.leaf = answer.value();
@@ -149,23 +158,82 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 	}
 
 	private void watchFailed(String endpoint, Throwable error) {
-		if (this.current.get() == null) {
+		if (this.current.get() == null || error instanceof RefusedAnswerException) {
 			this.lastProblem = error.getMessage();
 		}
 		this.errorListeners.forEach((listener) -> listener.accept(endpoint, error));
 	}
 
+	/**
+	 * Checks a roots answer on its own: every root parses, is a CA allowed to sign certificates, is self-issued
+	 * and is within its validity; the trust domain is valid. Anything else refuses the whole answer.
+	 */
+	private Indexed<TrustBundle> checkedRoots(Indexed<CaRoots> answer) {
+		CaRoots caRoots = answer.value();
+		try {
+			List<X509Certificate> trusted = new ArrayList<>();
+			for (CaRoot root : caRoots.roots()) {
+				List<X509Certificate> certificates = Pem.parseCertificates(root.rootCert());
+				if (certificates.size() != 1) {
+					throw new IllegalArgumentException("root '" + root.id() + "' has " + certificates.size()
+							+ " certificates in RootCert; exactly one is allowed");
+				}
+				SvidValidator.checkValidAt(certificates.get(0), this.clock.instant());
+				trusted.add(certificates.get(0));
+			}
+			if (trusted.isEmpty()) {
+				throw new IllegalArgumentException("the agent sent no CA roots");
+			}
+			TrustDomain trustDomain = TrustDomain.parse(caRoots.trustDomain());
+			return new Indexed<>(answer.index(),
+					new TrustBundle(trusted, trustDomain, SvidValidator.of(trusted, this.clock)));
+		}
+		catch (IllegalArgumentException | InvalidSvidException ex) {
+			throw refused("CA roots", answer.index(), ex);
+		}
+	}
+
+	/** Checks a leaf answer on its own: the chain and key parse, the key is the leaf's, the leaf is ours. */
+	private Indexed<CheckedLeaf> checkedLeaf(Indexed<LeafCert> answer) {
+		LeafCert leafCert = answer.value();
+		try {
+			List<X509Certificate> chain = Pem.parseCertificates(leafCert.certPem());
+			KeyPair key = Pem.parseKeyPair(leafCert.privateKeyPem());
+			if (chain.isEmpty() || !key.getPublic().equals(chain.get(0).getPublicKey())) {
+				throw new IllegalArgumentException("the private key does not belong to the leaf certificate");
+			}
+			ServiceIdentity identity = ServiceIdentity.from(SvidValidator.spiffeIdOf(chain.get(0)));
+			if (!identity.service().equals(this.service)) {
+				throw new IllegalArgumentException("the leaf is for service '" + identity.service() + "', not '"
+						+ this.service + "'");
+			}
+			return new Indexed<>(answer.index(), new CheckedLeaf(leafCert.serialNumber(), chain, key));
+		}
+		catch (IllegalArgumentException | InvalidSvidException ex) {
+			throw refused("leaf for '" + this.service + "' (serial " + leafCert.serialNumber() + ")", answer.index(),
+					ex);
+		}
+	}
+
+	private RefusedAnswerException refused(String what, long index, Exception cause) {
+		String problem = "Refused the agent's " + what + " at index " + index + ": " + cause.getMessage()
+				+ "; keeping the previous material";
+		return new RefusedAnswerException(problem, cause);
+	}
+
+	/** Publishes the latest roots and leaf when they agree: the chain validates against the roots in both roles. */
 	private synchronized void update() {
-		CaRoots currentRoots = this.roots;
-		LeafCert currentLeaf = this.leaf;
-		if (currentRoots == null || currentLeaf == null) {
+		TrustBundle bundle = this.roots;
+		CheckedLeaf currentLeaf = this.leaf;
+		if (bundle == null || currentLeaf == null) {
 			return;
 		}
 		try {
-			CertificateSnapshot snapshot = check(currentRoots, currentLeaf);
+			CertificateSnapshot snapshot = check(bundle, currentLeaf);
 			this.lastRefresh = this.clock.instant();
 			CertificateSnapshot previous = this.current.get();
 			if (previous != null && sameMaterial(previous, snapshot)) {
+				this.lastProblem = null;
 				return;
 			}
 			this.current.set(snapshot);
@@ -183,34 +251,16 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 		}
 	}
 
-	private CertificateSnapshot check(CaRoots caRoots, LeafCert leafCert) throws InvalidSvidException {
-		List<X509Certificate> trusted = new ArrayList<>();
-		for (CaRoot root : caRoots.roots()) {
-			trusted.addAll(Pem.parseCertificates(root.rootCert()));
-		}
-		if (trusted.isEmpty()) {
-			throw new IllegalArgumentException("the agent sent no CA roots");
-		}
-		TrustDomain trustDomain = TrustDomain.parse(caRoots.trustDomain());
-		List<X509Certificate> chain = Pem.parseCertificates(leafCert.certPem());
-		KeyPair key = Pem.parseKeyPair(leafCert.privateKeyPem());
-		if (!key.getPublic().equals(chain.get(0).getPublicKey())) {
-			throw new IllegalArgumentException("the private key does not belong to the leaf certificate");
-		}
-		SvidValidator validator = SvidValidator.of(trusted, this.clock);
-		SpiffeId id = validator.validate(chain, PeerRole.SERVER);
-		validator.validate(chain, PeerRole.CLIENT);
-		ServiceIdentity identity = ServiceIdentity.from(id);
-		if (!identity.service().equals(this.service)) {
-			throw new IllegalArgumentException("the leaf is for service '" + identity.service() + "', not '"
-					+ this.service + "'");
-		}
-		if (!id.isMemberOf(trustDomain)) {
+	private CertificateSnapshot check(TrustBundle bundle, CheckedLeaf checkedLeaf) throws InvalidSvidException {
+		List<X509Certificate> chain = checkedLeaf.chain();
+		SpiffeId id = bundle.validator().validate(chain, PeerRole.SERVER);
+		bundle.validator().validate(chain, PeerRole.CLIENT);
+		if (!id.isMemberOf(bundle.trustDomain())) {
 			throw new IllegalArgumentException("the leaf's trust domain '" + id.trustDomain()
-					+ "' is not the roots' trust domain '" + trustDomain + "'");
+					+ "' is not the roots' trust domain '" + bundle.trustDomain() + "'");
 		}
-		return new CertificateSnapshot(this.generations.incrementAndGet(), identity, chain, key.getPrivate(), trusted,
-				trustDomain, validator);
+		return new CertificateSnapshot(this.generations.incrementAndGet(), ServiceIdentity.from(id), chain,
+				checkedLeaf.key().getPrivate(), bundle.trusted(), bundle.trustDomain(), bundle.validator());
 	}
 
 	private static boolean sameMaterial(CertificateSnapshot previous, CertificateSnapshot next) {
@@ -225,6 +275,20 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 	@Override
 	public boolean isDisposed() {
 		return this.watches.isDisposed();
+	}
+
+	/** A roots answer that passed its own checks. */
+	private record TrustBundle(List<X509Certificate> trusted, TrustDomain trustDomain, SvidValidator validator) {
+	}
+
+	/** A leaf answer that passed its own checks. Its {@link #toString()} never shows the key. */
+	private record CheckedLeaf(String serialNumber, List<X509Certificate> chain, KeyPair key) {
+
+		@Override
+		public String toString() {
+			return "CheckedLeaf[serialNumber=" + this.serialNumber + "]";
+		}
+
 	}
 
 }

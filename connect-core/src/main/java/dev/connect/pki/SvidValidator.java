@@ -35,9 +35,12 @@ import dev.connect.identity.SpiffeId;
  * {@code cRLSign}; its extended key usage, when present, names the peer's role ({@code clientAuth} for a client,
  * {@code serverAuth} for a server);</li>
  * <li>every intermediate on the validated path is a CA with {@code keyCertSign} whose single URI SAN is a SPIFFE ID
- * without a path.</li>
+ * without a path;</li>
+ * <li>the leaf is not itself one of the roots: a trust anchor is never a peer's identity.</li>
  * </ol>
- * Rules 3 to 5 reject what the JDK's PKIX accepts. Instances are immutable and thread-safe: build one per set of
+ * Rules 3 to 6 reject what the JDK's PKIX accepts (it accepts a trust anchor as its own one-certificate path).
+ * Every root must be a CA certificate: {@code cA=true}, a key usage with {@code keyCertSign}, and self-issued; a
+ * root need not carry a SPIFFE ID (other providers' roots, such as Vault's, do not). Instances are immutable and thread-safe: build one per set of
  * roots and reuse it for every handshake.
  */
 public final class SvidValidator {
@@ -45,6 +48,14 @@ public final class SvidValidator {
 	static final String NO_CERTIFICATE = "Peer presented no certificate";
 
 	static final String NO_ROOTS = "Trust bundle must contain at least one root certificate";
+
+	static final String ROOT_NOT_CA = "Root certificate %s is not a CA (basicConstraints cA=true is required of a trust anchor)";
+
+	static final String ROOT_CANNOT_SIGN = "Root certificate %s key usage lacks keyCertSign; a trust anchor must be allowed to sign certificates";
+
+	static final String ROOT_NOT_SELF_ISSUED = "Root certificate %s is not self-issued (issuer '%s'); a trust anchor's issuer is its subject";
+
+	static final String LEAF_IS_ROOT = "Certificate %s is a trust anchor of this mesh; a root is never a peer's identity";
 
 	static final String EXPIRED = "Certificate %s expired at %s";
 
@@ -103,7 +114,8 @@ public final class SvidValidator {
 	 * rotated out)
 	 * @param clock the clock that decides validity periods
 	 * @return the validator
-	 * @throws IllegalArgumentException if {@code roots} is empty
+	 * @throws IllegalArgumentException if {@code roots} is empty or a root is not a CA certificate: not
+	 * {@code cA=true}, without {@code keyCertSign}, or not self-issued
 	 */
 	public static SvidValidator of(Collection<X509Certificate> roots, Clock clock) {
 		Objects.requireNonNull(roots, "'roots' must not be null");
@@ -111,7 +123,39 @@ public final class SvidValidator {
 		if (roots.isEmpty()) {
 			throw new IllegalArgumentException(NO_ROOTS);
 		}
+		roots.forEach(SvidValidator::checkRoot);
 		return new SvidValidator(List.copyOf(roots), clock);
+	}
+
+	/**
+	 * Checks that a certificate may be a trust anchor: a CA ({@code cA=true}) whose key usage includes
+	 * {@code keyCertSign}, and self-issued. Validity is not checked here: see {@link #checkValidAt}.
+	 * @param root the certificate
+	 * @throws IllegalArgumentException naming the certificate and what it lacks
+	 */
+	public static void checkRoot(X509Certificate root) {
+		Objects.requireNonNull(root, "'root' must not be null");
+		if (root.getBasicConstraints() == -1) {
+			throw new IllegalArgumentException(String.format(ROOT_NOT_CA, describe(root)));
+		}
+		boolean[] keyUsage = root.getKeyUsage();
+		if (keyUsage == null || !bit(keyUsage, KEY_CERT_SIGN)) {
+			throw new IllegalArgumentException(String.format(ROOT_CANNOT_SIGN, describe(root)));
+		}
+		if (!root.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
+			throw new IllegalArgumentException(
+					String.format(ROOT_NOT_SELF_ISSUED, describe(root), root.getIssuerX500Principal().getName()));
+		}
+	}
+
+	/**
+	 * Checks that a certificate is within its validity period at an instant.
+	 * @param certificate the certificate
+	 * @param now the instant
+	 * @throws InvalidSvidException naming the certificate and the end or start of its validity
+	 */
+	public static void checkValidAt(X509Certificate certificate, Instant now) throws InvalidSvidException {
+		checkValidityPeriod(certificate, now);
 	}
 
 	/**
@@ -135,9 +179,16 @@ public final class SvidValidator {
 			throw new InvalidSvidException(NO_CERTIFICATE);
 		}
 		X509Certificate leaf = chain.get(0);
+		if (this.roots.contains(leaf)) {
+			throw failure(LEAF_IS_ROOT, describe(leaf));
+		}
 		Instant now = this.clock.instant();
 		checkValidityPeriod(leaf, now);
 		List<X509Certificate> path = buildPath(leaf, chain, now);
+		if (path.isEmpty()) {
+			// PKIX found the leaf to be a trust anchor itself (same subject and key as a root).
+			throw failure(LEAF_IS_ROOT, describe(leaf));
+		}
 		SpiffeId id = checkLeaf(leaf, role);
 		for (int i = 1; i < path.size(); i++) {
 			checkIntermediate(path.get(i));

@@ -258,4 +258,64 @@ class SvidValidatorTests {
 		}
 	}
 
+
+	static Stream<Arguments> rootsThatAreNotCas() {
+		return Stream.of(
+				Arguments.of("a leaf-shaped certificate", TestPki.leaf(WEB).subject("CN=leaf-as-root").selfSigned().certificate(),
+						SvidValidator.ROOT_NOT_CA),
+				Arguments.of("a CA without keyCertSign",
+						new Spec("CN=no-sign").uris("spiffe://" + TD)
+							.ca(-1)
+							.keyUsage(KeyUsage.digitalSignature | KeyUsage.cRLSign)
+							.selfSigned()
+							.certificate(),
+						SvidValidator.ROOT_CANNOT_SIGN),
+				Arguments.of("a CA without key usage",
+						new Spec("CN=no-usage").uris("spiffe://" + TD).ca(-1).noKeyUsage().selfSigned().certificate(),
+						SvidValidator.ROOT_CANNOT_SIGN));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rootsThatAreNotCas")
+	void whenARootIsNotACaCertificateThenNoValidatorTrustsIt(String name, X509Certificate root, String message) {
+		assertThatThrownBy(() -> SvidValidator.of(List.of(ROOT.certificate(), root), Clock.systemUTC()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage(String.format(message, SvidValidator.describe(root)));
+	}
+
+	@Test
+	void whenARootIsNotSelfIssuedThenNoValidatorTrustsIt() {
+		X509Certificate intermediate = new Spec("CN=intermediate").uris("spiffe://" + TD)
+			.ca(0)
+			.keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+			.signedBy(ROOT)
+			.certificate();
+		assertThatThrownBy(() -> SvidValidator.of(List.of(intermediate), Clock.systemUTC()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage(String.format(SvidValidator.ROOT_NOT_SELF_ISSUED, SvidValidator.describe(intermediate),
+					ROOT.certificate().getSubjectX500Principal().getName()));
+	}
+
+	@Test
+	void whenARootCarriesNoSpiffeIdThenItIsStillTrusted() throws Exception {
+		Issued vaultRoot = new Spec("CN=Vault Root").noNames()
+			.ca(-1)
+			.keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+			.validity(TestPki.NOW.minusSeconds(3600), TestPki.NOW.plusSeconds(3600))
+			.selfSigned();
+		SvidValidator validator = SvidValidator.of(List.of(vaultRoot.certificate()),
+				Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+		X509Certificate leaf = TestPki.leaf(WEB).signedBy(vaultRoot).certificate();
+		assertThat(validator.validate(List.of(leaf), PeerRole.CLIENT)).isEqualTo(SpiffeId.parse(WEB));
+	}
+
+	@Test
+	void whenAPeerPresentsATrustAnchorItselfThenItIsNotAnIdentityInEitherRole() {
+		X509Certificate root = ROOT.certificate();
+		for (PeerRole role : PeerRole.values()) {
+			assertThatThrownBy(() -> this.validator.validate(List.of(root), role)).isInstanceOf(InvalidSvidException.class)
+				.hasMessage(String.format(SvidValidator.LEAF_IS_ROOT, SvidValidator.describe(root)));
+		}
+	}
+
 }
