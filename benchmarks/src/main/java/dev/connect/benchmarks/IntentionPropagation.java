@@ -7,6 +7,7 @@ import java.util.Locale;
 import dev.connect.agent.DevAgent;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -26,7 +27,7 @@ final class IntentionPropagation {
 		DevAgent agent = suite.agent();
 		CountingServerProcess server = suite.server("mtls-boringssl");
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
-		upstreams.expect("127.0.0.1", server.port(), "counting");
+		upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
 		ConnectionProvider one = ConnectionProvider.builder("kept-alive").maxConnections(1).build();
 		HttpClient keptAlive = MeshHttpClients.secure(HttpClient.create(one), suite.dashboard(), upstreams);
 		HttpClient fresh = MeshHttpClients.secure(HttpClient.newConnection(), suite.dashboard(), upstreams);

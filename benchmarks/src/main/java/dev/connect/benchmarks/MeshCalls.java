@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import io.netty.handler.ssl.SslProvider;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -137,7 +138,7 @@ final class MeshCalls {
 			return base;
 		}
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
-		upstreams.expect("127.0.0.1", port, "counting");
+		upstreams.expect("127.0.0.1", port, UpstreamIdentity.of("dc1", "counting"));
 		return MeshHttpClients.secure(base, dashboard, upstreams, mode.equals("mtls-jdk") ? SslProvider.JDK : SslProvider.OPENSSL);
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -36,7 +37,7 @@ final class RotationUnderLoad {
 		AtomicInteger snapshots = new AtomicInteger();
 		suite.dashboard().onChange((snapshot) -> snapshots.incrementAndGet());
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
-		upstreams.expect("127.0.0.1", server.port(), "counting");
+		upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
 		ConnectionProvider pool = MeshConnectionPool.create("rotation", suite.dashboard(), upstreams,
 				Duration.ofMinutes(10), Duration.ofMinutes(1), plan.rotationDrain());
 		HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), suite.dashboard(), upstreams);

@@ -12,9 +12,12 @@ import dev.connect.tls.CertificateSource;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UnexpectedPeerException;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.http.client.HttpClient;
 
 import static dev.connect.client.MeshServers.TRUST_DOMAIN;
@@ -55,7 +58,7 @@ class MeshHttpClientsIdentityIntegrationTests {
 	@Test
 	void theExpectedServiceAnswersWithoutAnyHostnameCheck() throws Exception {
 		try (MeshServer counting = MeshServers.start(this.agent, "counting")) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
 			assertThat(get(client(), counting.port())).isEqualTo("counting");
 			assertThat(counting.log().handled).hasValue(1);
 			assertThat(counting.log().requestBytes.get()).as("request bytes the server decrypted").isGreaterThan(0);
@@ -65,9 +68,9 @@ class MeshHttpClientsIdentityIntegrationTests {
 	@Test
 	void anImpostorWithAValidCertificateForAnotherServiceIsRefusedBeforeAnyRequestByte() throws Exception {
 		try (MeshServer impostor = MeshServers.start(this.agent, "billing")) {
-			this.upstreams.expect("127.0.0.1", impostor.port(), "counting");
+			this.upstreams.expect("127.0.0.1", impostor.port(), UpstreamIdentity.of("dc1", "counting"));
 			assertThatThrownBy(() -> get(client(), impostor.port()))
-				.hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:" + impostor.port()
+				.hasStackTraceContaining("Expected '/ns/default/dc/dc1/svc/counting' at 127.0.0.1:" + impostor.port()
 						+ ", but the server presented 'spiffe://" + this.agent.trustDomain() + "/ns/default/dc/dc1/svc/billing'");
 			assertThat(impostor.log().opened).as("the impostor was reached").hasValue(1);
 			assertThat(impostor.log().requestBytes).as("request bytes the impostor received").hasValue(0);
@@ -79,7 +82,7 @@ class MeshHttpClientsIdentityIntegrationTests {
 	void aServerWhoseChainComesFromAnotherCaIsRefusedBeforeAnyRequestByte() throws Exception {
 		try (DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
 				MeshServer foreign = MeshServers.start(other, "counting")) {
-			this.upstreams.expect("127.0.0.1", foreign.port(), "counting");
+			this.upstreams.expect("127.0.0.1", foreign.port(), UpstreamIdentity.of("dc1", "counting"));
 			assertThatThrownBy(() -> get(client(), foreign.port()))
 				.hasStackTraceContaining("does not chain to a trusted root of this mesh");
 			assertThat(foreign.log().requestBytes).as("request bytes the server received").hasValue(0);
@@ -100,12 +103,12 @@ class MeshHttpClientsIdentityIntegrationTests {
 	void anAddressRegisteredForTwoServicesIsRefusedUntilOnlyOneIsLeft() throws Exception {
 		try (MeshServer counting = MeshServers.start(this.agent, "counting")) {
 			// A server proving 'counting' where 'billing' is registered too: a billing call could land here.
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
-			this.upstreams.expect("127.0.0.1", counting.port(), "billing");
+			this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
+			this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "billing"));
 			assertThatThrownBy(() -> get(client(), counting.port())).hasStackTraceContaining(
-					"Services [billing, counting] are all registered at 127.0.0.1:" + counting.port());
+					"Services [/ns/default/dc/dc1/svc/billing, /ns/default/dc/dc1/svc/counting] are all registered at 127.0.0.1:" + counting.port());
 			assertThat(counting.log().requestBytes).as("request bytes the server received").hasValue(0);
-			this.upstreams.forget("127.0.0.1", counting.port(), "billing");
+			this.upstreams.forget("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "billing"));
 			assertThat(get(client(), counting.port())).isEqualTo("counting");
 		}
 	}
@@ -113,7 +116,7 @@ class MeshHttpClientsIdentityIntegrationTests {
 	@Test
 	void aRequestMeantForAnotherServiceThanTheConnectionProvedIsNotSentEvenOnAPooledConnection() throws Exception {
 		try (MeshServer counting = MeshServers.start(this.agent, "counting")) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
 			HttpClient client = client();
 			assertThat(get(client, counting.port(), "counting")).isEqualTo("counting");
 			long sent = counting.log().requestBytes.get();
@@ -146,6 +149,42 @@ class MeshHttpClientsIdentityIntegrationTests {
 			.signedBy(root), "has 2 URI SANs; an X.509-SVID needs exactly one");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "/ns/other/dc/dc1/svc/counting", "/ns/default/dc/dc2/svc/counting",
+			"/ap/part1/ns/default/dc/dc1/svc/counting", "/ns/default/dc/dc1/svc/counting/v2" })
+	void aServerNamingTheServiceInAnotherNamespaceDatacenterOrPartitionIsRefusedBeforeAnyRequestByte(String path)
+			throws Exception {
+		Instant now = Instant.now();
+		String presented = "spiffe://" + TRUST_DOMAIN + path;
+		assertBadServerRefused((root) -> TestPki.leaf(presented)
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(root), "but the server presented '" + presented + "'");
+	}
+
+	@Test
+	void aServerInTheDatacenterTheAgentReportsForItAnswers() throws Exception {
+		Instant now = Instant.now();
+		TestPki.Issued root = root(TRUST_DOMAIN);
+		CertificateSource dashboard = CertificateSource
+			.of(snapshot(TRUST_DOMAIN, "dashboard", leaf(TRUST_DOMAIN, "dashboard", root), root));
+		TestPki.Issued leaf = TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc2/svc/counting")
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(root);
+		try (MeshServer server = MeshServers.start(CertificateSource.of(snapshot(TRUST_DOMAIN, "counting", leaf, root)),
+				"counting")) {
+			this.upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc2", "counting"));
+			HttpClient http = MeshHttpClients.secure(HttpClient.create(), dashboard, this.upstreams);
+			assertThat(get(http, server.port(), "counting")).isEqualTo("counting");
+			this.upstreams.forget("127.0.0.1", server.port(), UpstreamIdentity.of("dc2", "counting"));
+			this.upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
+			// Refused on the pooled connection or in a new handshake, whichever comes first: never sent.
+			assertThatThrownBy(() -> get(http, server.port(), "counting")).hasStackTraceContaining(
+					"at 127.0.0.1:" + server.port() + ", but the server presented 'spiffe://" + TRUST_DOMAIN
+							+ "/ns/default/dc/dc2/svc/counting'");
+			assertThat(server.log().handled).as("requests the server handled").hasValue(1);
+		}
+	}
+
 	private void assertBadServerRefused(Function<TestPki.Issued, TestPki.Issued> serverLeaf,
 			String reason) throws Exception {
 		TestPki.Issued root = root(TRUST_DOMAIN);
@@ -154,7 +193,7 @@ class MeshHttpClientsIdentityIntegrationTests {
 		CertificateSource counting = CertificateSource
 			.of(snapshot(TRUST_DOMAIN, "counting", serverLeaf.apply(root), root));
 		try (MeshServer server = MeshServers.start(counting, "counting")) {
-			this.upstreams.expect("127.0.0.1", server.port(), "counting");
+			this.upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
 			HttpClient http = MeshHttpClients.secure(HttpClient.create(), dashboard, this.upstreams);
 			assertThatThrownBy(() -> get(http, server.port())).hasStackTraceContaining(reason);
 			assertThat(server.log().requestBytes).as("request bytes the server received").hasValue(0);

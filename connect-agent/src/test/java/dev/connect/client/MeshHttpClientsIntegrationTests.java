@@ -18,6 +18,7 @@ import dev.connect.tls.CertificateSource;
 import dev.connect.tls.MeshConnectionPool;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,7 @@ class MeshHttpClientsIntegrationTests {
 		ConnectionProvider pool = MeshConnectionPool.create("test", identity(this.agent, "dashboard"), this.upstreams,
 				Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(5));
 		try (MeshServer counting = MeshServers.start(this.agent, "counting")) {
-			this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+			this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
 			HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), identity(this.agent, "dashboard"),
 					this.upstreams);
 			for (int i = 0; i < 3; i++) {
@@ -71,7 +72,7 @@ class MeshHttpClientsIntegrationTests {
 				awaitRelease();
 			}
 			assertThat(counting.log().opened).as("one kept-alive connection for three calls").hasValue(1);
-			this.upstreams.forget("127.0.0.1", counting.port(), "counting");
+			this.upstreams.forget("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
 			// No further call: the pool's background eviction closes the idle connection by itself.
 			assertThat(counting.log().closed.await(10, TimeUnit.SECONDS))
 				.as("the connection to the departed instance was closed").isTrue();
@@ -139,7 +140,7 @@ class MeshHttpClientsIntegrationTests {
 		CertificateSource counting = CertificateSource
 			.of(snapshot(TRUST_DOMAIN, "counting", leaf(TRUST_DOMAIN, "counting", root), root));
 		try (MeshServer server = MeshServers.start(counting, "counting")) {
-			this.upstreams.expect("127.0.0.1", server.port(), "counting");
+			this.upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
 			// No pool: every call is a new connection, so only session resumption could carry an old leaf over.
 			HttpClient client = MeshHttpClients.secure(HttpClient.newConnection(), dashboard, this.upstreams, provider);
 			get(client, server.port());
@@ -166,7 +167,7 @@ class MeshHttpClientsIntegrationTests {
 		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
 				Duration.ofMinutes(1), drainTime);
 		DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-		this.upstreams.expect("127.0.0.1", counting.port(), "counting");
+		this.upstreams.expect("127.0.0.1", counting.port(), UpstreamIdentity.of("dc1", "counting"));
 		HttpClient client = MeshHttpClients.secure(HttpClient.create(pool), dashboard, this.upstreams);
 		return new PooledCalls(counting, dashboard, pool, other, client);
 	}

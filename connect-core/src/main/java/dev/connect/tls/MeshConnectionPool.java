@@ -145,10 +145,10 @@ public final class MeshConnectionPool {
 			}
 			SSLEngine engine = ssl.engine();
 			// Same key as the handshake's identity check: the host and port the client connected to.
-			String expected = (engine.getPeerHost() != null)
+			UpstreamIdentity expected = (engine.getPeerHost() != null)
 					? this.upstreams.expectedAt(engine.getPeerHost(), engine.getPeerPort()) : null;
 			ProvenPeer peer = ProvenPeer.of(connection.channel());
-			return expected == null || peer == null || !expected.equals(peer.service());
+			return expected == null || peer == null || !expected.isProvenBy(peer.identity());
 		}
 
 		/** A connection's own moment within the drain time: fixed per connection, spread by its random id. */

@@ -59,20 +59,26 @@ public final class MeshHttpClients {
 		// secure(SslProvider) adds no hostname-verification configurer; the endpoint identification algorithm is
 		// cleared on the context, so the SPIFFE check above is the only identity check, and it is a strict one.
 		return client.secure(SslProvider.builder().sslContext(context).build())
-			.doOnRequest(MeshHttpClients::checkUpstreamService);
+			.doOnRequest((request, connection) -> checkUpstreamService(request, connection, upstreams));
 	}
 
-	/** Runs when the request is prepared on its connection, before any byte of it is written. */
-	private static void checkUpstreamService(HttpClientRequest request, Connection connection) {
+	/**
+	 * Runs when the request is prepared on its connection, before any byte of it is written: the connection's
+	 * server must have proved the full identity expected at its address, and that identity must be of the service
+	 * the request is meant for.
+	 */
+	private static void checkUpstreamService(HttpClientRequest request, Connection connection,
+			UpstreamAddressBook upstreams) {
 		String expected = request.currentContextView().getOrDefault(UPSTREAM_SERVICE, null);
 		if (expected == null) {
 			return;
 		}
 		ProvenPeer peer = ProvenPeer.of(connection.channel());
-		if (peer == null || !peer.service().equals(expected)) {
-			SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);
-			String address = (ssl != null && ssl.engine().getPeerHost() != null)
-					? ssl.engine().getPeerHost() + ":" + ssl.engine().getPeerPort()
+		SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);
+		String host = (ssl != null) ? ssl.engine().getPeerHost() : null;
+		UpstreamIdentity there = (host != null) ? upstreams.expectedAt(host, ssl.engine().getPeerPort()) : null;
+		if (peer == null || there == null || !there.service().equals(expected) || !there.isProvenBy(peer.identity())) {
+			String address = (host != null) ? host + ":" + ssl.engine().getPeerPort()
 					: String.valueOf(connection.channel().remoteAddress());
 			throw UnexpectedPeerException.create(expected, address, (peer != null) ? peer.id() : null);
 		}

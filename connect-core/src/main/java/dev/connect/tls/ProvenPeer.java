@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * connection: a connection's peer never changes, since renegotiation is off.
  *
  * @param id the server's SPIFFE ID
- * @param service the service it names
+ * @param identity the service identity it names
  */
-record ProvenPeer(SpiffeId id, String service) {
+record ProvenPeer(SpiffeId id, ServiceIdentity identity) {
 
 	private static final AttributeKey<ProvenPeer> KEY = AttributeKey.valueOf("dev.connect.provenPeer");
 
@@ -53,7 +53,7 @@ record ProvenPeer(SpiffeId id, String service) {
 				return null;
 			}
 			SpiffeId id = SvidValidator.spiffeIdOf(leaf);
-			return new ProvenPeer(id, ServiceIdentity.from(id).service());
+			return new ProvenPeer(id, ServiceIdentity.from(id));
 		}
 		catch (SSLPeerUnverifiedException | InvalidSvidException | IllegalArgumentException ex) {
 			return null;

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class UnexpectedPeerException extends RuntimeException {
 
+	static final String MISMATCH = "Expected service '%s' at %s, but the server presented '%s'";
+
 	private final String expected;
 
 	private final @Nullable SpiffeId presented;
@@ -24,7 +26,7 @@ public final class UnexpectedPeerException extends RuntimeException {
 	static UnexpectedPeerException create(String expected, String address, @Nullable SpiffeId presented) {
 		Objects.requireNonNull(expected, "'expected' must not be null");
 		String message = (presented != null)
-				? String.format(UpstreamAddressBook.MISMATCH, expected, address, presented)
+				? String.format(MISMATCH, expected, address, presented)
 				: "Expected service '" + expected + "' at " + address + ", but the connection proved no service identity";
 		return new UnexpectedPeerException(message, expected, presented);
 	}

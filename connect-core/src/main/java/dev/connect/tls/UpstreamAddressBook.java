@@ -2,9 +2,9 @@ package dev.connect.tls;
 
 import java.security.cert.CertificateException;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,70 +17,77 @@ import dev.connect.pki.PeerRole;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which service is expected at which address: discovery records every instance it hands out, and the client's
- * trust manager checks, inside the handshake and before any request byte is written, that the server presenting
- * itself at an address is the service recorded for it. Fail closed:
+ * Which identity is expected at which address: discovery records every instance it hands out with the identity the
+ * agent's answer implies for it ({@link UpstreamIdentity}: partition, namespace, the node's datacenter and the
+ * service), and the client's trust manager checks, inside the handshake and before any request byte is written,
+ * that the server presenting itself at an address proves exactly that identity. Fail closed:
  * <ol>
  * <li>an address nobody recorded is refused;</li>
- * <li>an address recorded for more than one service (two registrations naming the same host and port, for example
+ * <li>a server whose ID differs in any part (another namespace, datacenter, partition or service) is refused;</li>
+ * <li>an address recorded for more than one identity (two registrations naming the same host and port, for example
  * while a port is reused) is refused for every one of them until only one remains, since a server there could
  * prove either identity and the handshake cannot tell which call it serves.</li>
  * </ol>
- * A pooled connection is reused only while its server's identity is still the one service expected at its address
+ * A pooled connection is reused only while its server's identity is still the one expected at its address
  * ({@link MeshConnectionPool}).
  */
 public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerifier {
 
 	static final String UNKNOWN = "No mesh service is expected at %s: refusing to talk to it";
 
-	static final String MISMATCH = "Expected service '%s' at %s, but the server presented '%s'";
+	static final String MISMATCH = "Expected '%s' at %s, but the server presented '%s'";
 
 	static final String AMBIGUOUS = "Services %s are all registered at %s: refusing to talk to it until only one is";
 
-	private final Map<String, SortedSet<String>> expected = new ConcurrentHashMap<>();
+	private static final Comparator<UpstreamIdentity> ORDER = Comparator.comparing(UpstreamIdentity::toString);
+
+	private final Map<String, SortedSet<UpstreamIdentity>> expected = new ConcurrentHashMap<>();
 
 	/**
-	 * Records that a service's instance listens at an address. Recording it again changes nothing.
+	 * Records that an instance with an identity listens at an address. Recording it again changes nothing.
 	 * @param host the instance's host, as the client will connect to it
 	 * @param port the instance's port
-	 * @param service the service name
+	 * @param identity the identity its server must prove
 	 */
-	public void expect(String host, int port, String service) {
-		Objects.requireNonNull(service, "'service' must not be null");
+	public void expect(String host, int port, UpstreamIdentity identity) {
+		Objects.requireNonNull(identity, "'identity' must not be null");
 		this.expected.compute(key(host, port), (address, current) -> {
-			if (current != null && current.contains(service)) {
+			if (current != null && current.contains(identity)) {
 				return current;
 			}
-			SortedSet<String> services = new TreeSet<>((current != null) ? current : Set.of());
-			services.add(service);
-			return Collections.unmodifiableSortedSet(services);
+			SortedSet<UpstreamIdentity> identities = new TreeSet<>(ORDER);
+			if (current != null) {
+				identities.addAll(current);
+			}
+			identities.add(identity);
+			return Collections.unmodifiableSortedSet(identities);
 		});
 	}
 
 	/**
-	 * Forgets that a service's instance listens at an address (it left); other services recorded there stay.
+	 * Forgets that an instance with an identity listens at an address (it left); others recorded there stay.
 	 * @param host the host
 	 * @param port the port
-	 * @param service the service name
+	 * @param identity the identity recorded
 	 */
-	public void forget(String host, int port, String service) {
+	public void forget(String host, int port, UpstreamIdentity identity) {
 		this.expected.computeIfPresent(key(host, port), (address, current) -> {
-			if (!current.contains(service)) {
+			if (!current.contains(identity)) {
 				return current;
 			}
-			SortedSet<String> services = new TreeSet<>(current);
-			services.remove(service);
-			return services.isEmpty() ? null : Collections.unmodifiableSortedSet(services);
+			SortedSet<UpstreamIdentity> identities = new TreeSet<>(current);
+			identities.remove(identity);
+			return identities.isEmpty() ? null : Collections.unmodifiableSortedSet(identities);
 		});
 	}
 
 	/**
-	 * Returns the service expected at an address.
+	 * Returns the identity expected at an address.
 	 * @param host the host
 	 * @param port the port
-	 * @return the service name, or {@code null} when none is, or when more than one is (the address is refused)
+	 * @return the identity, or {@code null} when none is, or when more than one is (the address is refused)
 	 */
-	public @Nullable String expectedAt(String host, int port) {
+	public @Nullable UpstreamIdentity expectedAt(String host, int port) {
 		return single(this.expected.get(key(host, port)));
 	}
 
@@ -91,24 +98,25 @@ public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerif
 		}
 		String address = (engine != null && engine.getPeerHost() != null)
 				? key(engine.getPeerHost(), engine.getPeerPort()) : "an unknown address";
-		SortedSet<String> services = (engine != null && engine.getPeerHost() != null) ? this.expected.get(address) : null;
-		if (services == null) {
+		SortedSet<UpstreamIdentity> identities = (engine != null && engine.getPeerHost() != null)
+				? this.expected.get(address) : null;
+		if (identities == null) {
 			throw new CertificateException(String.format(UNKNOWN, address));
 		}
-		String service = single(services);
-		if (service == null) {
-			throw new CertificateException(String.format(AMBIGUOUS, services, address));
+		UpstreamIdentity identity = single(identities);
+		if (identity == null) {
+			throw new CertificateException(String.format(AMBIGUOUS, identities, address));
 		}
-		String presented;
+		ServiceIdentity presented;
 		try {
-			presented = ServiceIdentity.from(peer).service();
+			presented = ServiceIdentity.from(peer);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new CertificateException(String.format(MISMATCH, service, address, peer), ex);
+			throw new CertificateException(String.format(MISMATCH, identity, address, peer), ex);
 		}
-		// The trust domain was already checked by the trust manager; the service name is what was asked for.
-		if (!presented.equals(service)) {
-			throw new CertificateException(String.format(MISMATCH, service, address, peer));
+		// The trust domain was already checked by the trust manager; every other part of the ID is compared here.
+		if (!identity.isProvenBy(presented)) {
+			throw new CertificateException(String.format(MISMATCH, identity, address, peer));
 		}
 	}
 
@@ -117,8 +125,8 @@ public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerif
 		return bare + ":" + port;
 	}
 
-	private static @Nullable String single(@Nullable SortedSet<String> services) {
-		return (services != null && services.size() == 1) ? services.first() : null;
+	private static @Nullable UpstreamIdentity single(@Nullable SortedSet<UpstreamIdentity> identities) {
+		return (identities != null && identities.size() == 1) ? identities.first() : null;
 	}
 
 }

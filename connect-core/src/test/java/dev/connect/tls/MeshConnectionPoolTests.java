@@ -51,41 +51,41 @@ class MeshConnectionPoolTests {
 
 	@Test
 	void aFreshConnectionToAnExpectedInstanceIsKept() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		assertThat(this.eviction.test(connection("127.0.0.1", 8443), metadata(1_000, 0))).isFalse();
 	}
 
 	@Test
 	void aConnectionToAnInstanceThatLeftIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443);
-		this.upstreams.forget("127.0.0.1", 8443, "counting");
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).isTrue();
 	}
 
 	@Test
 	void aConnectionWhoseServerIsNoLongerTheServiceExpectedAtItsAddressIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443, "counting");
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("counting, as expected").isFalse();
-		this.upstreams.forget("127.0.0.1", 8443, "counting");
-		this.upstreams.expect("127.0.0.1", 8443, "billing");
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("billing expected there now").isTrue();
 	}
 
 	@Test
 	void aConnectionToAnAddressRecordedForTwoServicesIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443, "counting");
-		this.upstreams.expect("127.0.0.1", 8443, "billing");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).isTrue();
-		this.upstreams.forget("127.0.0.1", 8443, "billing");
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("counting alone again").isFalse();
 	}
 
 	@Test
 	void aConnectionWithoutAVerifiedServerIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		SSLEngine engine = SSLContext.getDefault().createSSLEngine("127.0.0.1", 8443);
 		engine.setUseClientMode(true);
 		Connection connection = Connection.from(new EmbeddedChannel(DefaultChannelId.newInstance(), new SslHandler(engine)));
@@ -94,7 +94,7 @@ class MeshConnectionPoolTests {
 
 	@Test
 	void aConnectionOlderThanTheMaximumLifetimeIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443);
 		assertThat(this.eviction.test(connection, metadata(Duration.ofMinutes(10).toMillis() - 1, 0))).isFalse();
 		assertThat(this.eviction.test(connection, metadata(Duration.ofMinutes(10).toMillis(), 0))).isTrue();
@@ -102,7 +102,7 @@ class MeshConnectionPoolTests {
 
 	@Test
 	void aConnectionIdleLongerThanTheMaximumIdleTimeIsClosed() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443);
 		assertThat(this.eviction.test(connection, metadata(120_000, 59_999))).isFalse();
 		assertThat(this.eviction.test(connection, metadata(120_000, 60_000))).isTrue();
@@ -111,7 +111,7 @@ class MeshConnectionPoolTests {
 	@Test
 	void withoutPreviousMaterialConnectionsOpenedBeforeTheFirstSnapshotAreClosedAtOnceAndLaterOnesKept()
 			throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		Connection connection = connection("127.0.0.1", 8443);
 		assertThat(this.eviction.test(connection, metadata(4_000, 0))).as("no change yet").isFalse();
 		this.eviction.snapshot(snapshot(leaf(this.root), this.root));
@@ -183,7 +183,7 @@ class MeshConnectionPoolTests {
 	}
 
 	private List<Connection> connections(int count) throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		List<Connection> connections = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			connections.add(connection("127.0.0.1", 8443));
@@ -197,7 +197,7 @@ class MeshConnectionPoolTests {
 
 	@Test
 	void aConnectionWithoutTlsIsClosed() {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
 		assertThat(this.eviction.test(Connection.from(new EmbeddedChannel()), metadata(0, 0))).isTrue();
 	}
 

@@ -24,9 +24,9 @@ class UpstreamAddressBookTests {
 
 	@Test
 	void theServiceRecordedAtAnAddressIsTheOneItsServerMustProve() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
-		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo("counting");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 		assertThatCode(() -> this.upstreams.verify(COUNTING, PeerRole.SERVER, engine("127.0.0.1", 8443)))
 			.doesNotThrowAnyException();
 		assertThatThrownBy(() -> this.upstreams.verify(COUNTING, PeerRole.SERVER, engine("127.0.0.1", 9443)))
@@ -35,32 +35,32 @@ class UpstreamAddressBookTests {
 
 	@Test
 	void anAddressRecordedForTwoServicesIsRefusedForBothUntilOneIsForgotten() throws Exception {
-		this.upstreams.expect("127.0.0.1", 8443, "counting");
-		this.upstreams.expect("127.0.0.1", 8443, "billing");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isNull();
 		assertThatThrownBy(() -> this.upstreams.verify(COUNTING, PeerRole.SERVER, engine("127.0.0.1", 8443)))
-			.hasMessage("Services [billing, counting] are all registered at 127.0.0.1:8443: refusing to talk to it "
+			.hasMessage("Services [/ns/default/dc/dc1/svc/billing, /ns/default/dc/dc1/svc/counting] are all registered at 127.0.0.1:8443: refusing to talk to it "
 					+ "until only one is");
-		this.upstreams.forget("127.0.0.1", 8443, "billing");
-		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo("counting");
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
+		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 		assertThatCode(() -> this.upstreams.verify(COUNTING, PeerRole.SERVER, engine("127.0.0.1", 8443)))
 			.doesNotThrowAnyException();
 	}
 
 	@Test
 	void forgettingOneServiceLeavesAnotherRecordedAtTheSameAddress() {
-		this.upstreams.expect("127.0.0.1", 8443, "billing");
-		this.upstreams.forget("127.0.0.1", 8443, "counting");
-		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo("billing");
-		this.upstreams.forget("127.0.0.1", 8443, "billing");
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo(UpstreamIdentity.of("dc1", "billing"));
+		this.upstreams.forget("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isNull();
 	}
 
 	@Test
 	void aServerProvingAnotherServiceIsRefused() {
-		this.upstreams.expect("::1", 8443, "billing");
+		this.upstreams.expect("::1", 8443, UpstreamIdentity.of("dc1", "billing"));
 		assertThatThrownBy(() -> this.upstreams.verify(COUNTING, PeerRole.SERVER, engine("[::1]", 8443)))
-			.hasMessage("Expected service 'billing' at ::1:8443, but the server presented '" + COUNTING + "'");
+			.hasMessage("Expected '/ns/default/dc/dc1/svc/billing' at ::1:8443, but the server presented '" + COUNTING + "'");
 	}
 
 	@Test

@@ -14,9 +14,11 @@ import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
 import dev.connect.pki.InvalidSvidException;
 import dev.connect.pki.SvidValidator;
+import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.MeshHttpClients;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import io.netty.handler.ssl.SslHandler;
 import reactor.netty.http.client.HttpClient;
 
@@ -57,7 +59,8 @@ public final class MeshTestClient {
 	 */
 	public Response get(String service, int port, String path) {
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
-		upstreams.expect("127.0.0.1", port, service);
+		// A server in this mesh and this client's datacenter, in the default namespace.
+		upstreams.expect("127.0.0.1", port, UpstreamIdentity.of(datacenter(), service));
 		AtomicReference<String> server = new AtomicReference<>();
 		HttpClient client = MeshHttpClients.secure(HttpClient.newConnection(), this.identity, upstreams)
 			.doOnResponse((response, connection) -> server.set(peer(connection.channel().pipeline().get(SslHandler.class))));
@@ -67,6 +70,14 @@ public final class MeshTestClient {
 				.defaultIfEmpty("")
 				.map((text) -> new Response(response.status().code(), text, server.get())))
 			.block(TIMEOUT);
+	}
+
+	private String datacenter() {
+		CertificateSnapshot snapshot = this.identity.current();
+		if (snapshot == null) {
+			throw new IllegalStateException("The test client has no certificate yet");
+		}
+		return snapshot.identity().datacenter();
 	}
 
 	private static String peer(SslHandler ssl) {

@@ -5,8 +5,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
@@ -45,7 +47,7 @@ final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier
 	private List<ServiceInstance> reportedOnly(List<ServiceInstance> instances) {
 		String service = getServiceId();
 		for (ServiceInstance instance : instances) {
-			if (!service.equals(this.upstreams.expectedAt(instance.getHost(), instance.getPort()))) {
+			if (!isExpected(service, this.upstreams.expectedAt(instance.getHost(), instance.getPort()))) {
 				return instances.stream().filter(this::isReported).toList();
 			}
 		}
@@ -55,8 +57,8 @@ final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier
 	private boolean isReported(ServiceInstance instance) {
 		String service = getServiceId();
 		String address = instance.getHost() + ":" + instance.getPort();
-		String there = this.upstreams.expectedAt(instance.getHost(), instance.getPort());
-		if (service.equals(there)) {
+		UpstreamIdentity there = this.upstreams.expectedAt(instance.getHost(), instance.getPort());
+		if (isExpected(service, there)) {
 			return true;
 		}
 		if (this.reported.add(address)) {
@@ -64,6 +66,10 @@ final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier
 					+ ((there != null) ? "'" + there + "'" : "no single mesh service") + " there");
 		}
 		return false;
+	}
+
+	private static boolean isExpected(String service, @Nullable UpstreamIdentity there) {
+		return there != null && there.service().equals(service);
 	}
 
 }

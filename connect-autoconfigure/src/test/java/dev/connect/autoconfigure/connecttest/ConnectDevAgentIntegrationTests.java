@@ -46,7 +46,7 @@ class ConnectDevAgentIntegrationTests {
 	@Test
 	void theTestClientRefusesAServerThatIsNotTheExpectedService() {
 		assertThatThrownBy(() -> this.mesh.caller("dashboard").get("billing", this.port, "/hello"))
-			.hasStackTraceContaining("Expected service 'billing'");
+			.hasStackTraceContaining("Expected '/ns/default/dc/dc1/svc/billing'");
 	}
 
 	@SpringBootConfiguration

@@ -13,6 +13,7 @@ import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
 import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.tls.UpstreamIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,8 +78,8 @@ class ConnectServiceInstanceListSupplierTests {
 		assertThat(proxy.getHost()).as("no service address: the node's").isEqualTo("127.0.0.1");
 		assertThat(proxy.getPort()).as("the proxy's own port").isEqualTo(21000);
 
-		assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo("counting");
-		assertThat(this.upstreams.expectedAt("127.0.0.1", 21000)).isEqualTo("counting");
+		assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
+		assertThat(this.upstreams.expectedAt("127.0.0.1", 21000)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 		assertThat(this.upstreams.expectedAt("127.0.0.3", 9002)).as("not a mesh instance").isNull();
 		assertThat(this.upstreams.expectedAt("127.0.0.4", 9003)).as("another service").isNull();
 	}
@@ -96,7 +97,7 @@ class ConnectServiceInstanceListSupplierTests {
 		put("/v1/agent/check/pass/service:counting-1", "");
 		assertThat(await((list) -> list.size() == 2)).extracting(ServiceInstance::getInstanceId)
 			.containsExactlyInAnyOrder("counting-1", "counting-2");
-		assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo("counting");
+		assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 
 		put("/v1/agent/check/fail/service:counting-1", "");
 		assertThat(await((list) -> list.size() == 1)).extracting(ServiceInstance::getInstanceId)
@@ -120,7 +121,7 @@ class ConnectServiceInstanceListSupplierTests {
 		put("/v1/agent/service/register", "{\"ID\":\"counting-2\",\"Name\":\"counting\",\"Address\":\"127.0.0.2\","
 				+ "\"Port\":9002,\"Connect\":{\"Native\":true}}");
 		assertThat(await((list) -> list.size() == 2)).hasSize(2);
-		assertThat(this.upstreams.expectedAt("127.0.0.2", 9002)).isEqualTo("counting");
+		assertThat(this.upstreams.expectedAt("127.0.0.2", 9002)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 	}
 
 	@Test
@@ -133,7 +134,7 @@ class ConnectServiceInstanceListSupplierTests {
 			put("/v1/agent/service/register", "{\"ID\":\"counting-1\",\"Name\":\"counting\",\"Address\":\"127.0.0.2\","
 					+ "\"Port\":9001,\"Connect\":{\"Native\":true}}");
 			await((list) -> list.size() == 1);
-			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo("counting");
+			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
 			// The port taken by billing while counting is still registered there, as when a port is reused.
 			put("/v1/agent/service/register", "{\"ID\":\"billing-1\",\"Name\":\"billing\",\"Address\":\"127.0.0.2\","
 					+ "\"Port\":9001,\"Connect\":{\"Native\":true}}");
@@ -142,11 +143,26 @@ class ConnectServiceInstanceListSupplierTests {
 			put("/v1/agent/service/deregister/counting-1", "");
 			await(List::isEmpty);
 			assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).as("counting left; billing stays")
-				.isEqualTo("billing");
+				.isEqualTo(UpstreamIdentity.of("dc1", "billing"));
 		}
 		finally {
 			billing.destroy();
 		}
+	}
+
+	@Test
+	void theExpectedIdentityCarriesTheDatacenterOfTheInstancesNodeAsTheAgentReportsIt() throws Exception {
+		this.supplier.destroy();
+		this.agent.close();
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withDatacenter("eu-west"));
+		AgentClient client = AgentClient
+			.create(AgentClientSettings.defaults().withAddress(URI.create(this.agent.httpAddress())));
+		this.supplier = new ConnectServiceInstanceListSupplier("counting", client, this.upstreams);
+		put("/v1/agent/service/register", "{\"ID\":\"counting-1\",\"Name\":\"counting\",\"Address\":\"127.0.0.2\","
+				+ "\"Port\":9001,\"Connect\":{\"Native\":true}}");
+		await((list) -> list.size() == 1);
+		assertThat(this.upstreams.expectedAt("127.0.0.2", 9001)).isEqualTo(UpstreamIdentity.of("eu-west", "counting"))
+			.hasToString("/ns/default/dc/eu-west/svc/counting");
 	}
 
 	private List<ServiceInstance> await(Predicate<List<ServiceInstance>> condition) throws InterruptedException {

@@ -173,7 +173,7 @@ class LoadBalancedMeshCallsIntegrationTests {
 				register(mesh, "{\"ID\":\"impostor\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
 						+ port(billing) + ",\"Connect\":{\"Native\":true}}");
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
-				assertThatThrownBy(() -> call(client)).hasStackTraceContaining("Expected service 'counting' at 127.0.0.1:"
+				assertThatThrownBy(() -> call(client)).hasStackTraceContaining("Expected '/ns/default/dc/dc1/svc/counting' at 127.0.0.1:"
 						+ port(billing) + ", but the server presented 'spiffe://" + mesh.trustDomain()
 						+ "/ns/default/dc/dc1/svc/billing'");
 				assertThat(billing.getBean(Counting.class).handled).as("requests the impostor received").hasValue(0);
