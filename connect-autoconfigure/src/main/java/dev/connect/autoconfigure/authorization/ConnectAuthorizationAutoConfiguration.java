@@ -10,6 +10,7 @@ import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration;
 import dev.connect.client.AgentClient;
 import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -61,13 +62,17 @@ public final class ConnectAuthorizationAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
-			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, Environment environment) {
+			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, CertificateSource source,
+			Environment environment) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
 		}
 		return new IntentionAuthorizationWebFilter(decorated, denials,
-				() -> environment.getProperty("local.server.port", Integer.class, -1));
+				() -> environment.getProperty("local.server.port", Integer.class, -1), () -> {
+					CertificateSnapshot snapshot = source.current();
+					return (snapshot != null) ? snapshot.validator() : null;
+				});
 	}
 
 }

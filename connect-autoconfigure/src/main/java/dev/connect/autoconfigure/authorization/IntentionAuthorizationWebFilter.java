@@ -4,15 +4,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
 import dev.connect.identity.SpiffeId;
 import dev.connect.pki.InvalidSvidException;
+import dev.connect.pki.PeerRole;
 import dev.connect.pki.SvidValidator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,6 +43,9 @@ import reactor.core.publisher.Mono;
  * <li>A TLS request without a peer certificate or without a SPIFFE ID: 403.</li>
  * <li>A request on a kept-alive connection whose caller's leaf has expired since the handshake: 403 with
  * {@code Connection: close}, so that the caller's next request makes a new handshake with its current leaf.</li>
+ * <li>A request whose caller's chain no longer validates against the current roots (a root was removed since the
+ * handshake): 403 with {@code Connection: close}. The chain is validated once per certificate per set of roots,
+ * not on every request.</li>
  * <li>A plain (not TLS) request on the mesh port: 403, so that a server whose TLS was switched off fails closed.</li>
  * <li>A plain request on another port passes: it came through another server of the application, such as a
  * separate management port (WebFlux gives a management context the application's web filters too).</li>
@@ -61,6 +67,8 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final Clock clock;
 
+	private final Supplier<@Nullable SvidValidator> trust;
+
 	/** Callers by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
 	private final Map<PeerCertificate, Caller> callers = new ConcurrentHashMap<>();
 
@@ -69,15 +77,20 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	 * @param authorizer the decisions
 	 * @param denials where denials are kept for the {@code connect} endpoint
 	 * @param meshPort the port of the mesh server ({@code local.server.port})
+	 * @param trust the validator of the current roots ({@link dev.connect.tls.CertificateSnapshot#validator()}),
+	 * {@code null} while there is none
 	 */
-	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort) {
-		this(authorizer, denials, meshPort, Clock.systemUTC());
+	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort,
+			Supplier<@Nullable SvidValidator> trust) {
+		this(authorizer, denials, meshPort, trust, Clock.systemUTC());
 	}
 
-	IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort, Clock clock) {
+	IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort,
+			Supplier<@Nullable SvidValidator> trust, Clock clock) {
 		this.authorizer = authorizer;
 		this.denials = denials;
 		this.meshPort = meshPort;
+		this.trust = trust;
 		this.clock = clock;
 	}
 
@@ -98,6 +111,11 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			// Valid at the handshake, expired since: refuse, and close so that the next request handshakes again.
 			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 			return problem(exchange, HttpStatus.FORBIDDEN, "The caller's certificate has expired.");
+		}
+		if (!trusted(ssl, peer)) {
+			// Valid at the handshake, its roots removed since: refuse, and close so no request follows on it.
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+			return problem(exchange, HttpStatus.FORBIDDEN, "The caller's certificate is no longer trusted by this mesh.");
 		}
 		SpiffeId caller = peer.id();
 		return this.authorizer.authorize(caller)
@@ -123,6 +141,32 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			logger.debug("Denied '" + caller + "': " + decision.get().reason());
 		}
 		return problem(exchange, HttpStatus.FORBIDDEN, "The caller is not allowed to call this service.");
+	}
+
+	/**
+	 * Whether the caller's chain validates against the current roots: checked the first time the certificate is
+	 * seen and again whenever the roots change, and remembered per certificate object until then.
+	 */
+	private boolean trusted(SslInfo ssl, Caller peer) {
+		SvidValidator current = this.trust.get();
+		if (current == null) {
+			return false;
+		}
+		Verdict verdict = peer.verdict();
+		if (verdict != null && verdict.validator() == current) {
+			return verdict.trusted();
+		}
+		boolean trusted;
+		try {
+			current.validate(List.of(ssl.getPeerCertificates()), PeerRole.CLIENT);
+			trusted = true;
+		}
+		catch (InvalidSvidException ex) {
+			logger.info("Refusing requests from '" + peer.id() + "' on its open connection: " + ex.getMessage());
+			trusted = false;
+		}
+		peer.remember(new Verdict(current, trusted));
+		return trusted;
 	}
 
 	/**
@@ -169,8 +213,43 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		return Ordered.HIGHEST_PRECEDENCE + 10;
 	}
 
-	/** What the filter needs from a caller's leaf: its SPIFFE ID, and when it expires (epoch millis). */
-	private record Caller(SpiffeId id, long notAfter) {
+	/**
+	 * What the filter needs from a caller's leaf: its SPIFFE ID, when it expires (epoch millis), and whether its
+	 * chain validated against the roots last checked.
+	 */
+	private static final class Caller {
+
+		private final SpiffeId id;
+
+		private final long notAfter;
+
+		private volatile @Nullable Verdict verdict;
+
+		Caller(SpiffeId id, long notAfter) {
+			this.id = id;
+			this.notAfter = notAfter;
+		}
+
+		SpiffeId id() {
+			return this.id;
+		}
+
+		long notAfter() {
+			return this.notAfter;
+		}
+
+		@Nullable Verdict verdict() {
+			return this.verdict;
+		}
+
+		void remember(Verdict verdict) {
+			this.verdict = verdict;
+		}
+
+	}
+
+	/** Whether a chain validated against one set of roots (its validator, compared by identity). */
+	private record Verdict(SvidValidator validator, boolean trusted) {
 	}
 
 	/** A certificate compared by identity: the same object, not merely equal bytes. */

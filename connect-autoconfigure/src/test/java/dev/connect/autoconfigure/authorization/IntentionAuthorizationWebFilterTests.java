@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.connect.authz.Decision;
+import dev.connect.pki.SvidValidator;
 import dev.connect.test.SvidAuthority;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -30,10 +32,9 @@ class IntentionAuthorizationWebFilterTests {
 
 	private final Instant notAfter = Instant.parse("2031-02-03T05:00:00Z");
 
-	private final X509Certificate leaf = SvidAuthority.builder()
-		.trustDomain(TRUST_DOMAIN)
-		.build()
-		.leaf("web")
+	private final SvidAuthority authority = SvidAuthority.builder().trustDomain(TRUST_DOMAIN).build();
+
+	private final X509Certificate leaf = this.authority.leaf("web")
 		.validity(this.notAfter.minus(Duration.ofHours(72)), this.notAfter)
 		.build()
 		.certificate();
@@ -61,10 +62,12 @@ class IntentionAuthorizationWebFilterTests {
 
 	private final AtomicInteger authorized = new AtomicInteger();
 
+	private SvidValidator trust = SvidValidator.of(List.of(this.authority.root().certificate()), this.clock);
+
 	private final IntentionAuthorizationWebFilter filter = new IntentionAuthorizationWebFilter((caller) -> {
 		this.authorized.incrementAndGet();
 		return Mono.just(new Decision(true, "test", false));
-	}, new RecentDenials(Clock.systemUTC()), () -> 8443, this.clock);
+	}, new RecentDenials(Clock.systemUTC()), () -> 8443, () -> this.trust, this.clock);
 
 	private final AtomicInteger handled = new AtomicInteger();
 
@@ -91,6 +94,37 @@ class IntentionAuthorizationWebFilterTests {
 		assertThat(refused.getResponse().getBodyAsString().block()).contains("The caller's certificate has expired.");
 		assertThat(this.handled).as("the handler ran only before the expiry").hasValue(1);
 		assertThat(this.authorized).as("no authorization asked for an expired caller").hasValue(1);
+	}
+
+	@Test
+	void aCallerWhoseRootWasRemovedSinceTheHandshakeIsRefusedAndItsConnectionClosed() {
+		assertThat(call().getResponse().getStatusCode()).isNull();
+		SvidAuthority next = SvidAuthority.builder().trustDomain(TRUST_DOMAIN).build();
+		this.trust = SvidValidator.of(List.of(next.root().certificate()), this.clock);
+		MockServerWebExchange refused = call();
+		assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat(refused.getResponse().getHeaders().getFirst(HttpHeaders.CONNECTION)).isEqualTo("close");
+		assertThat(refused.getResponse().getBodyAsString().block())
+			.contains("The caller's certificate is no longer trusted by this mesh.");
+		assertThat(this.handled).as("the handler ran only while the root was trusted").hasValue(1);
+		assertThat(this.authorized).as("no authorization asked for an untrusted caller").hasValue(1);
+	}
+
+	@Test
+	void aCallerWhoseRootIsStillTrustedAfterARootChangeIsServed() {
+		assertThat(call().getResponse().getStatusCode()).isNull();
+		SvidAuthority next = SvidAuthority.builder().trustDomain(TRUST_DOMAIN).build();
+		this.trust = SvidValidator.of(List.of(next.root().certificate(), this.authority.root().certificate()),
+				this.clock);
+		assertThat(call().getResponse().getStatusCode()).isNull();
+		assertThat(this.handled).hasValue(2);
+	}
+
+	@Test
+	void withoutCurrentRootsNoRequestIsServed() {
+		this.trust = null;
+		assertThat(call().getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat(this.handled).hasValue(0);
 	}
 
 	private MockServerWebExchange call() {
