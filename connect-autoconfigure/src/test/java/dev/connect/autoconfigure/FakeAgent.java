@@ -32,13 +32,30 @@ public final class FakeAgent implements AutoCloseable {
 	 * @return the running fake
 	 */
 	public static FakeAgent start(String real, Predicate<HttpServerRequest> hang, Predicate<HttpServerRequest> garbage) {
+		return start(real, hang, garbage, "<html>not the agent</html>");
+	}
+
+	/**
+	 * Starts a fake in front of a real agent that answers the requests a rule picks with 200 and a given body,
+	 * JSON or not, and forwards every other request.
+	 * @param real the real agent's base URL
+	 * @param answered the requests answered with the body
+	 * @param body the body
+	 * @return the running fake
+	 */
+	public static FakeAgent answering(String real, Predicate<HttpServerRequest> answered, String body) {
+		return start(real, (request) -> false, answered, body);
+	}
+
+	private static FakeAgent start(String real, Predicate<HttpServerRequest> hang, Predicate<HttpServerRequest> garbage,
+			String garbageBody) {
 		HttpClient http = HttpClient.newHttpClient();
 		DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
 			if (hang.test(request)) {
 				return Mono.never();
 			}
 			if (garbage.test(request)) {
-				return response.header("X-Consul-Index", "5").sendString(Mono.just("<html>not the agent</html>")).then();
+				return response.header("X-Consul-Index", "5").sendString(Mono.just(garbageBody)).then();
 			}
 			return request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> Mono.fromCallable(() -> {
 				HttpRequest.BodyPublisher publisher = body.isEmpty() ? HttpRequest.BodyPublishers.noBody()

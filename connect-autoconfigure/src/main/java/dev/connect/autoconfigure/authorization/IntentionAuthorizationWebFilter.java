@@ -69,6 +69,8 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final Supplier<@Nullable SvidValidator> trust;
 
+	private volatile @Nullable String lastNoDecision;
+
 	/** Callers by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
 	private final Map<PeerCertificate, Caller> callers = new ConcurrentHashMap<>();
 
@@ -121,10 +123,23 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		return this.authorizer.authorize(caller)
 			.map(Optional::of)
 			.onErrorResume((error) -> {
-				logger.warn("No authorization decision for '" + caller + "' (request refused): " + error.getMessage());
+				noDecision(caller, error);
 				return Mono.just(Optional.empty());
 			})
 			.flatMap((decision) -> decide(exchange, chain, caller, decision));
+	}
+
+	/** Logs why there was no decision: at WARN once per distinct reason in a row, at DEBUG while it repeats. */
+	private void noDecision(SpiffeId caller, Throwable error) {
+		String reason = String.valueOf(error.getMessage());
+		String message = "No authorization decision for '" + caller + "' (request refused): " + reason;
+		if (!reason.equals(this.lastNoDecision)) {
+			this.lastNoDecision = reason;
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
 	}
 
 	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, SpiffeId caller,
@@ -132,6 +147,9 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		if (decision.isEmpty()) {
 			return problem(exchange, HttpStatus.SERVICE_UNAVAILABLE,
 					"Authorization is unavailable; the request was not processed.");
+		}
+		if (this.lastNoDecision != null) {
+			this.lastNoDecision = null;
 		}
 		if (decision.get().allowed()) {
 			return chain.filter(exchange);

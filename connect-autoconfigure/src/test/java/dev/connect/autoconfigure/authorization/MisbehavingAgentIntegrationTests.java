@@ -9,6 +9,8 @@ import dev.connect.autoconfigure.MeshClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -66,6 +68,35 @@ class MisbehavingAgentIntegrationTests {
 						+ fake.url())
 				.hasMessageContaining("Unable to read the answer of the agent at " + fake.url()
 						+ " to GET /v1/agent/connect/ca/leaf/counting");
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "{\"Authorized\":\"true\",\"Reason\":\"proxy\"}", "{\"Authorized\":1,\"Reason\":\"proxy\"}",
+			"{\"Authorized\":false,\"Reason\":\"proxy\",\"Authorized\":true}", "{\"Reason\":\"proxy\"}" })
+	void whenTheAuthorizeAnswerIsNotExactlyADecisionThenNoRequestIsServed(String answer) throws Exception {
+		try (FakeAgent fake = FakeAgent.answering(this.agent.httpAddress(),
+				(request) -> request.uri().startsWith("/v1/agent/connect/authorize"), answer);
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+					.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + fake.url())
+					.run()) {
+			int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+			MeshClient web = dev.connect.autoconfigure.TestAgents.caller(this.agent, "web");
+			assertThat(web.get(port, "/hello").status()).as("no decision: refused, never allowed").isEqualTo(503);
+		}
+	}
+
+	@Test
+	void whenTheAuthorizeAnswerIsAnExactAllowThenTheRequestIsServed() throws Exception {
+		try (FakeAgent fake = FakeAgent.answering(this.agent.httpAddress(),
+				(request) -> request.uri().startsWith("/v1/agent/connect/authorize"),
+				"{\"Authorized\":true,\"Reason\":\"proxy\",\"Added\":1}");
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+					.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + fake.url())
+					.run()) {
+			int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+			MeshClient web = dev.connect.autoconfigure.TestAgents.caller(this.agent, "web");
+			assertThat(web.get(port, "/hello").status()).as("the positive control").isEqualTo(200);
 		}
 	}
 
