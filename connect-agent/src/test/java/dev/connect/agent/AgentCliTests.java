@@ -60,6 +60,22 @@ class AgentCliTests {
 	}
 
 	@Test
+	void whenANameIsQualifiedForAnotherPeerOrNamespaceThenTheCommandFailsAndNothingLocalChanges() {
+		assertThat(run("intention", "create", "-allow", "peer:other-cluster/web", "db")).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: Agent answered 500 to PUT "
+				+ "/v1/connect/intentions/exact?source=peer%3Aother-cluster%2Fweb&destination=db: "
+				+ "source \"peer:other-cluster/web\" is invalid: cannot specify a peer here\n");
+		assertThat(run("intention", "check", "team/web", "db")).isEqualTo(1);
+		assertThat(out()).isEmpty();
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.endsWith(": Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature\n");
+		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
+		assertThat(out()).isEqualTo("Denied\n");
+		assertThat(run("intention", "list")).isZero();
+		assertThat(out().lines()).hasSize(1);
+	}
+
+	@Test
 	void caRotateCrossSignsAndBothRootsAreListed() {
 		assertThat(run("ca", "roots")).isZero();
 		assertThat(out().lines()).hasSize(2).first().isEqualTo("TrustDomain " + this.agent.trustDomain());

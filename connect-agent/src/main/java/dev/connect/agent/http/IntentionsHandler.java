@@ -14,6 +14,7 @@ import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.intentions.InvalidIntentionException;
 import dev.connect.api.Intention;
 import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,6 +25,8 @@ import reactor.core.publisher.Mono;
 final class IntentionsHandler {
 
 	private static final String DECODE_FAILED = "Request decode failed: ";
+
+	private static final String NAMESPACES_ARE_ENTERPRISE = "Namespaces is a Consul Enterprise feature";
 
 	private final IntentionStore intentions;
 
@@ -46,7 +49,7 @@ final class IntentionsHandler {
 	private Mono<Reply> root(Exchange exchange) {
 		if (exchange.method().equals(HttpMethod.POST)) {
 			return Mono.fromCallable(() -> {
-				Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
+				Intention request = legacyCreateBody(exchange);
 				String id = write(() -> this.intentions.create(request));
 				return Reply.json(Json.write(Map.of("ID", id)));
 			});
@@ -56,29 +59,63 @@ final class IntentionsHandler {
 	}
 
 	private Mono<Reply> exact(Exchange exchange) {
-		String source = Names.of(exchange, "source").name();
-		String destination = Names.of(exchange, "destination").name();
-		if (exchange.method().equals(HttpMethod.PUT)) {
-			return Mono.fromCallable(() -> {
-				Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
-				String sourceNs = Names.of(exchange, "source").namespace();
-				String destinationNs = Names.of(exchange, "destination").namespace();
-				Intention scoped = new Intention(null, request.description(), sourceNs, source, destinationNs,
-						destination, null, null, null, request.sourceType(), request.action(), request.permissions(),
-						request.meta(), 0, null, null, 0, 0);
-				write(() -> this.intentions.upsert(source, destination, scoped));
-				return Reply.json(Json.write(true));
-			});
+		if (exchange.method().equals(HttpMethod.GET)) {
+			return exactRead(exchange);
 		}
+		String sourceText = Names.required(exchange, "source", true);
+		String destinationText = Names.required(exchange, "destination", true);
+		Names.Entry source = Names.parse(sourceText, "source", false);
+		Names.Entry destination = Names.parse(destinationText, "destination", false);
+		// Consul CE drops a partition or namespace here and writes the local name; refusing is the only answer
+		// that cannot turn an intention meant for elsewhere into a local one. The texts are CE's for the same
+		// refusal on its other intention writes.
+		requireLocal(source, "source");
+		requireLocal(destination, "destination");
 		if (exchange.method().equals(HttpMethod.DELETE)) {
 			return Mono.fromCallable(() -> {
-				this.intentions.delete(source, destination);
+				this.intentions.delete(source.name(), destination.name());
 				return Reply.json(Json.write(true));
 			});
 		}
+		return Mono.fromCallable(() -> {
+			Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
+			Intention scoped = new Intention(null, request.description(), null, source.name(), null,
+					destination.name(), null, null, null, request.sourceType(), request.action(), request.permissions(),
+					request.meta(), 0, null, null, 0, 0);
+			write(() -> this.intentions.upsert(source.name(), destination.name(), scoped));
+			return Reply.json(Json.write(true));
+		});
+	}
+
+	private static void requireLocal(Names.Entry entry, String side) {
+		if (!entry.inDefaultPartition()) {
+			throw Names.partitionRefused(side + " partition", entry.partition());
+		}
+		if (!entry.inDefaultNamespace()) {
+			throw Names.namespaceRefused(side + " namespace", entry.namespace());
+		}
+	}
+
+	/** The source may name a peer; no intention here is for a peer, so such a read finds none. */
+	private Mono<Reply> exactRead(Exchange exchange) {
+		String sourceText = Names.required(exchange, "source", false);
+		String destinationText = Names.required(exchange, "destination", false);
+		Names.Entry source = Names.parse(sourceText, "source", true);
+		Names.Entry destination = Names.parse(destinationText, "destination", false);
+		if (!source.inDefaultNamespace()) {
+			throw Names.namespaceRefused("SourceNS", source.namespace());
+		}
+		if (!destination.inDefaultNamespace()) {
+			throw Names.namespaceRefused("DestinationNS", destination.namespace());
+		}
+		// Consul CE ignores a partition here; a partition-qualified name is refused rather than read as local.
+		requireLocal(source, "source");
+		requireLocal(destination, "destination");
 		return blocking(exchange, () -> {
 			Indexed<List<Intention>> all = this.intentions.list();
-			return new Indexed<>(all.index(), this.intentions.find(source, destination).orElse(null));
+			Intention found = source.peer().isEmpty()
+					? this.intentions.find(source.name(), destination.name()).orElse(null) : null;
+			return new Indexed<>(all.index(), found);
 		}).map((found) -> {
 			if (found.value() == null) {
 				throw HttpError.notFound("Intention not found");
@@ -99,17 +136,106 @@ final class IntentionsHandler {
 		if (names.isEmpty()) {
 			throw new HttpError(500, "required query parameter 'name' not set");
 		}
-		names.forEach((name) -> Names.parse(name, "name"));
+		List<Names.Entry> entries = names.stream().map((name) -> Names.parse(name, "name", false)).toList();
+		for (Names.Entry entry : entries) {
+			if (!entry.inDefaultNamespace()) {
+				throw Names.namespaceRefused("match entry namespace", entry.namespace());
+			}
+			if (!entry.inDefaultPartition()) {
+				throw Names.partitionRefused("match entry partition", entry.partition());
+			}
+		}
 		boolean byDestination = by.get(0).equals("destination");
-		return blocking(exchange, () -> this.intentions.match(byDestination, names))
-			.map((matches) -> Reply.json(Json.write(matches.value())).indexed(matches.index()));
+		return blocking(exchange, () -> {
+			Indexed<Map<String, List<Intention>>> matches = this.intentions.match(byDestination,
+					entries.stream().map(Names.Entry::name).toList());
+			// Answers are keyed by the names as the caller wrote them.
+			Map<String, List<Intention>> answer = new java.util.LinkedHashMap<>();
+			for (int i = 0; i < names.size(); i++) {
+				answer.put(names.get(i), matches.value().get(entries.get(i).name()));
+			}
+			return new Indexed<>(matches.index(), answer);
+		}).map((matches) -> Reply.json(Json.write(matches.value())).indexed(matches.index()));
 	}
 
 	private Mono<Reply> check(Exchange exchange) {
-		Names.Entry source = Names.of(exchange, "source");
-		Names.Entry destination = Names.of(exchange, "destination");
+		String sourceText = Names.required(exchange, "source", false);
+		String destinationText = Names.required(exchange, "destination", false);
+		Names.Entry source = Names.parse(sourceText, "source", false);
+		Names.Entry destination = Names.parse(destinationText, "destination", false);
+		if (!source.inDefaultNamespace()) {
+			throw Names.namespaceRefused("source namespace", source.namespace());
+		}
+		if (!destination.inDefaultNamespace()) {
+			throw Names.namespaceRefused("destination namespace", destination.namespace());
+		}
+		// Consul CE ignores a partition here; answering for the local service would be the defect this prevents.
+		requireLocal(source, "source");
+		requireLocal(destination, "destination");
 		boolean allowed = this.intentions.decide(source.name(), destination.name()).allowed();
 		return Mono.just(Reply.json(Json.write(Map.of("Allowed", allowed))));
+	}
+
+	/**
+	 * Decodes a legacy create and refuses what Consul CE refuses there, in its order: a partition other than
+	 * {@code default} (400), a namespace other than {@code default} (400), a source peer (500).
+	 */
+	private static Intention legacyCreateBody(Exchange exchange) {
+		Intention request = legacyBodyWithoutPartitions(exchange);
+		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
+			throw HttpError.badRequest("Invalid SourceNS(" + request.sourceNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
+			throw HttpError.badRequest(
+					"Invalid DestinationNS(" + request.destinationNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		requireNoPeer(request);
+		return request;
+	}
+
+	/**
+	 * Decodes a legacy update and refuses a partition other than {@code default} (400) and a source peer (500);
+	 * Consul CE refuses a namespace later, once it knows the intention exists ({@link #requireDefaultNamespaces}).
+	 */
+	private static Intention legacyUpdateBody(Exchange exchange) {
+		Intention request = legacyBodyWithoutPartitions(exchange);
+		requireNoPeer(request);
+		return request;
+	}
+
+	private static void requireDefaultNamespaces(Intention request) {
+		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
+			throw Names.namespaceRefused("source namespace", request.sourceNs());
+		}
+		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
+			throw Names.namespaceRefused("destination namespace", request.destinationNs());
+		}
+	}
+
+	private static Intention legacyBodyWithoutPartitions(Exchange exchange) {
+		Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
+		if (!blankOrDefault(request.destinationPartition())) {
+			throw HttpError.badRequest("Cannot specify a destination partition with this endpoint");
+		}
+		if (!blankOrDefault(request.sourcePartition())) {
+			throw HttpError.badRequest("Cannot specify a source partition with this endpoint");
+		}
+		return request;
+	}
+
+	private static void requireNoPeer(Intention request) {
+		if (!nullToEmpty(request.sourcePeer()).isEmpty()) {
+			throw new HttpError(500, "SourcePeer field is not supported on this endpoint. Use config entries instead");
+		}
+	}
+
+	private static String nullToEmpty(@Nullable String value) {
+		return (value != null) ? value : "";
+	}
+
+	/** Consul compares the body's partitions with {@code default} exactly here. */
+	private static boolean blankOrDefault(@Nullable String partition) {
+		return partition == null || partition.isEmpty() || partition.equals("default");
 	}
 
 	private Mono<Reply> byId(Exchange exchange) {
@@ -122,10 +248,11 @@ final class IntentionsHandler {
 		}
 		if (exchange.method().equals(HttpMethod.PUT)) {
 			return Mono.fromCallable(() -> {
-				Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
+				Intention request = legacyUpdateBody(exchange);
 				if (this.intentions.byId(id).isEmpty()) {
 					throw new HttpError(500, "Cannot modify non-existent intention: '" + id + "'");
 				}
+				requireDefaultNamespaces(request);
 				write(() -> {
 					this.intentions.update(id, request);
 					return id;

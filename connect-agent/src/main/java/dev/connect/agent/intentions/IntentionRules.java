@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.connect.api.Intention;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Consul's intention rules: validation with Consul's messages, precedence, evaluation order and matching.
@@ -16,6 +17,10 @@ final class IntentionRules {
 	static final String WILDCARD = "*";
 
 	static final String DEFAULT_NS = "default";
+
+	static final String PARTITIONS_ARE_ENTERPRISE = "Partitions is a Consul Enterprise feature";
+
+	static final String NAMESPACES_ARE_ENTERPRISE = "Namespaces is a Consul Enterprise feature";
 
 	static final int MAX_DESCRIPTION = 512;
 
@@ -36,12 +41,40 @@ final class IntentionRules {
 	private IntentionRules() {
 	}
 
+	/**
+	 * Refuses a request scoped to another partition, namespace or peer, with Consul CE's texts, so that it is never
+	 * stored as the local name it also carries.
+	 */
+	static List<String> validateScope(Intention request) {
+		List<String> errors = new ArrayList<>();
+		if (!isDefault(request.sourcePartition())) {
+			errors.add("Invalid source partition \"" + request.sourcePartition() + "\": " + PARTITIONS_ARE_ENTERPRISE);
+		}
+		if (!isDefault(request.sourceNs())) {
+			errors.add("Invalid source namespace \"" + request.sourceNs() + "\": " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		if (!isDefault(request.destinationPartition())) {
+			errors.add("Invalid destination partition \"" + request.destinationPartition() + "\": "
+					+ PARTITIONS_ARE_ENTERPRISE);
+		}
+		if (!isDefault(request.destinationNs())) {
+			errors.add("Invalid destination namespace \"" + request.destinationNs() + "\": " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		if (request.sourcePeer() != null && !request.sourcePeer().isEmpty()) {
+			errors.add("SourcePeer field is not supported on this endpoint. Use config entries instead");
+		}
+		return errors;
+	}
+
+	/** Empty (implied) or {@code default} in any case, as Consul CE compares partitions and namespaces. */
+	static boolean isDefault(@Nullable String scope) {
+		return scope == null || scope.isEmpty() || scope.toLowerCase(Locale.ROOT).equals(DEFAULT_NS);
+	}
+
 	static List<String> validate(Intention intention) {
 		List<String> errors = new ArrayList<>();
 		checkName("SourceName", intention.sourceName(), errors);
 		checkName("DestinationName", intention.destinationName(), errors);
-		checkNamespace("SourceNS", intention.sourceNs(), errors);
-		checkNamespace("DestinationNS", intention.destinationNs(), errors);
 		String description = (intention.description() != null) ? intention.description() : "";
 		if (description.length() > MAX_DESCRIPTION) {
 			errors.add("Description exceeds maximum length " + MAX_DESCRIPTION);
@@ -72,13 +105,6 @@ final class IntentionRules {
 		}
 		else if (!WILDCARD.equals(name) && name.contains(WILDCARD)) {
 			errors.add(field + ": wildcard character '*' cannot be used with partial values");
-		}
-	}
-
-	private static void checkNamespace(String field, String namespace, List<String> errors) {
-		if (!DEFAULT_NS.equals(namespace)) {
-			errors.add(field + " '" + namespace + "' is not supported: namespaces other than 'default' are a "
-					+ "Consul Enterprise feature");
 		}
 	}
 

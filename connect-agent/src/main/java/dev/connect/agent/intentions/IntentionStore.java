@@ -82,7 +82,7 @@ public final class IntentionStore {
 		}
 		Intention existing = find(source, destination).orElse(null);
 		Intention candidate = normalized(request, null, source, destination, null, null);
-		check(candidate);
+		check(request, candidate);
 		return replace(existing, candidate, (existing != null) ? existing.createIndex() : NEW);
 	}
 
@@ -96,7 +96,7 @@ public final class IntentionStore {
 		String id = this.ids.get().toString();
 		Instant now = this.clock.instant();
 		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(), now, now);
-		check(candidate);
+		check(request, candidate);
 		Optional<Intention> duplicate = find(candidate.sourceName(), candidate.destinationName());
 		if (duplicate.isPresent()) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(duplicate.get()));
@@ -115,7 +115,7 @@ public final class IntentionStore {
 		Intention existing = byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND));
 		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(),
 				existing.createdAt(), this.clock.instant());
-		check(candidate);
+		check(request, candidate);
 		Optional<Intention> other = find(candidate.sourceName(), candidate.destinationName());
 		if (other.isPresent() && !id.equals(other.get().id())) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(other.get()));
@@ -221,8 +221,13 @@ public final class IntentionStore {
 		return new IntentionDecision(this.defaultAllow, null, "Default intention policy");
 	}
 
-	private void check(Intention candidate) {
-		List<String> errors = IntentionRules.validate(candidate);
+	/**
+	 * Refuses a request for another partition, namespace or peer before anything else: the candidate carries only
+	 * the local name, so a scope the agent does not serve must never get as far as being stored.
+	 */
+	private void check(Intention request, Intention candidate) {
+		List<String> errors = new ArrayList<>(IntentionRules.validateScope(request));
+		errors.addAll(IntentionRules.validate(candidate));
 		if (!errors.isEmpty()) {
 			throw new InvalidIntentionException(errors);
 		}
@@ -241,7 +246,7 @@ public final class IntentionStore {
 	}
 
 	private static String emptyToDefault(@Nullable String namespace) {
-		return (namespace == null || namespace.isEmpty()) ? IntentionRules.DEFAULT_NS : namespace;
+		return IntentionRules.isDefault(namespace) ? IntentionRules.DEFAULT_NS : namespace;
 	}
 
 	private static Intention withIndexes(Intention intention, long createIndex, long modifyIndex) {

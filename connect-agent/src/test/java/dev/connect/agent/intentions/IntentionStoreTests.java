@@ -120,6 +120,36 @@ class IntentionStoreTests {
 		assertThat(this.changes.index(Topic.INTENTIONS, "")).isEqualTo(before);
 	}
 
+	static Stream<Arguments> scopedIntentions() {
+		return Stream.of(
+				Arguments.of(scoped("default", "part1", "default", null, null),
+						"Invalid source partition \"part1\": Partitions is a Consul Enterprise feature"),
+				Arguments.of(scoped("team", null, "default", null, null),
+						"Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature"),
+				Arguments.of(scoped("default", null, "default", "part1", null),
+						"Invalid destination partition \"part1\": Partitions is a Consul Enterprise feature"),
+				Arguments.of(scoped("default", null, "team", null, null),
+						"Invalid destination namespace \"team\": Namespaces is a Consul Enterprise feature"),
+				Arguments.of(scoped("default", null, "default", null, "other-cluster"),
+						"SourcePeer field is not supported on this endpoint. Use config entries instead"));
+	}
+
+	private static Intention scoped(String sourceNs, String sourcePartition, String destinationNs,
+			String destinationPartition, String sourcePeer) {
+		return new Intention(null, "", sourceNs, "web", destinationNs, "db", sourcePartition, destinationPartition,
+				sourcePeer, "consul", "allow", null, null, 0, null, null, 0, 0);
+	}
+
+	@ParameterizedTest
+	@MethodSource("scopedIntentions")
+	void intentionScopedElsewhereIsRefusedRatherThanStoredAsTheLocalName(Intention request, String message) {
+		assertThatThrownBy(() -> this.store.create(request)).hasMessage("1 error occurred:\n\t* " + message + "\n\n");
+		assertThatThrownBy(() -> this.store.upsert("web", "db", request))
+			.hasMessage("1 error occurred:\n\t* " + message + "\n\n");
+		assertThat(this.store.list().value()).isEmpty();
+		assertThat(this.store.decide("web", "db").allowed()).isFalse();
+	}
+
 	@Test
 	void legacyApiRefusesASecondIntentionForThePairAndUpdatesById() {
 		String id = this.store.create(Intention.of("web", "db", "allow"));
