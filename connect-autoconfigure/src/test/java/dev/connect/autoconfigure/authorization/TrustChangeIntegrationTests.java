@@ -1,0 +1,136 @@
+package dev.connect.autoconfigure.authorization;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import dev.connect.autoconfigure.MeshClient;
+import dev.connect.autoconfigure.registration.ConnectService;
+import dev.connect.identity.ServiceIdentity;
+import dev.connect.pki.SvidValidator;
+import dev.connect.test.HeldSvid;
+import dev.connect.test.SvidAuthority;
+import dev.connect.test.TestMesh;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A root removed while callers' connections stay open, over real TLS: the caller whose chain ends at the removed
+ * root is refused on its next request and disconnected; a caller of the root that stays is served as before. The
+ * app's material comes from two {@link SvidAuthority} roots in the dev agent's trust domain, changed by hand as an
+ * agent's roots answer would change; intentions and authorization come from the dev agent.
+ */
+class TrustChangeIntegrationTests {
+
+	@Test
+	void aKeptAliveCallerWhoseRootWasRemovedIsRefusedAndDisconnectedWhileOthersAreServed() throws Exception {
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("web", "counting");
+			mesh.allow("billing", "counting");
+			SvidAuthority kept = SvidAuthority.builder().trustDomain(mesh.trustDomain()).build();
+			SvidAuthority removed = SvidAuthority.builder().trustDomain(mesh.trustDomain()).build();
+			HeldSvid countingLeaf = kept.leaf("counting").build();
+			ChangingSource counting = new ChangingSource(
+					snapshot(kept, countingLeaf, "counting", kept.root().certificate(), removed.root().certificate()));
+			try (ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+				.initializers((context) -> context.getBeanFactory().registerSingleton("testCertificateSource", counting))
+				.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl())
+				.run()) {
+				int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+				MeshClient web = new MeshClient(CertificateSource
+					.of(snapshot(removed, removed.leaf("web").build(), "web", kept.root().certificate())));
+				MeshClient billing = new MeshClient(CertificateSource
+					.of(snapshot(kept, kept.leaf("billing").build(), "billing", kept.root().certificate())));
+				try (MeshClient.KeptAlive fromWeb = web.open(port); MeshClient.KeptAlive fromBilling = billing.open(port)) {
+					assertThat(fromWeb.get("/hello").status()).as("web while its root is trusted").isEqualTo(200);
+					assertThat(fromBilling.get("/hello").status()).as("billing before the change").isEqualTo(200);
+
+					counting.set(snapshot(kept, countingLeaf, "counting", kept.root().certificate()));
+
+					MeshClient.Response refused = fromWeb.get("/hello");
+					assertThat(refused.status()).as("web after its root was removed").isEqualTo(403);
+					assertThat(refused.body()).contains("The caller's certificate is no longer trusted by this mesh.");
+					assertThatThrownBy(() -> fromWeb.get("/hello")).as("the server closed web's connection")
+						.isInstanceOf(IOException.class);
+					assertThat(fromBilling.get("/hello").status()).as("billing after the change").isEqualTo(200);
+				}
+				assertThat(app.getBean(App.class).handled).as("requests the handler served").isEqualTo(3);
+			}
+		}
+	}
+
+	private static CertificateSnapshot snapshot(SvidAuthority ca, HeldSvid leaf, String service,
+			X509Certificate... roots) {
+		ServiceIdentity identity = ServiceIdentity.of(ca.trustDomain(), "dc1", service);
+		List<X509Certificate> trusted = List.of(roots);
+		return new CertificateSnapshot(ChangingSource.GENERATIONS.incrementAndGet(), identity,
+				List.of(leaf.certificate()), leaf.keyPair().getPrivate(), trusted, ca.trustDomain(),
+				SvidValidator.of(trusted, Clock.systemUTC()));
+	}
+
+	/** A certificate source changed by hand, telling its listeners as the agent's source does. */
+	static final class ChangingSource implements CertificateSource {
+
+		static final AtomicLong GENERATIONS = new AtomicLong();
+
+		private final AtomicReference<CertificateSnapshot> current;
+
+		private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+		ChangingSource(CertificateSnapshot first) {
+			this.current = new AtomicReference<>(first);
+		}
+
+		void set(CertificateSnapshot snapshot) {
+			this.current.set(snapshot);
+			this.listeners.forEach((listener) -> listener.accept(snapshot));
+		}
+
+		@Override
+		public @Nullable CertificateSnapshot current() {
+			return this.current.get();
+		}
+
+		@Override
+		public void onChange(Consumer<CertificateSnapshot> listener) {
+			this.listeners.add(listener);
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@ConnectService
+	static class App {
+
+		volatile int handled;
+
+		@Bean
+		RouterFunction<ServerResponse> hello() {
+			return RouterFunctions.route().GET("/hello", (request) -> {
+				this.handled++;
+				return ServerResponse.ok().bodyValue("hello");
+			}).build();
+		}
+
+	}
+
+}
