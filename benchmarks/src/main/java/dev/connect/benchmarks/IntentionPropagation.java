@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import dev.connect.agent.DevAgent;
-import dev.connect.tls.MeshHttpClients;
-import dev.connect.tls.UpstreamAddressBook;
-import dev.connect.tls.UpstreamIdentity;
+import dev.connect.mesh.MeshHttpClients;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 

@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.connect.mesh.MeshHttpClients;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
 import dev.connect.tls.CertificateSource;
-import dev.connect.tls.MeshHttpClients;
-import dev.connect.tls.UpstreamAddressBook;
-import dev.connect.tls.UpstreamIdentity;
 import io.netty.handler.ssl.SslProvider;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

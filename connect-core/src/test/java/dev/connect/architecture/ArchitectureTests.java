@@ -45,9 +45,9 @@ class ArchitectureTests {
 				"dev.connect.tls.CertificateSnapshot", "dev.connect.tls.CertificateSource",
 				"dev.connect.tls.SnapshotKeyManager", "dev.connect.tls.IdentityTrustManager",
 				"dev.connect.authz.Authorizer", "dev.connect.authz.Decision", "dev.connect.authz.AgentAuthorizer",
-				"dev.connect.authz.CachingAuthorizer", "dev.connect.tls.UpstreamAddressBook", "dev.connect.tls.UpstreamIdentity",
-				"dev.connect.tls.MeshHttpClients", "dev.connect.tls.MeshConnectionPool",
-				"dev.connect.tls.UnexpectedPeerException"));
+				"dev.connect.authz.CachingAuthorizer", "dev.connect.mesh.UpstreamAddressBook", "dev.connect.mesh.UpstreamIdentity",
+				"dev.connect.mesh.MeshHttpClients", "dev.connect.mesh.MeshConnectionPool",
+				"dev.connect.mesh.UnexpectedPeerException"));
 	}
 
 }

@@ -12,13 +12,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import dev.connect.client.AgentCertificateSource;
 import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
+import dev.connect.mesh.MeshHttpClients;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
 import dev.connect.pki.InvalidSvidException;
 import dev.connect.pki.SvidValidator;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
-import dev.connect.tls.MeshHttpClients;
-import dev.connect.tls.UpstreamAddressBook;
-import dev.connect.tls.UpstreamIdentity;
 import io.netty.handler.ssl.SslHandler;
 import reactor.netty.http.client.HttpClient;
 

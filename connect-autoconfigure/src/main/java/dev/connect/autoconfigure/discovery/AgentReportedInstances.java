@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.connect.tls.UpstreamAddressBook;
-import dev.connect.tls.UpstreamIdentity;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

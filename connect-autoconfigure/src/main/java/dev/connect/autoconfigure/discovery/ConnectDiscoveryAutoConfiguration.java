@@ -1,10 +1,10 @@
 package dev.connect.autoconfigure.discovery;
 
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
+import dev.connect.mesh.MeshConnectionPool;
+import dev.connect.mesh.MeshHttpClients;
+import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.tls.CertificateSource;
-import dev.connect.tls.MeshConnectionPool;
-import dev.connect.tls.MeshHttpClients;
-import dev.connect.tls.UpstreamAddressBook;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;

@@ -1,7 +1,7 @@
 package dev.connect.autoconfigure.discovery;
 
 import dev.connect.client.AgentClient;
-import dev.connect.tls.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamAddressBook;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

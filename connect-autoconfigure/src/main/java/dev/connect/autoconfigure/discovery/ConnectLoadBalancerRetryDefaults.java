@@ -34,7 +34,7 @@ final class ConnectLoadBalancerRetryDefaults implements EnvironmentPostProcessor
 	static final String CACHE_ENABLED = "spring.cloud.loadbalancer.cache.enabled";
 
 	static final Map<String, String> DEFAULTS = Map.of(RETRY_ENABLED, "true", RETRYABLE_EXCEPTIONS,
-			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException,dev.connect.tls.UnexpectedPeerException",
+			"java.net.ConnectException,javax.net.ssl.SSLHandshakeException,dev.connect.mesh.UnexpectedPeerException",
 			CACHE_ENABLED, "false");
 
 	@Override

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import dev.connect.api.ServiceEntry;
 import dev.connect.client.AgentClient;
-import dev.connect.tls.UpstreamAddressBook;
-import dev.connect.tls.UpstreamIdentity;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;

@@ -1,6 +1,6 @@
 package dev.connect.autoconfigure.discovery;
 
-import dev.connect.tls.MeshHttpClients;
+import dev.connect.mesh.MeshHttpClients;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;

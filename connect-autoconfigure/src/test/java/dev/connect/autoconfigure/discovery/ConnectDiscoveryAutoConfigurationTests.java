@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.connect.autoconfigure.TestMaterial;
+import dev.connect.mesh.MeshHttpClients;
+import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.tls.CertificateSource;
-import dev.connect.tls.MeshHttpClients;
-import dev.connect.tls.UpstreamAddressBook;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;

@@ -16,7 +16,7 @@ class ConnectLoadBalancerRetryDefaultsTests {
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.retryable-exceptions"))
-			.isEqualTo("java.net.ConnectException,javax.net.ssl.SSLHandshakeException,dev.connect.tls.UnexpectedPeerException");
+			.isEqualTo("java.net.ConnectException,javax.net.ssl.SSLHandshakeException,dev.connect.mesh.UnexpectedPeerException");
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.cache.enabled")).isEqualTo("false");
 	}
 

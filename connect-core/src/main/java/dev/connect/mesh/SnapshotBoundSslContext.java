@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;

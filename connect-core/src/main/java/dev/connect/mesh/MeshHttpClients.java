@@ -1,6 +1,9 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import javax.net.ssl.SSLException;
+import dev.connect.tls.CertificateSource;
+import dev.connect.tls.IdentityTrustManager;
+import dev.connect.tls.SnapshotKeyManager;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -6,6 +6,8 @@ import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 import javax.net.ssl.SSLEngine;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
 
 import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;

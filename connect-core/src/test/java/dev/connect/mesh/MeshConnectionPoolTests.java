@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -20,6 +20,8 @@ import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.TrustDomain;
 import dev.connect.pki.SvidValidator;
 import dev.connect.pki.TestPki;
+import dev.connect.tls.CertificateSnapshot;
+import dev.connect.tls.CertificateSource;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;

@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.security.cert.CertificateException;
 import java.util.Collections;
@@ -14,6 +14,7 @@ import javax.net.ssl.SSLEngine;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
 import dev.connect.pki.PeerRole;
+import dev.connect.tls.IdentityTrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.util.Objects;
 

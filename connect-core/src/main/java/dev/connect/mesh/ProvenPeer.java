@@ -1,4 +1,4 @@
-package dev.connect.tls;
+package dev.connect.mesh;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
