@@ -2,7 +2,7 @@ package dev.connect.benchmarks;
 
 import java.time.Duration;
 
-import dev.connect.autoconfigure.discovery.ConnectClientProperties;
+import dev.connect.autoconfigure.client.ConnectClientProperties;
 
 /**
  * How long and how often each part of a {@link BenchmarkSuite} run measures. {@link #full()} fits in 15 minutes on

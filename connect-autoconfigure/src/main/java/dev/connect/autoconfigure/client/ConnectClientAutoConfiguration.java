@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.mesh.MeshConnectionPool;
@@ -41,9 +41,9 @@ import reactor.netty.resources.ConnectionProvider;
 @ConditionalOnBean(CertificateSource.class)
 @LoadBalancerClients(defaultConfiguration = ConnectLoadBalancerConfiguration.class)
 @EnableConfigurationProperties(ConnectClientProperties.class)
-public final class ConnectDiscoveryAutoConfiguration {
+public final class ConnectClientAutoConfiguration {
 
-	ConnectDiscoveryAutoConfiguration() {
+	ConnectClientAutoConfiguration() {
 	}
 
 	@Bean

@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,10 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * The conditions of the outbound auto-configuration and what it does to the application's WebClient builders,
  * without a network: calls end in an exchange function that records what the mesh connector would see.
  */
-class ConnectDiscoveryAutoConfigurationTests {
+class ConnectClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ConnectDiscoveryAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(ConnectClientAutoConfiguration.class))
 		.withUserConfiguration(Material.class);
 
 	@Test
@@ -81,7 +81,7 @@ class ConnectDiscoveryAutoConfigurationTests {
 
 	@Test
 	void withoutCertificateMaterialItBacksOff() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnectDiscoveryAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnectClientAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean("connectMeshConnector")
 				.doesNotHaveBean(ConnectUpstreams.class));
 	}

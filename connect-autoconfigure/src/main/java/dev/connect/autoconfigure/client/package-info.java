@@ -3,6 +3,6 @@
  * {@code @LoadBalanced WebClient.Builder}.
  */
 @NullMarked
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;

@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;

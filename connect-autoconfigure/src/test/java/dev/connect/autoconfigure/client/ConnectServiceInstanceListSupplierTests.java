@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import java.net.URI;
 import java.net.http.HttpClient;

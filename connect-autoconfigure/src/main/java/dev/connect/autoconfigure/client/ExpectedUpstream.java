@@ -1,4 +1,4 @@
-package dev.connect.autoconfigure.discovery;
+package dev.connect.autoconfigure.client;
 
 import dev.connect.mesh.MeshHttpClients;
 import org.springframework.web.reactive.function.client.ClientRequest;
