@@ -33,6 +33,7 @@ import reactor.netty.resources.LoopResources;
  * <li>An unknown path is 404 {@value Router#NOT_FOUND}; a known path with another method is 405 with
  * {@code Allow}; {@code OPTIONS} is 200 with {@code Allow}.</li>
  * <li>A body over 512 KiB is 413 and is not read further.</li>
+ * <li>A read for another datacenter ({@code ?dc=}) is 500 {@value Datacenter#NO_PATH} (see {@link Datacenter}).</li>
  * <li>Expected errors are answered as plain text with Consul's status and message; anything else is 500 with its
  * message.</li>
  * </ol>
@@ -67,11 +68,12 @@ public final class AgentHttpServer {
 			ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
 		this.acl = new AclTokens(aclManagementToken);
 		this.defaultAclPolicy = this.acl.enabled() ? "deny" : "allow";
-		new ConnectCaHandler(ca, leaves, queries).register(this.router);
-		new IntentionsHandler(intentions, queries).register(this.router);
+		Datacenter datacenter = new Datacenter(catalog.node().datacenter());
+		new ConnectCaHandler(ca, leaves, queries, datacenter).register(this.router);
+		new IntentionsHandler(intentions, queries, datacenter).register(this.router);
 		new AuthorizeHandler(intentions).register(this.router);
-		new AgentServiceHandler(catalog, changes).register(this.router);
-		new HealthHandler(catalog, queries).register(this.router);
+		new AgentServiceHandler(catalog, changes, datacenter).register(this.router);
+		new HealthHandler(catalog, queries, datacenter).register(this.router);
 	}
 
 	/**

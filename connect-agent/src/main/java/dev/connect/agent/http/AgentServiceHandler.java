@@ -32,9 +32,12 @@ final class AgentServiceHandler {
 
 	private final ChangeIndex changes;
 
-	AgentServiceHandler(Catalog catalog, ChangeIndex changes) {
+	private final Datacenter datacenter;
+
+	AgentServiceHandler(Catalog catalog, ChangeIndex changes, Datacenter datacenter) {
 		this.catalog = catalog;
 		this.changes = changes;
+		this.datacenter = datacenter;
 	}
 
 	void register(Router router) {
@@ -48,7 +51,12 @@ final class AgentServiceHandler {
 		router.add("/v1/agent/check/fail/", Set.of(HttpMethod.PUT), (exchange) -> ttl(exchange, "critical"));
 		router.add("/v1/agent/check/update/", Set.of(HttpMethod.PUT), this::update);
 		router.get("/v1/agent/self", this::self);
-		router.get("/v1/status/leader", (exchange) -> Mono.just(Reply.json(Json.write("127.0.0.1:8300"))));
+		router.get("/v1/status/leader", this::leader);
+	}
+
+	private Mono<Reply> leader(Exchange exchange) {
+		this.datacenter.route(exchange);
+		return Mono.just(Reply.json(Json.write("127.0.0.1:8300")));
 	}
 
 	private Mono<Reply> registerService(Exchange exchange) {

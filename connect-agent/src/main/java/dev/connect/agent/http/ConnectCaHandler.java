@@ -5,19 +5,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.connect.api.CaConfiguration;
 import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.ca.IssuedLeaf;
 import dev.connect.agent.ca.RateLimitedException;
-import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
-import dev.connect.api.Indexed;
+import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
-import dev.connect.agent.leafcert.LeafCertificates;
 import dev.connect.agent.leafcert.LeafCertificates.Lookup;
+import dev.connect.agent.leafcert.LeafCertificates;
+import dev.connect.api.CaConfiguration;
 import dev.connect.api.CaRoot;
 import dev.connect.api.CaRoots;
+import dev.connect.api.Indexed;
 import dev.connect.api.LeafCert;
 import dev.connect.identity.InvalidIdentityException;
 import io.netty.handler.codec.http.HttpMethod;
@@ -39,10 +39,13 @@ final class ConnectCaHandler {
 
 	private final BlockingQuery queries;
 
-	ConnectCaHandler(ConnectCa ca, LeafCertificates leaves, BlockingQuery queries) {
+	private final Datacenter datacenter;
+
+	ConnectCaHandler(ConnectCa ca, LeafCertificates leaves, BlockingQuery queries, Datacenter datacenter) {
 		this.ca = ca;
 		this.leaves = leaves;
 		this.queries = queries;
+		this.datacenter = datacenter;
 	}
 
 	void register(Router router) {
@@ -82,6 +85,7 @@ final class ConnectCaHandler {
 
 	private Mono<Indexed<CaRoots>> blockingRoots(Exchange exchange) {
 		QueryOptions options = BlockingParams.of(exchange);
+		this.datacenter.route(exchange);
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CA_ROOTS)),
 				this.ca::roots);
 	}
@@ -89,6 +93,8 @@ final class ConnectCaHandler {
 	private Mono<Reply> leaf(Exchange exchange) {
 		String service = exchange.remainder();
 		QueryOptions options = BlockingParams.of(exchange);
+		// Consul signs in the named datacenter; the agent's roots are only ever this one's.
+		this.datacenter.route(exchange);
 		Mono<Lookup> first = Mono.fromCallable(() -> this.leaves.revalidate(service))
 			.subscribeOn(Schedulers.boundedElastic());
 		if (!options.blocking()) {
@@ -127,11 +133,13 @@ final class ConnectCaHandler {
 
 	private Mono<Reply> configuration(Exchange exchange) {
 		if (exchange.method().equals(HttpMethod.GET)) {
+			this.datacenter.route(exchange);
 			return Mono.fromSupplier(() -> Reply.json(Json.write(CaConfigurations.of(this.ca)))
 				.indexed(this.ca.configIndex()));
 		}
 		return Mono.fromCallable(() -> {
 			CaConfiguration request = Json.read(exchange.body(), CaConfiguration.class, "Request decode failed: ");
+			this.datacenter.route(exchange);
 			CaConfigurations.Update update = CaConfigurations.toUpdate(request);
 			this.ca.reconfigure(update.config(), update.key());
 			return Reply.empty();

@@ -5,13 +5,13 @@ import java.util.List;
 
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.catalog.CheckState;
-import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
-import dev.connect.api.Indexed;
+import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.CatalogService;
 import dev.connect.api.HealthCheck;
+import dev.connect.api.Indexed;
 import dev.connect.api.ServiceEntry;
 import reactor.core.publisher.Mono;
 
@@ -28,9 +28,12 @@ final class HealthHandler {
 
 	private final RenderedAnswers rendered = new RenderedAnswers();
 
-	HealthHandler(Catalog catalog, BlockingQuery queries) {
+	private final Datacenter datacenter;
+
+	HealthHandler(Catalog catalog, BlockingQuery queries, Datacenter datacenter) {
 		this.catalog = catalog;
 		this.queries = queries;
+		this.datacenter = datacenter;
 	}
 
 	void register(Router router) {
@@ -86,6 +89,7 @@ final class HealthHandler {
 
 	private Mono<Indexed<List<Catalog.Entry>>> entries(Exchange exchange, String name, boolean connect) {
 		QueryOptions options = BlockingParams.of(exchange);
+		this.datacenter.route(exchange);
 		String key = (connect ? "connect:" : "svc:") + name;
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(new Watch(Topic.CATALOG, key)),
 				() -> this.catalog.health(name, connect));
@@ -93,6 +97,7 @@ final class HealthHandler {
 
 	private Mono<Reply> services(Exchange exchange) {
 		QueryOptions options = BlockingParams.of(exchange);
+		this.datacenter.route(exchange);
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)), () -> {
 			java.util.Map<String, List<String>> services = new java.util.TreeMap<>();
 			services.put("consul", List.of());

@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
-import dev.connect.api.Indexed;
+import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.agent.intentions.IntentionStore;
 import dev.connect.agent.intentions.InvalidIntentionException;
+import dev.connect.api.Indexed;
 import dev.connect.api.Intention;
 import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
 /**
  * {@code /v1/connect/intentions}: the exact API, the legacy ID API, list, match and check. As in Consul, missing
  * or malformed query parameters and refused writes are plain errors (500) with Consul's text; a body that is not
- * JSON is 400.
+ * JSON is 400. Reads for another datacenter have no path to it; writes go to the primary datacenter, this one,
+ * whatever {@code ?dc=} they name (Consul's {@code Intention.Apply}).
  */
 final class IntentionsHandler {
 
@@ -32,9 +33,12 @@ final class IntentionsHandler {
 
 	private final BlockingQuery queries;
 
-	IntentionsHandler(IntentionStore intentions, BlockingQuery queries) {
+	private final Datacenter datacenter;
+
+	IntentionsHandler(IntentionStore intentions, BlockingQuery queries, Datacenter datacenter) {
 		this.intentions = intentions;
 		this.queries = queries;
+		this.datacenter = datacenter;
 	}
 
 	void register(Router router) {
@@ -54,7 +58,9 @@ final class IntentionsHandler {
 				return Reply.json(Json.write(Map.of("ID", id)));
 			});
 		}
-		return blocking(exchange, this.intentions::list).map((list) -> Reply.json(Json.write(list.value()))
+		QueryOptions options = BlockingParams.of(exchange);
+		this.datacenter.route(exchange);
+		return blocking(options, this.intentions::list).map((list) -> Reply.json(Json.write(list.value()))
 			.indexed(list.index()));
 	}
 
@@ -98,10 +104,13 @@ final class IntentionsHandler {
 
 	/** The source may name a peer; no intention here is for a peer, so such a read finds none. */
 	private Mono<Reply> exactRead(Exchange exchange) {
+		QueryOptions options = BlockingParams.of(exchange);
 		String sourceText = Names.required(exchange, "source", false);
 		String destinationText = Names.required(exchange, "destination", false);
 		Names.Entry source = Names.parse(sourceText, "source", true);
 		Names.Entry destination = Names.parse(destinationText, "destination", false);
+		// As in Consul, the request goes to a server before the server looks at namespaces.
+		this.datacenter.route(exchange);
 		if (!source.inDefaultNamespace()) {
 			throw Names.namespaceRefused("SourceNS", source.namespace());
 		}
@@ -111,7 +120,7 @@ final class IntentionsHandler {
 		// Consul CE ignores a partition here; a partition-qualified name is refused rather than read as local.
 		requireLocal(source, "source");
 		requireLocal(destination, "destination");
-		return blocking(exchange, () -> {
+		return blocking(options, () -> {
 			Indexed<List<Intention>> all = this.intentions.list();
 			Intention found = source.peer().isEmpty()
 					? this.intentions.find(source.name(), destination.name()).orElse(null) : null;
@@ -125,6 +134,7 @@ final class IntentionsHandler {
 	}
 
 	private Mono<Reply> match(Exchange exchange) {
+		QueryOptions options = BlockingParams.of(exchange);
 		List<String> by = exchange.params("by");
 		if (by.size() != 1) {
 			throw new HttpError(500, "required query parameter 'by' not set");
@@ -137,6 +147,7 @@ final class IntentionsHandler {
 			throw new HttpError(500, "required query parameter 'name' not set");
 		}
 		List<Names.Entry> entries = names.stream().map((name) -> Names.parse(name, "name", false)).toList();
+		this.datacenter.route(exchange);
 		for (Names.Entry entry : entries) {
 			if (!entry.inDefaultNamespace()) {
 				throw Names.namespaceRefused("match entry namespace", entry.namespace());
@@ -146,7 +157,7 @@ final class IntentionsHandler {
 			}
 		}
 		boolean byDestination = by.get(0).equals("destination");
-		return blocking(exchange, () -> {
+		return blocking(options, () -> {
 			Indexed<Map<String, List<Intention>>> matches = this.intentions.match(byDestination,
 					entries.stream().map(Names.Entry::name).toList());
 			// Answers are keyed by the names as the caller wrote them.
@@ -163,6 +174,7 @@ final class IntentionsHandler {
 		String destinationText = Names.required(exchange, "destination", false);
 		Names.Entry source = Names.parse(sourceText, "source", false);
 		Names.Entry destination = Names.parse(destinationText, "destination", false);
+		this.datacenter.route(exchange);
 		if (!source.inDefaultNamespace()) {
 			throw Names.namespaceRefused("source namespace", source.namespace());
 		}
@@ -240,6 +252,11 @@ final class IntentionsHandler {
 
 	private Mono<Reply> byId(Exchange exchange) {
 		String id = exchange.remainder();
+		QueryOptions options = exchange.method().equals(HttpMethod.GET) ? BlockingParams.of(exchange) : null;
+		if (options != null) {
+			// Consul checks the ID on a server, once the request got there.
+			this.datacenter.route(exchange);
+		}
 		try {
 			UUID.fromString(id);
 		}
@@ -269,7 +286,7 @@ final class IntentionsHandler {
 				return Reply.json(Json.write(true));
 			});
 		}
-		return blocking(exchange, () -> new Indexed<>(this.intentions.list().index(),
+		return blocking(options, () -> new Indexed<>(this.intentions.list().index(),
 				this.intentions.byId(id).orElse(null)))
 			.map((found) -> {
 				if (found.value() == null) {
@@ -279,8 +296,7 @@ final class IntentionsHandler {
 			});
 	}
 
-	private <T> Mono<Indexed<T>> blocking(Exchange exchange, java.util.function.Supplier<Indexed<T>> query) {
-		QueryOptions options = BlockingParams.of(exchange);
+	private <T> Mono<Indexed<T>> blocking(QueryOptions options, java.util.function.Supplier<Indexed<T>> query) {
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.INTENTIONS)), query);
 	}
 
