@@ -1,4 +1,4 @@
-package dev.connect.client;
+package dev.connect.mesh;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -9,12 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
-import dev.connect.client.MeshServers.ChangingSource;
-import dev.connect.client.MeshServers.MeshServer;
-import dev.connect.mesh.MeshConnectionPool;
-import dev.connect.mesh.MeshHttpClients;
-import dev.connect.mesh.UpstreamAddressBook;
-import dev.connect.mesh.UpstreamIdentity;
+import dev.connect.mesh.MeshServers.ChangingSource;
+import dev.connect.mesh.MeshServers.MeshServer;
 import dev.connect.pki.SvidValidator;
 import dev.connect.pki.TestPki;
 import dev.connect.tls.CertificateSnapshot;
@@ -28,13 +24,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-import static dev.connect.client.MeshServers.TRUST_DOMAIN;
-import static dev.connect.client.MeshServers.awaitRelease;
-import static dev.connect.client.MeshServers.get;
-import static dev.connect.client.MeshServers.identity;
-import static dev.connect.client.MeshServers.leaf;
-import static dev.connect.client.MeshServers.root;
-import static dev.connect.client.MeshServers.snapshot;
+import static dev.connect.mesh.MeshServers.TRUST_DOMAIN;
+import static dev.connect.mesh.MeshServers.awaitRelease;
+import static dev.connect.mesh.MeshServers.get;
+import static dev.connect.mesh.MeshServers.identity;
+import static dev.connect.mesh.MeshServers.leaf;
+import static dev.connect.mesh.MeshServers.root;
+import static dev.connect.mesh.MeshServers.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

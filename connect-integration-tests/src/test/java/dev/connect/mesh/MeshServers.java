@@ -1,4 +1,4 @@
-package dev.connect.client;
+package dev.connect.mesh;
 
 import java.net.URI;
 import java.security.cert.X509Certificate;
@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.connect.agent.DevAgent;
+import dev.connect.client.AgentCertificateSource;
+import dev.connect.client.AgentClient;
+import dev.connect.client.AgentClientSettings;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.TrustDomain;
-import dev.connect.mesh.MeshHttpClients;
 import dev.connect.pki.SvidValidator;
 import dev.connect.pki.TestPki;
 import dev.connect.tls.CertificateSnapshot;

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Consul's {@code /v1/health/connect} defines them), the address and port each one is called on, and the address
  * book the mesh connector checks identities against.
  */
-class ConnectServiceInstanceListSupplierTests {
+class ConnectServiceInstanceListSupplierIntegrationTests {
 
 	private static final Duration PROMPTLY = Duration.ofSeconds(10);
 

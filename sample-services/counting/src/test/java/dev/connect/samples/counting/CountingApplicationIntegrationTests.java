@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How an application tests itself in the mesh with connect-test: a dev agent, intentions, a caller identity. */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.application.name=counting")
 @ConnectDevAgent
-class CountingApplicationTests {
+class CountingApplicationIntegrationTests {
 
 	@Autowired
 	TestMesh mesh;

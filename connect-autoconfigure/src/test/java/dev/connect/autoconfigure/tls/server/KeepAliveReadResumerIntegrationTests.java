@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 1.3.6 can stop reading after answering the queued ones (reactor/reactor-netty#4361); with
  * {@link KeepAliveReadResumer} in the pipeline, every request is answered.
  */
-class KeepAliveReadResumerTests {
+class KeepAliveReadResumerIntegrationTests {
 
 	@Test
 	void everyRequestQueuedBehindASlowOneIsAnswered() throws Exception {

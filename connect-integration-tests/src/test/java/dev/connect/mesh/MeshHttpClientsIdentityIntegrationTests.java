@@ -1,4 +1,4 @@
-package dev.connect.client;
+package dev.connect.mesh;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,11 +6,7 @@ import java.util.function.Function;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
-import dev.connect.client.MeshServers.MeshServer;
-import dev.connect.mesh.MeshHttpClients;
-import dev.connect.mesh.UnexpectedPeerException;
-import dev.connect.mesh.UpstreamAddressBook;
-import dev.connect.mesh.UpstreamIdentity;
+import dev.connect.mesh.MeshServers.MeshServer;
 import dev.connect.pki.TestPki;
 import dev.connect.tls.CertificateSource;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.http.client.HttpClient;
 
-import static dev.connect.client.MeshServers.TRUST_DOMAIN;
-import static dev.connect.client.MeshServers.awaitRelease;
-import static dev.connect.client.MeshServers.get;
-import static dev.connect.client.MeshServers.leaf;
-import static dev.connect.client.MeshServers.root;
-import static dev.connect.client.MeshServers.snapshot;
-import static dev.connect.client.MeshServers.uri;
+import static dev.connect.mesh.MeshServers.TRUST_DOMAIN;
+import static dev.connect.mesh.MeshServers.awaitRelease;
+import static dev.connect.mesh.MeshServers.get;
+import static dev.connect.mesh.MeshServers.leaf;
+import static dev.connect.mesh.MeshServers.root;
+import static dev.connect.mesh.MeshServers.snapshot;
+import static dev.connect.mesh.MeshServers.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
