@@ -14,7 +14,6 @@ import dev.connect.agent.intentions.InvalidIntentionException;
 import dev.connect.api.Indexed;
 import dev.connect.api.Intention;
 import io.netty.handler.codec.http.HttpMethod;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,8 +25,6 @@ import reactor.core.publisher.Mono;
 final class IntentionsHandler {
 
 	private static final String DECODE_FAILED = "Request decode failed: ";
-
-	private static final String NAMESPACES_ARE_ENTERPRISE = "Namespaces is a Consul Enterprise feature";
 
 	private final IntentionStore intentions;
 
@@ -53,7 +50,7 @@ final class IntentionsHandler {
 	private Mono<Reply> root(Exchange exchange) {
 		if (exchange.method().equals(HttpMethod.POST)) {
 			return Mono.fromCallable(() -> {
-				Intention request = legacyCreateBody(exchange);
+				Intention request = LegacyIntentionBodies.create(exchange.body());
 				String id = write(() -> this.intentions.create(request));
 				return Reply.json(Json.write(Map.of("ID", id)));
 			});
@@ -188,68 +185,6 @@ final class IntentionsHandler {
 		return Mono.just(Reply.json(Json.write(Map.of("Allowed", allowed))));
 	}
 
-	/**
-	 * Decodes a legacy create and refuses what Consul CE refuses there, in its order: a partition other than
-	 * {@code default} (400), a namespace other than {@code default} (400), a source peer (500).
-	 */
-	private static Intention legacyCreateBody(Exchange exchange) {
-		Intention request = legacyBodyWithoutPartitions(exchange);
-		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
-			throw HttpError.badRequest("Invalid SourceNS(" + request.sourceNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
-		}
-		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
-			throw HttpError.badRequest(
-					"Invalid DestinationNS(" + request.destinationNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
-		}
-		requireNoPeer(request);
-		return request;
-	}
-
-	/**
-	 * Decodes a legacy update and refuses a partition other than {@code default} (400) and a source peer (500);
-	 * Consul CE refuses a namespace later, once it knows the intention exists ({@link #requireDefaultNamespaces}).
-	 */
-	private static Intention legacyUpdateBody(Exchange exchange) {
-		Intention request = legacyBodyWithoutPartitions(exchange);
-		requireNoPeer(request);
-		return request;
-	}
-
-	private static void requireDefaultNamespaces(Intention request) {
-		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
-			throw Names.namespaceRefused("source namespace", request.sourceNs());
-		}
-		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
-			throw Names.namespaceRefused("destination namespace", request.destinationNs());
-		}
-	}
-
-	private static Intention legacyBodyWithoutPartitions(Exchange exchange) {
-		Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
-		if (!blankOrDefault(request.destinationPartition())) {
-			throw HttpError.badRequest("Cannot specify a destination partition with this endpoint");
-		}
-		if (!blankOrDefault(request.sourcePartition())) {
-			throw HttpError.badRequest("Cannot specify a source partition with this endpoint");
-		}
-		return request;
-	}
-
-	private static void requireNoPeer(Intention request) {
-		if (!nullToEmpty(request.sourcePeer()).isEmpty()) {
-			throw new HttpError(500, "SourcePeer field is not supported on this endpoint. Use config entries instead");
-		}
-	}
-
-	private static String nullToEmpty(@Nullable String value) {
-		return (value != null) ? value : "";
-	}
-
-	/** Consul compares the body's partitions with {@code default} exactly here. */
-	private static boolean blankOrDefault(@Nullable String partition) {
-		return partition == null || partition.isEmpty() || partition.equals("default");
-	}
-
 	private Mono<Reply> byId(Exchange exchange) {
 		String id = exchange.remainder();
 		QueryOptions options = exchange.method().equals(HttpMethod.GET) ? BlockingParams.of(exchange) : null;
@@ -265,11 +200,11 @@ final class IntentionsHandler {
 		}
 		if (exchange.method().equals(HttpMethod.PUT)) {
 			return Mono.fromCallable(() -> {
-				Intention request = legacyUpdateBody(exchange);
+				Intention request = LegacyIntentionBodies.update(exchange.body());
 				if (this.intentions.byId(id).isEmpty()) {
 					throw new HttpError(500, "Cannot modify non-existent intention: '" + id + "'");
 				}
-				requireDefaultNamespaces(request);
+				LegacyIntentionBodies.requireDefaultNamespaces(request);
 				write(() -> {
 					this.intentions.update(id, request);
 					return id;

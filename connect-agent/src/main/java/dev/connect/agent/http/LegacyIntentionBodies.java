@@ -1,0 +1,83 @@
+package dev.connect.agent.http;
+
+import dev.connect.api.Intention;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bodies of the legacy ID API ({@code POST /v1/connect/intentions}, {@code PUT /v1/connect/intentions/<id>}),
+ * refused where Consul CE refuses them, in its order and with its texts: the agent serves one partition, one
+ * namespace and no peer, and never stores an intention scoped elsewhere as the local name it also carries.
+ */
+final class LegacyIntentionBodies {
+
+	private static final String DECODE_FAILED = "Request decode failed: ";
+
+	private static final String NAMESPACES_ARE_ENTERPRISE = "Namespaces is a Consul Enterprise feature";
+
+	private LegacyIntentionBodies() {
+	}
+
+	/**
+	 * Decodes a create: a partition other than {@code default} is 400, then a namespace other than
+	 * {@code default} 400, then a source peer 500.
+	 */
+	static Intention create(byte[] body) {
+		Intention request = withoutPartitions(body);
+		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
+			throw HttpError.badRequest("Invalid SourceNS(" + request.sourceNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
+			throw HttpError.badRequest(
+					"Invalid DestinationNS(" + request.destinationNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
+		}
+		requireNoPeer(request);
+		return request;
+	}
+
+	/**
+	 * Decodes an update: a partition other than {@code default} is 400, then a source peer 500; Consul refuses a
+	 * namespace later, once it knows the intention exists ({@link #requireDefaultNamespaces}).
+	 */
+	static Intention update(byte[] body) {
+		Intention request = withoutPartitions(body);
+		requireNoPeer(request);
+		return request;
+	}
+
+	/** Refuses a namespace other than {@code default} with the text of Consul's server (500). */
+	static void requireDefaultNamespaces(Intention request) {
+		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
+			throw Names.namespaceRefused("source namespace", request.sourceNs());
+		}
+		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
+			throw Names.namespaceRefused("destination namespace", request.destinationNs());
+		}
+	}
+
+	private static Intention withoutPartitions(byte[] body) {
+		Intention request = Json.read(body, Intention.class, DECODE_FAILED);
+		if (!blankOrDefault(request.destinationPartition())) {
+			throw HttpError.badRequest("Cannot specify a destination partition with this endpoint");
+		}
+		if (!blankOrDefault(request.sourcePartition())) {
+			throw HttpError.badRequest("Cannot specify a source partition with this endpoint");
+		}
+		return request;
+	}
+
+	private static void requireNoPeer(Intention request) {
+		if (!nullToEmpty(request.sourcePeer()).isEmpty()) {
+			throw new HttpError(500, "SourcePeer field is not supported on this endpoint. Use config entries instead");
+		}
+	}
+
+	/** Consul compares the body's partitions with {@code default} exactly here. */
+	private static boolean blankOrDefault(@Nullable String partition) {
+		return partition == null || partition.isEmpty() || partition.equals("default");
+	}
+
+	private static String nullToEmpty(@Nullable String value) {
+		return (value != null) ? value : "";
+	}
+
+}
