@@ -22,7 +22,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Item 6, the dev agent: leaves issued per second (JMH, {@link LeafIssuanceBenchmark}), one change fanned out to
+ * The {@code agent} part (section 6 of the results), the dev agent: leaves issued per second (JMH, {@link LeafIssuanceBenchmark}), one change fanned out to
  * many blocked queries, authorize latency over loopback and heap per registered service. These run over real
  * loopback sockets; the agent runs in its own JVM ({@code -Xmx512m}, started from this jar) except for the heap
  * measurement, which needs the agent's heap in this JVM.

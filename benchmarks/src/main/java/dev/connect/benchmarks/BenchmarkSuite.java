@@ -27,8 +27,8 @@ import io.netty.handler.ssl.OpenSsl;
  * benchmarks/run --quick         # everything, shorter and less precise, under 2 minutes; writes results/quick.*
  * benchmarks/run --only=calls,rotation   # some parts; writes results/partial.*
  * </pre>
- * The parts, in the order they run: {@code calls} (item 1), {@code handshakes} (2), {@code intentions} (4),
- * {@code rotation} (5), {@code authorization} (3), {@code agent} (6). The dev agent and the load generator run in
+ * The parts, in the order they run: {@code calls} (section 1 of the results), {@code handshakes} (2),
+ * {@code intentions} (4), {@code rotation} (5), {@code authorization} (3), {@code agent} (6). The dev agent and the load generator run in
  * this JVM; each counting server in its own ({@code -Xms512m -Xmx512m}); JMH forks its own.
  */
 public final class BenchmarkSuite {

@@ -3,7 +3,7 @@ package dev.connect.benchmarks;
 import java.util.Locale;
 import java.util.Map;
 
-/** Item 3: what a cached authorization decision costs, and a miss in process ({@link CachedAuthorizationBenchmark}). */
+/** The {@code authorization} part (section 3 of the results): what a cached authorization decision costs, and a miss in process ({@link CachedAuthorizationBenchmark}). */
 final class CachedAuthorization {
 
 	private CachedAuthorization() {
@@ -24,7 +24,7 @@ final class CachedAuthorization {
 						| Path | ns/op |
 						|---|---|
 						| hit: a cached decision | %s |
-						| miss in process: cache invalidated, the delegate answering at once (the agent round trip, item 6, comes on top) | %s |
+						| miss in process: cache invalidated, the delegate answering at once (the agent round trip, section 6, comes on top) | %s |
 						""", plan.jmhForks(), plan.jmhIterations(), plan.jmhIteration().toMillis(), plan.jmhWarmups(),
 						hit.format("%.1f"), miss.format("%.1f")));
 	}

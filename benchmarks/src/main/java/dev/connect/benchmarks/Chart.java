@@ -16,7 +16,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * The PNG chart of item 1: throughput per mode (left) and latency p50, p90, p99 per mode (right); bars are medians,
+ * The PNG chart of the calls part: throughput per mode (left) and latency p50, p90, p99 per mode (right); bars are medians,
  * whiskers the range over runs, and the throughput bars carry the median of their run-by-run ratio to plaintext.
  */
 final class Chart {

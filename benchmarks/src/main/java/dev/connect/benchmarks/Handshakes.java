@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Item 2: new connections per second, each with a full mutual-TLS handshake (TLS 1.3, ECDSA P-256 leaves, X25519)
+ * The {@code handshakes} part (section 2 of the results): new connections per second, each with a full mutual-TLS handshake (TLS 1.3, ECDSA P-256 leaves, X25519)
  * and one request, against the counting app of each mode, and the bound the machine's ECDSA speed allows, measured
  * in the same run: {@code openssl speed ecdsap256} and the JDK's own SHA256withECDSA sign and verify rates. A mutual
  * handshake costs two signatures and, with both chains validated, four verifications, all on the same cores here.

@@ -12,7 +12,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Item 4: the time from writing {@code dashboard → counting deny} to the agent until the first 403, on a connection
+ * The {@code intentions} part (section 4 of the results): the time from writing {@code dashboard → counting deny} to the agent until the first 403, on a connection
  * that was already open (kept alive) and on a new connection, over repeated allow/deny flips against the counting
  * app with BoringSSL. Each probe is one request, sent as soon as the previous one answered, so the resolution is one
  * round trip (about 0.5 ms). Per run: p50, p99 and max over the run's flips; the figures are medians over runs.

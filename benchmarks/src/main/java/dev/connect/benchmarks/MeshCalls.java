@@ -21,7 +21,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 
 /**
- * Item 1: {@code dashboard → counting} calls, keep-alive, fixed concurrency, about 1 KB per answer, in three modes
+ * The {@code calls} part (section 1 of the results): {@code dashboard → counting} calls, keep-alive, fixed concurrency, about 1 KB per answer, in three modes
  * against the real counting app with the starter ({@link CountingServerMain}, one JVM per mode):
  * <ul>
  * <li>{@code plaintext}: HTTP, the starter's server TLS and authorization off;</li>

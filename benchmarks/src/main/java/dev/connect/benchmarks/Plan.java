@@ -9,8 +9,8 @@ import dev.connect.autoconfigure.client.ConnectClientProperties;
  * 2 cores and {@link #quick()} in 2; both take every figure at least 3 times.
  * @param name {@code full} or {@code quick}
  * @param runs measured runs per figure (medians and spreads come from these) where not said otherwise
- * @param callRuns measured runs of item 1 (each one window per mode)
- * @param rotationRuns measured runs of item 5
+ * @param callRuns measured runs of the calls part (each one window per mode)
+ * @param rotationRuns measured runs of the rotation part
  * @param concurrency calls in flight from the load generator
  * @param callWarmup unrecorded calls per mode before the first measured run
  * @param callMeasure one measured run of one mode

@@ -61,7 +61,7 @@ final class Report {
 		return this.targets;
 	}
 
-	/** The sections in the order of their titles, which are numbered like the items of the benchmark issue. */
+	/** The sections in the order of their titles, numbered as in docs/benchmarks.md. */
 	String sections() {
 		return String.join("", this.sections.values());
 	}

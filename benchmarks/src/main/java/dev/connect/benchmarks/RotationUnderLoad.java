@@ -20,7 +20,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Item 5: calls at fixed concurrency (mTLS with BoringSSL, the mesh client's own pool, which retires connections on
+ * The {@code rotation} part (section 5 of the results): calls at fixed concurrency (mTLS with BoringSSL, the mesh client's own pool, which retires connections on
  * new material over its drain time) while the CA root is rotated; every root rotation makes the agent re-issue both
  * services' leaves within its jitter window, so each rotation is a root change and a leaf change on both ends. Per
  * run: a steady window, the rotations until the last re-issued leaf has drained, and the same steady window after;
