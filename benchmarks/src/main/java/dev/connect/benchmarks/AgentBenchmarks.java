@@ -302,9 +302,15 @@ final class AgentBenchmarks {
 		}
 
 		@Override
-		public void close() throws InterruptedException {
+		public void close() {
 			this.process.destroy();
-			this.process.waitFor(10, TimeUnit.SECONDS);
+			try {
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
 		}
 
 	}

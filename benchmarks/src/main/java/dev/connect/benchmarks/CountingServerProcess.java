@@ -58,10 +58,16 @@ final class CountingServerProcess implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.process.destroy();
-		if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+		try {
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
 			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -59,7 +59,7 @@ final class Suite implements AutoCloseable {
 	}
 
 	/** Stops every counting server but those of the given modes, so that idle JVMs do not share the cores. */
-	void keepOnly(List<String> modes) throws InterruptedException {
+	void keepOnly(List<String> modes) {
 		List<CountingServerProcess> stopping = new java.util.ArrayList<>();
 		var iterator = this.servers.entrySet().iterator();
 		while (iterator.hasNext()) {
@@ -76,7 +76,7 @@ final class Suite implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		keepOnly(List.of());
 		this.dashboard.dispose();
 		this.agent.close();

@@ -18,11 +18,13 @@ import dev.connect.api.LeafCert;
 import dev.connect.api.ServiceEntry;
 import dev.connect.api.ServiceRegistration;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContextBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.SslProvider;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,8 +64,10 @@ public final class AgentClient {
 			}
 		});
 		if ("https".equals(settings.address().getScheme())) {
-			Http11SslContextSpec tls = (settings.caFile() != null) ? Http11SslContextSpec.forClient()
-				.configure((builder) -> builder.trustManager(settings.caFile().toFile())) : Http11SslContextSpec.forClient();
+			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = (settings.caFile() != null)
+					? Http11SslContextSpec.forClient()
+						.configure((builder) -> builder.trustManager(settings.caFile().toFile()))
+					: Http11SslContextSpec.forClient();
 			http = http.secure((spec) -> spec.sslContext(tls));
 		}
 		return new AgentClient(settings, http);

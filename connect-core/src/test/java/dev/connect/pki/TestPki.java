@@ -113,14 +113,14 @@ public final class TestPki {
 			return this;
 		}
 
-		Spec dnsNames(String... dnsNames) {
+		public Spec dnsNames(String... dnsNames) {
 			for (String dnsName : dnsNames) {
 				this.names.add(new GeneralName(GeneralName.dNSName, dnsName));
 			}
 			return this;
 		}
 
-		Spec noNames() {
+		public Spec noNames() {
 			this.names.clear();
 			return this;
 		}

@@ -7,12 +7,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.api.CaRoots;
 import dev.connect.api.Indexed;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
+import dev.connect.pki.Pem;
+import dev.connect.pki.TestPki;
+import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
@@ -20,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.tcp.SslProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,16 +38,22 @@ class AgentClientHttpsIntegrationTests {
 
 	@Test
 	void clientTrustsTheAgentThroughTheCaFileAndNotOtherwise() throws Exception {
-		SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
+		Instant now = Instant.now();
+		TestPki.Issued ca = TestPki.root("agent-ca.test", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+		TestPki.Issued certificate = TestPki.leaf("spiffe://agent-ca.test/agent")
+			.dnsNames("localhost")
+			.validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+			.signedBy(ca);
 		Path caFile = this.directory.resolve("agent-ca.pem");
-		Files.copy(certificate.certificate().toPath(), caFile);
+		Files.writeString(caFile, Pem.encode(ca.certificate()));
+		SslProvider.GenericSslContextSpec<SslContextBuilder> tls = Http11SslContextSpec
+			.forServer(certificate.keyPair().getPrivate(), certificate.certificate());
 		HttpClient forward = HttpClient.newHttpClient();
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0))) {
 			DisposableServer https = HttpServer.create()
 				.host("127.0.0.1")
 				.port(0)
-				.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(certificate.certificate(),
-						certificate.privateKey())))
+				.secure((spec) -> spec.sslContext(tls))
 				.handle((request, response) -> Mono.fromCallable(() -> forward.send(
 						HttpRequest.newBuilder(URI.create(agent.httpAddress() + request.uri())).build(),
 						HttpResponse.BodyHandlers.ofString()))
@@ -66,7 +76,6 @@ class AgentClientHttpsIntegrationTests {
 			}
 			finally {
 				https.disposeNow();
-				certificate.delete();
 			}
 		}
 	}

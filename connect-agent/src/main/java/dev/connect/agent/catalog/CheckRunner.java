@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -15,6 +16,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpClient;
 
 /**
@@ -78,7 +80,7 @@ public final class CheckRunner implements Disposable {
 			if (check.tlsSkipVerify()) {
 				spec = spec.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
 			}
-			Http11SslContextSpec tls = spec;
+			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = spec;
 			client = client.secure((ssl) -> ssl.sslContext(tls));
 		}
 		return client.request(HttpMethod.GET).uri(check.target()).responseSingle((response, body) -> {

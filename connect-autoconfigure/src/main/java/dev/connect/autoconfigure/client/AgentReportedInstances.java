@@ -40,6 +40,7 @@ final class AgentReportedInstances extends DelegatingServiceInstanceListSupplier
 	}
 
 	@Override
+	@SuppressWarnings("rawtypes") // the signature it overrides takes a raw Request
 	public Flux<List<ServiceInstance>> get(Request request) {
 		return this.delegate.get(request).map(this::reportedOnly);
 	}

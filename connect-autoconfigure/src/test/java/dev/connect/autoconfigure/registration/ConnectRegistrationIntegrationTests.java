@@ -105,6 +105,7 @@ class ConnectRegistrationIntegrationTests {
 	}
 
 	@Test
+	@SuppressWarnings("try") // the second agent only has to run, on the first one's port, while the app re-registers
 	void afterTheAgentRestartsWithItsDataDirTheInstanceIsRegisteredAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
 			throws Exception {
 		int port;
