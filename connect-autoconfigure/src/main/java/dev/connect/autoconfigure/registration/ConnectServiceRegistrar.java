@@ -35,7 +35,7 @@ import reactor.core.publisher.Mono;
  * know the check (an agent restarted without its data), it registers again.</li>
  * </ol>
  */
-public final class ConnectServiceRegistrar implements SmartLifecycle {
+final class ConnectServiceRegistrar implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ConnectServiceRegistrar.class);
 

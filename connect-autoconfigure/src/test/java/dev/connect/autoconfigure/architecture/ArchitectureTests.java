@@ -1,5 +1,7 @@
 package dev.connect.autoconfigure.architecture;
 
+import java.util.Set;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -26,6 +28,37 @@ class ArchitectureTests {
 	void noStandardStreamsAndNoDefaultLocaleCaseMapping() {
 		ArchitectureRules.noStandardStreamsOrPrintStackTrace().check(CLASSES);
 		ArchitectureRules.noDefaultLocaleCaseMapping().check(CLASSES);
+	}
+
+	@Test
+	void onlyEntryAndApiTypesArePublic() {
+		ArchitectureRules.onlyListedTypesArePublic(CLASSES, Set.of(
+				// The root: settings, and the failure users see when the agent cannot be reached.
+				"dev.connect.autoconfigure.ConnectAutoConfiguration", "dev.connect.autoconfigure.ConnectProperties",
+				"dev.connect.autoconfigure.AgentUnreachableException",
+				"dev.connect.autoconfigure.tls.ConnectTlsAutoConfiguration",
+				// A bean other features' conditions name.
+				"dev.connect.autoconfigure.tls.ConnectSslBundleRegistrar",
+				"dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration",
+				"dev.connect.autoconfigure.tls.server.ConnectServerTlsProperties",
+				"dev.connect.autoconfigure.authorization.ConnectAuthorizationAutoConfiguration",
+				"dev.connect.autoconfigure.authorization.ConnectAuthorizationProperties",
+				// The filter bean, its extension point, and the denials the endpoint shows.
+				"dev.connect.autoconfigure.authorization.IntentionAuthorizationWebFilter",
+				"dev.connect.autoconfigure.authorization.AuthorizerDecorator",
+				"dev.connect.autoconfigure.authorization.RecentDenials",
+				"dev.connect.autoconfigure.client.ConnectClientAutoConfiguration",
+				"dev.connect.autoconfigure.client.ConnectClientProperties",
+				// What an application declares or builds on: its own load-balancer configuration, named upstreams.
+				"dev.connect.autoconfigure.client.ConnectLoadBalancerConfiguration",
+				"dev.connect.autoconfigure.client.ConnectUpstreams",
+				"dev.connect.autoconfigure.registration.ConnectRegistrationAutoConfiguration",
+				"dev.connect.autoconfigure.registration.ConnectRegistrationProperties",
+				"dev.connect.autoconfigure.registration.ConnectService",
+				"dev.connect.autoconfigure.endpoint.ConnectEndpointAutoConfiguration",
+				"dev.connect.autoconfigure.endpoint.ConnectEndpoint",
+				"dev.connect.autoconfigure.health.ConnectHealthAutoConfiguration",
+				"dev.connect.autoconfigure.metrics.ConnectMetricsAutoConfiguration"));
 	}
 
 	@Test
