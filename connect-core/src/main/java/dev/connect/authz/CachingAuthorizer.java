@@ -3,11 +3,11 @@ package dev.connect.authz;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.connect.identity.SpiffeId;
 import reactor.core.publisher.Mono;
 
@@ -24,7 +24,12 @@ import reactor.core.publisher.Mono;
  */
 public final class CachingAuthorizer implements Authorizer {
 
-	private static final int MAX_ENTRIES = 100_000;
+	/**
+	 * How many callers are kept. Past it Caffeine evicts one entry at a time, the least likely to be used again
+	 * (W-TinyLFU), never the whole cache: the decisions served while the agent is unreachable stay, except the
+	 * rarest callers'.
+	 */
+	static final int MAX_ENTRIES = 100_000;
 
 	private final Authorizer delegate;
 
@@ -34,7 +39,7 @@ public final class CachingAuthorizer implements Authorizer {
 
 	private final Clock clock;
 
-	private final Map<SpiffeId, Entry> entries = new ConcurrentHashMap<>();
+	private final Cache<SpiffeId, Entry> entries;
 
 	private final AtomicLong generation = new AtomicLong();
 
@@ -52,6 +57,12 @@ public final class CachingAuthorizer implements Authorizer {
 	 * @param clock the clock for ages
 	 */
 	public CachingAuthorizer(Authorizer delegate, Duration refresh, Duration maxStale, Clock clock) {
+		this(delegate, refresh, maxStale, clock, MAX_ENTRIES);
+	}
+
+	CachingAuthorizer(Authorizer delegate, Duration refresh, Duration maxStale, Clock clock, int maxEntries) {
+		// Maintenance runs on the writing thread, a store at a time: no pool thread, and a bound that holds at once.
+		this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
 		this.delegate = delegate;
 		this.refresh = refresh;
 		this.maxStale = maxStale;
@@ -61,7 +72,7 @@ public final class CachingAuthorizer implements Authorizer {
 	@Override
 	public Mono<Decision> authorize(SpiffeId caller) {
 		Instant now = this.clock.instant();
-		Entry entry = this.entries.get(caller);
+		Entry entry = this.entries.getIfPresent(caller);
 		if (entry != null && entry.generation() == this.generation.get()
 				&& now.isBefore(entry.fetchedAt().plus(this.refresh))) {
 			this.hits.increment();
@@ -70,7 +81,7 @@ public final class CachingAuthorizer implements Authorizer {
 		this.misses.increment();
 		long asked = this.generation.get();
 		return this.delegate.authorize(caller).doOnNext((decision) -> store(caller, decision, asked)).onErrorResume((error) -> {
-			Entry stale = this.entries.get(caller);
+			Entry stale = this.entries.getIfPresent(caller);
 			if (stale != null && this.clock.instant().isBefore(stale.fetchedAt().plus(this.maxStale))) {
 				this.staleServed.increment();
 				return Mono.just(stale.decision().fromCache());
@@ -82,9 +93,6 @@ public final class CachingAuthorizer implements Authorizer {
 	private void store(SpiffeId caller, Decision decision, long asked) {
 		if (this.generation.get() != asked) {
 			return;
-		}
-		if (this.entries.size() >= MAX_ENTRIES) {
-			this.entries.clear();
 		}
 		this.entries.put(caller, new Entry(decision, this.clock.instant(), asked));
 	}
@@ -102,7 +110,7 @@ public final class CachingAuthorizer implements Authorizer {
 	 * @return hits, misses, stale decisions served, entries
 	 */
 	public Stats stats() {
-		return new Stats(this.hits.sum(), this.misses.sum(), this.staleServed.sum(), this.entries.size());
+		return new Stats(this.hits.sum(), this.misses.sum(), this.staleServed.sum(), (int) this.entries.estimatedSize());
 	}
 
 	/**

@@ -111,4 +111,26 @@ class CachingAuthorizerTests {
 		assertThatThrownBy(() -> this.cache.authorize(WEB).block()).hasMessageContaining("agent down");
 	}
 
+
+	@Test
+	void whenTheCacheIsFullOnlyTheEntriesOverTheBoundAreEvictedAndTheRestStillServeWhileTheAgentFails() {
+		CachingAuthorizer small = new CachingAuthorizer((caller) -> this.answer.get(), Duration.ofMinutes(5),
+				Duration.ofHours(1), this.clock, 100);
+		for (int i = 0; i < 110; i++) {
+			small.authorize(caller(i)).block();
+		}
+		assertThat(small.stats().entries()).isEqualTo(100);
+		this.answer.set(Mono.error(new IllegalStateException("agent unreachable")));
+		small.invalidateAll();
+		int served = 0;
+		for (int i = 0; i < 110; i++) {
+			served += small.authorize(caller(i)).onErrorResume((error) -> Mono.empty()).blockOptional().isPresent() ? 1 : 0;
+		}
+		assertThat(served).as("callers still decided from the stale cache, not a cleared one").isEqualTo(100);
+	}
+
+	private static SpiffeId caller(int i) {
+		return SpiffeId.parse("spiffe://td.consul/ns/default/dc/dc1/svc/caller-" + i);
+	}
+
 }

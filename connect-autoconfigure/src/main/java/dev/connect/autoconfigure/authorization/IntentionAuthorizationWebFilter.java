@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
 import dev.connect.identity.SpiffeId;
@@ -57,7 +57,12 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	static final MediaType PROBLEM = MediaType.parseMediaType("application/problem+json");
 
-	private static final int MAX_CALLERS = 1_024;
+	/**
+	 * How many callers' certificates are remembered. Keys are held weakly and compared by identity (the TLS
+	 * session's certificate object, the same on every request of a connection), so an entry goes with its
+	 * sessions; past the bound Caffeine evicts one entry at a time, and an evicted caller is only read again.
+	 */
+	private static final int MAX_CALLERS = 4_096;
 
 	private final Authorizer authorizer;
 
@@ -71,8 +76,12 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private volatile @Nullable String lastNoDecision;
 
-	/** Callers by leaf certificate object; cleared when full (leaves of a few callers, renewed every few days). */
-	private final Map<PeerCertificate, Caller> callers = new ConcurrentHashMap<>();
+	/** Callers by leaf certificate object. */
+	private final Cache<X509Certificate, Caller> callers = Caffeine.newBuilder()
+		.weakKeys()
+		.maximumSize(MAX_CALLERS)
+		.executor(Runnable::run)
+		.build();
 
 	/**
 	 * Creates the filter.
@@ -197,17 +206,13 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		if (chain == null || chain.length == 0) {
 			return null;
 		}
-		PeerCertificate key = new PeerCertificate(chain[0]);
-		Caller known = this.callers.get(key);
+		Caller known = this.callers.getIfPresent(chain[0]);
 		if (known != null) {
 			return known;
 		}
 		try {
 			Caller caller = new Caller(SvidValidator.spiffeIdOf(chain[0]), chain[0].getNotAfter().getTime());
-			if (this.callers.size() >= MAX_CALLERS) {
-				this.callers.clear();
-			}
-			this.callers.put(key, caller);
+			this.callers.put(chain[0], caller);
 			return caller;
 		}
 		catch (InvalidSvidException ex) {
@@ -268,21 +273,6 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	/** Whether a chain validated against one set of roots (its validator, compared by identity). */
 	private record Verdict(SvidValidator validator, boolean trusted) {
-	}
-
-	/** A certificate compared by identity: the same object, not merely equal bytes. */
-	private record PeerCertificate(X509Certificate certificate) {
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof PeerCertificate peer && peer.certificate == this.certificate;
-		}
-
-		@Override
-		public int hashCode() {
-			return System.identityHashCode(this.certificate);
-		}
-
 	}
 
 }
