@@ -19,6 +19,7 @@ import dev.connect.api.ServiceEntry;
 import dev.connect.api.ServiceRegistration;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -64,9 +65,9 @@ public final class AgentClient {
 			}
 		});
 		if ("https".equals(settings.address().getScheme())) {
-			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = (settings.caFile() != null)
-					? Http11SslContextSpec.forClient()
-						.configure((builder) -> builder.trustManager(settings.caFile().toFile()))
+			java.nio.file.Path caFile = settings.caFile();
+			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = (caFile != null)
+					? Http11SslContextSpec.forClient().configure((builder) -> builder.trustManager(caFile.toFile()))
 					: Http11SslContextSpec.forClient();
 			http = http.secure((spec) -> spec.sslContext(tls));
 		}
@@ -227,7 +228,7 @@ public final class AgentClient {
 					(error) -> AgentException.unreachable(this.settings.address(), call, error));
 	}
 
-	private Mono<String> send(HttpMethod method, String call, String path, Object body) {
+	private Mono<String> send(HttpMethod method, String call, String path, @Nullable Object body) {
 		byte[] bytes = (body != null) ? JSON.writeValueAsBytes(body) : new byte[0];
 		return this.http.responseTimeout(this.settings.requestTimeout())
 			.request(method)

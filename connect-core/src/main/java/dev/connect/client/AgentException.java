@@ -2,6 +2,8 @@ package dev.connect.client;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failed call to the agent: unreachable, timed out, or answered with an error status. It carries the facts; the
  * message names the call, the agent and what the agent said (never the token).
@@ -10,7 +12,7 @@ public class AgentException extends RuntimeException {
 
 	private final int status;
 
-	private AgentException(String message, int status, Throwable cause) {
+	private AgentException(String message, int status, @Nullable Throwable cause) {
 		super(message, cause);
 		this.status = status;
 	}

@@ -14,6 +14,7 @@ import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -284,19 +285,17 @@ public final class SvidValidator {
 		if (names == null) {
 			throw failure(NO_SAN, describe(certificate));
 		}
-		String uri = null;
-		int uris = 0;
+		List<String> uris = new ArrayList<>(1);
 		for (List<?> name : names) {
 			if (Integer.valueOf(SAN_URI).equals(name.get(0))) {
-				uris++;
-				uri = (String) name.get(1);
+				uris.add((String) name.get(1));
 			}
 		}
-		if (uris != 1) {
-			throw failure(URI_COUNT, describe(certificate), uris);
+		if (uris.size() != 1) {
+			throw failure(URI_COUNT, describe(certificate), uris.size());
 		}
 		try {
-			return SpiffeId.parse(uri);
+			return SpiffeId.parse(uris.get(0));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidSvidException(String.format(INVALID_ID, describe(certificate), ex.getMessage()), ex);
