@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.connect.agent.DevAgentSettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
@@ -21,7 +22,7 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 final class DevAgentContextCustomizerFactory implements ContextCustomizerFactory {
 
 	@Override
-	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
 		ConnectDevAgent annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass, ConnectDevAgent.class);
 		return (annotation != null) ? new DevAgentContextCustomizer(annotation.defaultIntentionPolicy()) : null;

@@ -1,5 +1,6 @@
 package dev.connect.test;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class DevAgentExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
-	private TestMesh mesh;
+	private @Nullable TestMesh mesh;
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
@@ -26,8 +27,9 @@ public final class DevAgentExtension implements BeforeAllCallback, AfterAllCallb
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		if (this.mesh != null) {
-			this.mesh.close();
+		TestMesh running = this.mesh;
+		if (running != null) {
+			running.close();
 			this.mesh = null;
 		}
 	}
@@ -38,11 +40,12 @@ public final class DevAgentExtension implements BeforeAllCallback, AfterAllCallb
 	 * @throws IllegalStateException outside a test class's lifetime
 	 */
 	public TestMesh mesh() {
-		if (this.mesh == null) {
+		TestMesh running = this.mesh;
+		if (running == null) {
 			throw new IllegalStateException("The dev agent runs from beforeAll to afterAll of the test class; register "
 					+ "the extension on a static field or with @ExtendWith");
 		}
-		return this.mesh;
+		return running;
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import dev.connect.pki.SvidValidator;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import io.netty.handler.ssl.SslHandler;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -41,7 +42,12 @@ public final class MeshTestClient {
 		AgentClient client = AgentClient.create(AgentClientSettings.defaults().withAddress(URI.create(mesh.agentUrl())));
 		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
 		try {
-			return new MeshTestClient(CertificateSource.of(source.ready(TIMEOUT).block(TIMEOUT)));
+			CertificateSnapshot first = source.ready(TIMEOUT).block(TIMEOUT);
+			if (first == null) {
+				throw new IllegalStateException("The agent at " + mesh.agentUrl() + " issued no certificate for '"
+						+ service + "'");
+			}
+			return new MeshTestClient(CertificateSource.of(first));
 		}
 		finally {
 			source.dispose();
@@ -64,23 +70,31 @@ public final class MeshTestClient {
 		AtomicReference<String> server = new AtomicReference<>();
 		HttpClient client = MeshHttpClients.secure(HttpClient.newConnection(), this.identity, upstreams)
 			.doOnResponse((response, connection) -> server.set(peer(connection.channel().pipeline().get(SslHandler.class))));
-		return client.get()
+		Response response = client.get()
 			.uri("https://127.0.0.1:" + port + path)
-			.responseSingle((response, body) -> body.asString()
+			.responseSingle((answer, body) -> body.asString()
 				.defaultIfEmpty("")
-				.map((text) -> new Response(response.status().code(), text, server.get())))
+				.map((text) -> new Response(answer.status().code(), text, server.get())))
 			.block(TIMEOUT);
+		if (response == null) {
+			throw new IllegalStateException("No answer from 127.0.0.1:" + port + path);
+		}
+		return response;
 	}
 
 	private String datacenter() {
+		return snapshot().identity().datacenter();
+	}
+
+	private CertificateSnapshot snapshot() {
 		CertificateSnapshot snapshot = this.identity.current();
 		if (snapshot == null) {
 			throw new IllegalStateException("The test client has no certificate yet");
 		}
-		return snapshot.identity().datacenter();
+		return snapshot;
 	}
 
-	private static String peer(SslHandler ssl) {
+	private static @Nullable String peer(SslHandler ssl) {
 		try {
 			Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
 			return SvidValidator.spiffeIdOf((X509Certificate) chain[0]).toString();
@@ -95,16 +109,17 @@ public final class MeshTestClient {
 	 * @return the caller's identity
 	 */
 	public String identity() {
-		return this.identity.current().identity().toString();
+		return snapshot().identity().toString();
 	}
 
 	/**
 	 * An answer.
 	 * @param status the HTTP status
 	 * @param body the body as text
-	 * @param server the SPIFFE ID the server presented (already checked to be the expected service)
+	 * @param server the SPIFFE ID the server presented (already checked to be the expected service), {@code null}
+	 * when it could not be read back from the session
 	 */
-	public record Response(int status, String body, String server) {
+	public record Response(int status, String body, @Nullable String server) {
 	}
 
 }
