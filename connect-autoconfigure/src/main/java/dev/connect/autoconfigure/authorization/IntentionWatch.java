@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.connect.authz.CachingAuthorizer;
 import dev.connect.client.AgentClient;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 
@@ -20,7 +21,7 @@ final class IntentionWatch implements SmartLifecycle {
 
 	private final CachingAuthorizer cache;
 
-	private volatile Disposable watch;
+	private volatile @Nullable Disposable watch;
 
 	IntentionWatch(AgentClient client, String service, CachingAuthorizer cache) {
 		this.client = client;

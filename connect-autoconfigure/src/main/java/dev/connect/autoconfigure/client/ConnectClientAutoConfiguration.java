@@ -1,10 +1,13 @@
 package dev.connect.autoconfigure.client;
 
+import java.util.Objects;
+
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.mesh.MeshConnectionPool;
 import dev.connect.mesh.MeshHttpClients;
 import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.tls.CertificateSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -93,7 +96,7 @@ public final class ConnectClientAutoConfiguration {
 	 */
 	static final class LoadBalancedConnectorPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
-		private ConfigurableListableBeanFactory beanFactory;
+		private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 		@Override
 		public void setBeanFactory(BeanFactory beanFactory) {
@@ -102,9 +105,11 @@ public final class ConnectClientAutoConfiguration {
 
 		@Override
 		public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
-			if (bean instanceof WebClient.Builder builder && this.beanFactory.containsBeanDefinition(beanName)
-					&& this.beanFactory.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
-				builder.clientConnector(this.beanFactory.getBean("connectMeshConnector", ReactorClientHttpConnector.class))
+			ConfigurableListableBeanFactory factory = Objects.requireNonNull(this.beanFactory,
+					"'beanFactory' must be set before beans are processed");
+			if (bean instanceof WebClient.Builder builder && factory.containsBeanDefinition(beanName)
+					&& factory.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
+				builder.clientConnector(factory.getBean("connectMeshConnector", ReactorClientHttpConnector.class))
 					.filters((filters) -> filters.add(0, ExpectedUpstream.INSTANCE));
 			}
 			return bean;

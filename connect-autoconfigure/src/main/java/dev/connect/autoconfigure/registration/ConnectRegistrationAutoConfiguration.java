@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.client.AgentClient;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -49,7 +50,7 @@ public final class ConnectRegistrationAutoConfiguration {
 
 		private final ConnectRegistrationProperties properties;
 
-		private volatile ConnectServiceRegistrar registrar;
+		private volatile @Nullable ConnectServiceRegistrar registrar;
 
 		LazyRegistration(ApplicationContext context, ObjectProvider<AgentClient> client, ConnectProperties connect,
 				ConnectRegistrationProperties properties) {
@@ -65,8 +66,12 @@ public final class ConnectRegistrationAutoConfiguration {
 			if (annotated.isEmpty()) {
 				return;
 			}
-			ConnectService annotation = AnnotationUtils.findAnnotation(annotated.values().iterator().next().getClass(),
-					ConnectService.class);
+			Object bean = annotated.values().iterator().next();
+			ConnectService annotation = AnnotationUtils.findAnnotation(bean.getClass(), ConnectService.class);
+			if (annotation == null) {
+				throw new IllegalStateException("Bean " + bean.getClass().getName() + " was found by @ConnectService, "
+						+ "but the annotation cannot be read from its class");
+			}
 			String name = !annotation.name().isEmpty() ? annotation.name()
 					: this.connect.resolveService(this.context.getEnvironment());
 			int port = (annotation.port() > 0) ? annotation.port()
@@ -78,11 +83,13 @@ public final class ConnectRegistrationAutoConfiguration {
 			ConnectServiceRegistrar.ServiceSpec spec = new ConnectServiceRegistrar.ServiceSpec(name,
 					List.of(annotation.tags()), ConnectServiceRegistrar.ServiceSpec.meta(annotation.meta()), port);
 			ObjectProvider<ApplicationAvailability> availability = this.context.getBeanProvider(ApplicationAvailability.class);
-			this.registrar = new ConnectServiceRegistrar(this.client.getObject(), this.properties, spec, () -> {
-				ApplicationAvailability current = availability.getIfAvailable();
-				return current == null || current.getReadinessState() != ReadinessState.REFUSING_TRAFFIC;
-			});
-			this.registrar.start();
+			ConnectServiceRegistrar started = new ConnectServiceRegistrar(this.client.getObject(), this.properties, spec,
+					() -> {
+						ApplicationAvailability current = availability.getIfAvailable();
+						return current == null || current.getReadinessState() != ReadinessState.REFUSING_TRAFFIC;
+					});
+			this.registrar = started;
+			started.start();
 		}
 
 		@Override
@@ -104,7 +111,7 @@ public final class ConnectRegistrationAutoConfiguration {
 			return Integer.MAX_VALUE;
 		}
 
-		ConnectServiceRegistrar registrar() {
+		@Nullable ConnectServiceRegistrar registrar() {
 			return this.registrar;
 		}
 

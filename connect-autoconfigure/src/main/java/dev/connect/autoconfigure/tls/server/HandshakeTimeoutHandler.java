@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection whose TLS handshake has not completed in time, so a client that connects and stays silent
@@ -18,7 +19,7 @@ final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
-	private ScheduledFuture<?> deadline;
+	private @Nullable ScheduledFuture<?> deadline;
 
 	HandshakeTimeoutHandler(Duration timeout) {
 		this.timeout = timeout;
