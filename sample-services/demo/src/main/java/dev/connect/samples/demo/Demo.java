@@ -225,19 +225,11 @@ public final class Demo implements AutoCloseable {
 		long deadline = System.nanoTime() + PROMPTLY.toNanos();
 		while (System.nanoTime() < deadline && (Objects.equals(after.get("calleeLeafSerial"), before.get("calleeLeafSerial"))
 				|| Objects.equals(after.get("callerLeafSerial"), before.get("callerLeafSerial")))) {
-			after = dashboardCount();
-			calls.incrementAndGet();
-			if (!Objects.equals(after.get("status"), 200)) {
-				failures.add(String.valueOf(after.get("error")));
-			}
+			after = countedCall(calls, failures);
 			Thread.sleep(50);
 		}
 		for (int i = 0; i < 10; i++) {
-			Map<String, Object> answer = dashboardCount();
-			calls.incrementAndGet();
-			if (!Objects.equals(answer.get("status"), 200)) {
-				failures.add(String.valueOf(answer.get("error")));
-			}
+			countedCall(calls, failures);
 		}
 		String rootAfter = activeRootId();
 		expect(failures.isEmpty(), failures.size() + " of " + calls + " calls failed during the rotation: " + failures);
@@ -249,6 +241,16 @@ public final class Demo implements AutoCloseable {
 				+ before.get("calleeLeafSerial") + " → " + after.get("calleeLeafSerial") + ", dashboard's leaf "
 				+ before.get("callerLeafSerial") + " → " + after.get("callerLeafSerial") + "\n" + calls
 				+ " calls during and after the rotation, 0 failed, no restart";
+	}
+
+	/** One dashboard call during the rotation, counted, its error kept if it failed. */
+	private Map<String, Object> countedCall(AtomicInteger calls, List<String> failures) throws Exception {
+		Map<String, Object> answer = dashboardCount();
+		calls.incrementAndGet();
+		if (!Objects.equals(answer.get("status"), 200)) {
+			failures.add(String.valueOf(answer.get("error")));
+		}
+		return answer;
 	}
 
 	private String flippedToDeny() throws Exception {
