@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.CertificateAuthority;
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.catalog.CheckRunner;
-import dev.connect.agent.ca.ConnectCa;
 import dev.connect.agent.http.AgentHttpServer;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.ChangeIndex;
@@ -40,7 +40,7 @@ public final class DevAgent implements AutoCloseable {
 
 	private final DevAgentSettings settings;
 
-	private final ConnectCa ca;
+	private final CaStore ca;
 
 	private final DisposableServer server;
 
@@ -48,7 +48,7 @@ public final class DevAgent implements AutoCloseable {
 
 	private final LoopResources loops;
 
-	private DevAgent(DevAgentSettings settings, ConnectCa ca, DisposableServer server, Disposable background,
+	private DevAgent(DevAgentSettings settings, CaStore ca, DisposableServer server, Disposable background,
 			LoopResources loops) {
 		this.settings = settings;
 		this.ca = ca;
@@ -81,7 +81,7 @@ public final class DevAgent implements AutoCloseable {
 		UUID nodeId = (stored.agent() != null) ? stored.agent().nodeId() : UUID.randomUUID();
 		ChangeIndex changes = new ChangeIndex((stored.agent() != null) ? stored.agent().lastIndex() : 0);
 		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
-		ConnectCa ca = new ConnectCa(authority, changes);
+		CaStore ca = new CaStore(authority, changes);
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random, settings.rootRotationJitter());
 		BlockingQuery queries = new BlockingQuery(changes);
 		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,

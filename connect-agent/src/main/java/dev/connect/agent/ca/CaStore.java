@@ -15,11 +15,13 @@ import dev.connect.api.CaRoots;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The CA as the agent serves it: the {@link CertificateAuthority} plus the modify indexes Consul reports for
- * roots and configuration, and listeners told about every root change (the leaf cache re-issues on them). Every
- * change of roots bumps {@link Topic#CA_ROOTS}; every configuration change bumps {@link Topic#CA_CONFIG}.
+ * The CA's state as Consul's API shows it, kept like the agent's other stores: the roots and configuration of the
+ * {@link CertificateAuthority} (which signs, and knows nothing of Consul's indexes) with the modify indexes Consul
+ * reports for them, and listeners told about every root change (the leaf cache re-issues on them). Every change of
+ * roots bumps {@link Topic#CA_ROOTS}; every configuration change bumps {@link Topic#CA_CONFIG}. Changes go through
+ * here, never to the authority directly, so that no change goes unindexed.
  */
-public final class ConnectCa {
+public final class CaStore {
 
 	private final CertificateAuthority authority;
 
@@ -38,7 +40,7 @@ public final class ConnectCa {
 	 * @param authority the CA
 	 * @param changes the agent's change index
 	 */
-	public ConnectCa(CertificateAuthority authority, ChangeIndex changes) {
+	public CaStore(CertificateAuthority authority, ChangeIndex changes) {
 		this.authority = Objects.requireNonNull(authority, "'authority' must not be null");
 		this.changes = Objects.requireNonNull(changes, "'changes' must not be null");
 		this.configIndex = changes.bump(Topic.CA_CONFIG, "");

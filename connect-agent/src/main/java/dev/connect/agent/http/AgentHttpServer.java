@@ -5,7 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 
-import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.ChangeIndex;
@@ -64,7 +64,7 @@ public final class AgentHttpServer {
 	 * @param aclManagementToken the token every request must present, or {@code null} for no ACLs; with a token
 	 * the default ACL policy is {@code deny}
 	 */
-	public AgentHttpServer(ConnectCa ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
+	public AgentHttpServer(CaStore ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
 			ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
 		this.acl = new AclTokens(aclManagementToken);
 		this.defaultAclPolicy = this.acl.enabled() ? "deny" : "allow";

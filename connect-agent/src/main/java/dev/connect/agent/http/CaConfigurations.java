@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.connect.agent.ca.CaConfig;
-import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.ca.CaStore;
 import dev.connect.api.CaConfiguration;
 import dev.connect.api.GoDuration;
 import dev.connect.pki.Pem;
@@ -24,7 +24,7 @@ final class CaConfigurations {
 	private CaConfigurations() {
 	}
 
-	static CaConfiguration of(ConnectCa ca) {
+	static CaConfiguration of(CaStore ca) {
 		CaConfig config = ca.authority().config();
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("LeafCertTTL", compact(config.leafCertTtl()));

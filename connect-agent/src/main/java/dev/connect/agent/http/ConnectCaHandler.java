@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.IssuedLeaf;
 import dev.connect.agent.ca.RateLimitedException;
 import dev.connect.agent.index.BlockingQuery.Watch;
@@ -33,7 +33,7 @@ final class ConnectCaHandler {
 	/** Consul's leaf manager blocks 10 minutes when the client gives no wait. */
 	static final Duration LEAF_DEFAULT_WAIT = Duration.ofMinutes(10);
 
-	private final ConnectCa ca;
+	private final CaStore ca;
 
 	private final LeafCertificates leaves;
 
@@ -41,7 +41,7 @@ final class ConnectCaHandler {
 
 	private final Datacenter datacenter;
 
-	ConnectCaHandler(ConnectCa ca, LeafCertificates leaves, BlockingQuery queries, Datacenter datacenter) {
+	ConnectCaHandler(CaStore ca, LeafCertificates leaves, BlockingQuery queries, Datacenter datacenter) {
 		this.ca = ca;
 		this.leaves = leaves;
 		this.queries = queries;

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
-import dev.connect.agent.ca.ConnectCa;
+import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.IssuedLeaf;
 import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.index.Topic;
@@ -41,7 +41,7 @@ public final class LeafCertificates {
 
 	private static final Duration SHORT_LIVED = Duration.ofMinutes(10);
 
-	private final ConnectCa ca;
+	private final CaStore ca;
 
 	private final ChangeIndex changes;
 
@@ -60,7 +60,7 @@ public final class LeafCertificates {
 	 * @param clock the clock for renewal times
 	 * @param random the source of renewal jitter
 	 */
-	public LeafCertificates(ConnectCa ca, ChangeIndex changes, Clock clock, RandomGenerator random) {
+	public LeafCertificates(CaStore ca, ChangeIndex changes, Clock clock, RandomGenerator random) {
 		this(ca, changes, clock, random, ROOT_CHANGE_JITTER);
 	}
 
@@ -72,7 +72,7 @@ public final class LeafCertificates {
 	 * @param random the source of renewal jitter
 	 * @param rootChangeJitter the window in which leaves are re-issued after a root change
 	 */
-	public LeafCertificates(ConnectCa ca, ChangeIndex changes, Clock clock, RandomGenerator random,
+	public LeafCertificates(CaStore ca, ChangeIndex changes, Clock clock, RandomGenerator random,
 			Duration rootChangeJitter) {
 		this.ca = Objects.requireNonNull(ca, "'ca' must not be null");
 		this.changes = changes;

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.connect.agent.ca.CaConfig;
+import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.CertificateAuthority;
-import dev.connect.agent.ca.ConnectCa;
 import java.util.List;
 
 import dev.connect.agent.index.BlockingQuery;
@@ -30,7 +30,7 @@ class LeafCertificatesTests {
 
 	private final ChangeIndex changes = new ChangeIndex(0);
 
-	private final ConnectCa ca = new ConnectCa(CertificateAuthority.create(
+	private final CaStore ca = new CaStore(CertificateAuthority.create(
 			CaConfig.defaults().withCsrMaxPerSecond(0), "dc1", this.clock, new SecureRandom()), this.changes);
 
 	private final LeafCertificates leaves = new LeafCertificates(this.ca, this.changes, this.clock, new SecureRandom());
