@@ -62,4 +62,144 @@ public record Intention(@JsonProperty("ID") @JsonInclude(JsonInclude.Include.NON
 				null, null, 0, null, null, 0, 0);
 	}
 
+	/**
+	 * Returns a copy with another legacy ID.
+	 * @param id the UUID, or {@code null} for an intention of the exact API
+	 * @return the copy
+	 */
+	public Intention withId(@Nullable String id) {
+		return new Intention(id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt,
+				this.createIndex, this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another description.
+	 * @param description the free text
+	 * @return the copy
+	 */
+	public Intention withDescription(@Nullable String description) {
+		return new Intention(this.id, description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt,
+				this.createIndex, this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another source.
+	 * @param namespace the source namespace
+	 * @param name the source service, or {@code *}
+	 * @return the copy
+	 */
+	public Intention withSource(@Nullable String namespace, @Nullable String name) {
+		return new Intention(this.id, this.description, namespace, name, this.destinationNs, this.destinationName,
+				this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType, this.action,
+				this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another destination.
+	 * @param namespace the destination namespace
+	 * @param name the destination service, or {@code *}
+	 * @return the copy
+	 */
+	public Intention withDestination(@Nullable String namespace, @Nullable String name) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, namespace, name,
+				this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType, this.action,
+				this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with other partitions and source peer (Enterprise and peering scopes).
+	 * @param sourcePartition the source partition
+	 * @param destinationPartition the destination partition
+	 * @param sourcePeer the source peer
+	 * @return the copy
+	 */
+	public Intention withScope(@Nullable String sourcePartition, @Nullable String destinationPartition,
+			@Nullable String sourcePeer) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, sourcePartition, destinationPartition, sourcePeer, this.sourceType, this.action,
+				this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another source type.
+	 * @param sourceType the source type, {@code consul}
+	 * @return the copy
+	 */
+	public Intention withSourceType(@Nullable String sourceType) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, sourceType,
+				this.action, this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt,
+				this.createIndex, this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another action and L7 permissions.
+	 * @param action {@code allow} or {@code deny}, or {@code null} for an L7 intention
+	 * @param permissions the L7 permissions, or {@code null}
+	 * @return the copy
+	 */
+	public Intention withAction(@Nullable String action, @Nullable List<Map<String, Object>> permissions) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				action, permissions, this.meta, this.precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with other metadata.
+	 * @param meta the metadata, or {@code null}
+	 * @return the copy
+	 */
+	public Intention withMeta(@Nullable Map<String, String> meta) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, meta, this.precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with another precedence.
+	 * @param precedence the precedence
+	 * @return the copy
+	 */
+	public Intention withPrecedence(int precedence) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, this.meta, precedence, this.createdAt, this.updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with other legacy timestamps.
+	 * @param createdAt when it was made, or {@code null}
+	 * @param updatedAt when it last changed, or {@code null}
+	 * @return the copy
+	 */
+	public Intention withTimestamps(@Nullable Instant createdAt, @Nullable Instant updatedAt) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, this.meta, this.precedence, createdAt, updatedAt, this.createIndex,
+				this.modifyIndex);
+	}
+
+	/**
+	 * Returns a copy with other indexes.
+	 * @param createIndex the index at which it was created
+	 * @param modifyIndex the index at which it last changed
+	 * @return the copy
+	 */
+	public Intention withIndexes(long createIndex, long modifyIndex) {
+		return new Intention(this.id, this.description, this.sourceNs, this.sourceName, this.destinationNs,
+				this.destinationName, this.sourcePartition, this.destinationPartition, this.sourcePeer, this.sourceType,
+				this.action, this.permissions, this.meta, this.precedence, this.createdAt, this.updatedAt, createIndex,
+				modifyIndex);
+	}
+
 }

@@ -82,9 +82,12 @@ final class IntentionsHandler {
 		}
 		return Mono.fromCallable(() -> {
 			Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
-			Intention scoped = new Intention(null, request.description(), null, source.name(), null,
-					destination.name(), null, null, null, request.sourceType(), request.action(), request.permissions(),
-					request.meta(), 0, null, null, 0, 0);
+			// The names come from the path; the body gives only what the exact API takes from it.
+			Intention scoped = Intention.of(source.name(), destination.name(), "")
+				.withDescription(request.description())
+				.withSourceType(request.sourceType())
+				.withAction(request.action(), request.permissions())
+				.withMeta(request.meta());
 			write(() -> this.intentions.upsert(source.name(), destination.name(), scoped));
 			return Reply.json(Json.write(true));
 		});

@@ -240,20 +240,19 @@ public final class IntentionStore {
 		String sourceNs = emptyToDefault(request.sourceNs());
 		String destinationNs = emptyToDefault(request.destinationNs());
 		int precedence = (source != null && destination != null) ? IntentionRules.precedence(source, destination) : 0;
-		return new Intention(id, (request.description() != null) ? request.description() : "", sourceNs, source,
-				destinationNs, destination, null, null, null, sourceType, request.action(), request.permissions(),
-				request.meta(), precedence, createdAt, updatedAt, 0, 0);
+		return request.withId(id)
+			.withDescription((request.description() != null) ? request.description() : "")
+			.withSource(sourceNs, source)
+			.withDestination(destinationNs, destination)
+			.withScope(null, null, null)
+			.withSourceType(sourceType)
+			.withPrecedence(precedence)
+			.withTimestamps(createdAt, updatedAt)
+			.withIndexes(0, 0);
 	}
 
 	private static String emptyToDefault(@Nullable String namespace) {
 		return IntentionRules.isDefault(namespace) ? IntentionRules.DEFAULT_NS : namespace;
-	}
-
-	private static Intention withIndexes(Intention intention, long createIndex, long modifyIndex) {
-		return new Intention(intention.id(), intention.description(), intention.sourceNs(), intention.sourceName(),
-				intention.destinationNs(), intention.destinationName(), null, null, null, intention.sourceType(),
-				intention.action(), intention.permissions(), intention.meta(), intention.precedence(),
-				intention.createdAt(), intention.updatedAt(), createIndex, modifyIndex);
 	}
 
 	/**
@@ -268,7 +267,7 @@ public final class IntentionStore {
 		long index = this.changes.next();
 		Intention stored = null;
 		if (replacement != null) {
-			stored = withIndexes(replacement, (createIndex == NEW) ? index : createIndex, index);
+			stored = replacement.withIndexes((createIndex == NEW) ? index : createIndex, index);
 			next.add(stored);
 		}
 		next.sort(IntentionRules.EVALUATION_ORDER);

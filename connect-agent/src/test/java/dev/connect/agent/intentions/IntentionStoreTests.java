@@ -56,8 +56,8 @@ class IntentionStoreTests {
 
 	@Test
 	void anL7IntentionDeniesConnectionLevelDecisions() {
-		Intention l7 = new Intention(null, "", "default", "web", "default", "db", null, null, null, "consul", null,
-				List.of(Map.of("Action", "allow", "HTTP", Map.of("PathPrefix", "/"))), null, 0, null, null, 0, 0);
+		Intention l7 = Intention.of("web", "db", "allow")
+			.withAction(null, List.of(Map.of("Action", "allow", "HTTP", Map.of("PathPrefix", "/"))));
 		Intention stored = this.store.upsert("web", "db", l7);
 		assertThat(stored.permissions()).hasSize(1);
 		IntentionDecision decision = this.store.decide("web", "db");
@@ -98,14 +98,11 @@ class IntentionStoreTests {
 						"1 error occurred:\n\t* SourceName: wildcard character '*' cannot be used with partial values\n\n"),
 				Arguments.of(Intention.of("web", "db", "permit"),
 						"1 error occurred:\n\t* Action must be set to 'allow' or 'deny'\n\n"),
-				Arguments.of(new Intention(null, "x".repeat(513), "default", "web", "default", "db", null, null, null,
-						"consul", "allow", null, null, 0, null, null, 0, 0),
+				Arguments.of(Intention.of("web", "db", "allow").withDescription("x".repeat(513)),
 						"1 error occurred:\n\t* Description exceeds maximum length 512\n\n"),
-				Arguments.of(new Intention(null, "", "default", "web", "default", "db", null, null, null, "other",
-						"deny", null, null, 0, null, null, 0, 0),
+				Arguments.of(Intention.of("web", "db", "deny").withSourceType("other"),
 						"1 error occurred:\n\t* SourceType must be set to 'consul'\n\n"),
-				Arguments.of(new Intention(null, "", "default", "", "default", "d*", null, null, null, "consul", "",
-						null, null, 0, null, null, 0, 0),
+				Arguments.of(Intention.of("", "d*", ""),
 						"3 errors occurred:\n\t* SourceName must be set\n\t* DestinationName: wildcard character '*' "
 								+ "cannot be used with partial values\n\t* Action must be set to 'allow' or 'deny'\n\n"));
 	}
@@ -136,8 +133,10 @@ class IntentionStoreTests {
 
 	private static Intention scoped(String sourceNs, String sourcePartition, String destinationNs,
 			String destinationPartition, String sourcePeer) {
-		return new Intention(null, "", sourceNs, "web", destinationNs, "db", sourcePartition, destinationPartition,
-				sourcePeer, "consul", "allow", null, null, 0, null, null, 0, 0);
+		return Intention.of("web", "db", "allow")
+			.withSource(sourceNs, "web")
+			.withDestination(destinationNs, "db")
+			.withScope(sourcePartition, destinationPartition, sourcePeer);
 	}
 
 	@ParameterizedTest
@@ -168,8 +167,7 @@ class IntentionStoreTests {
 
 	@Test
 	void metaIsRefusedOnTheExactApi() {
-		Intention withMeta = new Intention(null, "", "default", "web", "default", "db", null, null, null, "consul",
-				"allow", null, Map.of("team", "a"), 0, null, null, 0, 0);
+		Intention withMeta = Intention.of("web", "db", "allow").withMeta(Map.of("team", "a"));
 		assertThatThrownBy(() -> this.store.upsert("web", "db", withMeta))
 			.hasMessage("1 error occurred:\n\t* Meta must not be specified\n\n");
 	}
