@@ -3,21 +3,16 @@ package dev.connect.agent.catalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.connect.agent.index.ChangeIndex;
 import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.ServiceRegistration;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's services and checks, on one node (the agent itself, whose {@code serfHealth} check always passes).
@@ -41,7 +36,7 @@ public final class Catalog {
 
 	private final long nodeIndex;
 
-	private volatile State state = new State(Map.of(), Map.of(), Map.of());
+	private volatile CatalogSnapshot state = CatalogSnapshot.EMPTY;
 
 	private volatile Consumer<Change> listener = (change) -> {
 	};
@@ -93,47 +88,19 @@ public final class Catalog {
 	 */
 	public synchronized List<String> register(ServiceRegistration registration, boolean replaceExistingChecks) {
 		Instant now = this.clock.instant();
-		State current = this.state;
+		CatalogSnapshot current = this.state;
 		Registrations.Parsed parsed = Registrations.parse(registration, current.services().values(), now);
-		long index = this.changes.next();
-		Map<String, ServiceInstance> services = new LinkedHashMap<>(current.services());
-		Map<String, CheckState> checks = new LinkedHashMap<>(current.checks());
-		Set<String> keys = new LinkedHashSet<>();
-		List<CheckState> added = new ArrayList<>();
-		List<String> removed = new ArrayList<>();
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
 		for (ServiceInstance instance : parsed.instances()) {
-			ServiceInstance previous = services.get(instance.id());
-			keys.addAll(keysOf(previous));
-			ServiceInstance stored = instance.withIndexes((previous != null) ? previous.createIndex() : index, index);
-			services.put(stored.id(), stored);
-			keys.addAll(keysOf(stored));
+			edit.putInstance(instance);
 			if (replaceExistingChecks) {
-				checks.values().removeIf((check) -> {
-					boolean drop = check.serviceId().equals(instance.id());
-					if (drop) {
-						removed.add(check.checkId());
-					}
-					return drop;
-				});
+				edit.removeChecksOf(instance.id());
 			}
 		}
-		for (CheckState check : parsed.checks()) {
-			CheckState previous = checks.get(check.checkId());
-			CheckState stored = new CheckState(check.checkId(), check.name(), check.notes(), check.serviceId(),
-					check.serviceName(), check.type(), check.target(),
-					(previous != null) ? previous.status() : check.status(),
-					(previous != null) ? previous.output() : check.output(), check.ttl(), check.interval(),
-					check.timeout(), check.deregisterAfter(), check.ttlDeadline(),
-					(previous != null) ? previous.criticalSince() : check.criticalSince(),
-					(previous != null) ? previous.createIndex() : index, index, check.tlsSkipVerify());
-			checks.put(stored.checkId(), stored);
-			added.add(stored);
-		}
-		Map<String, ServiceRegistration> registrations = new LinkedHashMap<>(current.registrations());
-		registrations.put(parsed.instances().get(0).id(), Registrations.withSidecarPort(registration, parsed));
-		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index),
-				Map.copyOf(registrations)), keys, index);
-		this.listener.accept(new Change(added, removed));
+		parsed.checks().forEach(edit::putCheck);
+		edit.putRegistration(parsed.instances().get(0).id(), Registrations.withSidecarPort(registration, parsed));
+		publish(edit.snapshot(this.clock.instant()), edit);
+		this.listener.accept(edit.change());
 		return parsed.instances().stream().map(ServiceInstance::id).toList();
 	}
 
@@ -143,33 +110,19 @@ public final class Catalog {
 	 * @return whether an instance was removed
 	 */
 	public synchronized boolean deregister(String serviceId) {
-		State current = this.state;
+		CatalogSnapshot current = this.state;
 		if (!current.services().containsKey(serviceId)) {
 			return false;
 		}
-		long index = this.changes.next();
-		Map<String, ServiceInstance> services = new LinkedHashMap<>(current.services());
-		Map<String, CheckState> checks = new LinkedHashMap<>(current.checks());
-		Set<String> keys = new LinkedHashSet<>();
-		List<String> removedChecks = new ArrayList<>();
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
 		for (ServiceInstance instance : current.services().values()) {
 			if (instance.id().equals(serviceId) || serviceId.equals(instance.parentId())) {
-				services.remove(instance.id());
-				keys.addAll(keysOf(instance));
-				checks.values().removeIf((check) -> {
-					boolean drop = check.serviceId().equals(instance.id());
-					if (drop) {
-						removedChecks.add(check.checkId());
-					}
-					return drop;
-				});
+				edit.removeInstance(instance);
 			}
 		}
-		Map<String, ServiceRegistration> registrations = new LinkedHashMap<>(current.registrations());
-		registrations.remove(serviceId);
-		publish(new State(Map.copyOf(services), refreshAliases(Map.copyOf(checks), services, index),
-				Map.copyOf(registrations)), keys, index);
-		this.listener.accept(new Change(List.of(), removedChecks));
+		edit.removeRegistration(serviceId);
+		publish(edit.snapshot(this.clock.instant()), edit);
+		this.listener.accept(edit.change());
 		return true;
 	}
 
@@ -213,7 +166,7 @@ public final class Catalog {
 		Instant now = this.clock.instant();
 		List<String> expired = new ArrayList<>();
 		for (CheckState check : this.state.checks().values()) {
-			if (ttlExpired(check, now)) {
+			if (CheckStatuses.ttlExpired(check, now)) {
 				expired.add(check.checkId());
 			}
 		}
@@ -221,16 +174,10 @@ public final class Catalog {
 			expire(expired, now);
 		}
 		for (CheckState check : this.state.checks().values()) {
-			if (check.deregisterAfter() != null && check.criticalSince() != null
-					&& !now.isBefore(check.criticalSince().plus(check.deregisterAfter()))) {
+			if (CheckStatuses.deregisterDue(check, now)) {
 				deregister(check.serviceId());
 			}
 		}
-	}
-
-	private static boolean ttlExpired(@Nullable CheckState check, Instant now) {
-		return check != null && check.isTtl() && check.ttlDeadline() != null && now.isAfter(check.ttlDeadline())
-				&& !CheckState.CRITICAL.equals(check.status());
 	}
 
 	/**
@@ -239,101 +186,42 @@ public final class Catalog {
 	 * checks expiring together took it minutes, holding the lock).
 	 */
 	private synchronized void expire(List<String> checkIds, Instant now) {
-		State current = this.state;
-		Map<String, CheckState> checks = new LinkedHashMap<>(current.checks());
-		Set<String> keys = new LinkedHashSet<>();
-		long index = 0;
+		CatalogSnapshot current = this.state;
+		List<CheckState> expiring = new ArrayList<>();
 		for (String checkId : checkIds) {
-			CheckState check = checks.get(checkId);
-			if (ttlExpired(check, now)) {
-				if (index == 0) {
-					index = this.changes.next();
-				}
-				checks.put(checkId, check.withStatus(CheckState.CRITICAL, "TTL expired", now, index));
-				keys.addAll(keysOf(current.services().get(check.serviceId())));
+			CheckState check = current.checks().get(checkId);
+			if (check != null && CheckStatuses.ttlExpired(check, now)) {
+				expiring.add(check);
 			}
 		}
-		if (index == 0) {
+		if (expiring.isEmpty()) {
 			return;
 		}
-		Map<String, CheckState> refreshed = refreshAliases(Map.copyOf(checks), current.services(), index);
-		for (CheckState alias : refreshed.values()) {
-			if (alias.modifyIndex() == index && "alias".equals(alias.type())) {
-				keys.addAll(keysOf(current.services().get(alias.serviceId())));
-			}
-		}
-		publish(new State(current.services(), refreshed, current.registrations()), keys, index);
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
+		expiring.forEach((check) -> edit.putResult(check, CheckState.CRITICAL, "TTL expired", now));
+		publishResults(edit);
 	}
 
 	private void setStatus(CheckState check, String status, String output) {
-		if (check.status().equals(status) && check.output().equals(output) && !check.isTtl()) {
+		if (!CheckStatuses.changes(check, status, output)) {
 			return;
 		}
-		State current = this.state;
-		long index = this.changes.next();
-		Map<String, CheckState> checks = new LinkedHashMap<>(current.checks());
-		checks.put(check.checkId(), check.withStatus(status, output, this.clock.instant(), index));
-		ServiceInstance service = current.services().get(check.serviceId());
-		Set<String> keys = new LinkedHashSet<>(keysOf(service));
-		Map<String, CheckState> refreshed = refreshAliases(Map.copyOf(checks), current.services(), index);
-		for (CheckState alias : refreshed.values()) {
-			if (alias.modifyIndex() == index && !alias.checkId().equals(check.checkId())) {
-				keys.addAll(keysOf(current.services().get(alias.serviceId())));
-			}
-		}
-		publish(new State(current.services(), refreshed, current.registrations()), keys, index);
+		CatalogEdit edit = new CatalogEdit(this.state, this.changes.next());
+		edit.putResult(check, status, output, this.clock.instant());
+		publishResults(edit);
 	}
 
-	/** An alias check mirrors the worst status of the instance it names (critical when that is gone). */
-	private Map<String, CheckState> refreshAliases(Map<String, CheckState> checks, Map<String, ServiceInstance> services,
-			long index) {
-		Map<String, CheckState> result = new LinkedHashMap<>(checks);
-		Instant now = this.clock.instant();
-		for (CheckState check : checks.values()) {
-			if (!"alias".equals(check.type())) {
-				continue;
-			}
-			String status = services.containsKey(check.target()) ? worst(checks.values(), check.target())
-					: CheckState.CRITICAL;
-			String output = services.containsKey(check.target()) ? "All checks passing." : "Service not found";
-			if (!status.equals(CheckState.PASSING)) {
-				output = "Aliased service has checks that are not passing";
-			}
-			if (!status.equals(check.status()) || !output.equals(check.output())) {
-				result.put(check.checkId(), check.withStatus(status, output, now, index));
-			}
-		}
-		return Map.copyOf(result);
+	/** Check results wake the watchers of the aliases that mirror them as well. */
+	private void publishResults(CatalogEdit edit) {
+		CatalogSnapshot next = edit.snapshot(this.clock.instant());
+		edit.touchAliasesChangedIn(next);
+		publish(next, edit);
 	}
 
-	private static String worst(java.util.Collection<CheckState> checks, String serviceId) {
-		String worst = CheckState.PASSING;
-		for (CheckState check : checks) {
-			if (check.serviceId().equals(serviceId) && !"alias".equals(check.type())) {
-				if (CheckState.CRITICAL.equals(check.status())) {
-					return CheckState.CRITICAL;
-				}
-				if (CheckState.WARNING.equals(check.status())) {
-					worst = CheckState.WARNING;
-				}
-			}
-		}
-		return worst;
-	}
-
-	private void publish(State next, Set<String> keys, long index) {
+	private void publish(CatalogSnapshot next, CatalogEdit edit) {
 		this.state = next;
-		this.changes.publish(Topic.CATALOG, "", index);
-		keys.forEach((key) -> this.changes.publish(Topic.CATALOG, key, index));
-	}
-
-	private static Set<String> keysOf(@Nullable ServiceInstance instance) {
-		if (instance == null) {
-			return Set.of();
-		}
-		String connect = instance.connectService();
-		return (connect != null) ? Set.of("svc:" + instance.name(), "connect:" + connect)
-				: Set.of("svc:" + instance.name());
+		this.changes.publish(Topic.CATALOG, "", edit.index());
+		edit.keys().forEach((key) -> this.changes.publish(Topic.CATALOG, key, edit.index()));
 	}
 
 	/**
@@ -378,23 +266,9 @@ public final class Catalog {
 	 * @return the entries and the index of the service's last change
 	 */
 	public Indexed<List<Entry>> health(String name, boolean connect) {
-		State current = this.state;
 		String key = (connect ? "connect:" : "svc:") + name;
-		List<Entry> entries = new ArrayList<>();
-		for (ServiceInstance instance : current.services().values()) {
-			boolean matches = connect ? name.equals(instance.connectService()) : name.equals(instance.name());
-			if (matches) {
-				List<CheckState> checks = current.checks()
-					.values()
-					.stream()
-					.filter((check) -> check.serviceId().equals(instance.id()))
-					.sorted(Comparator.comparing(CheckState::checkId))
-					.toList();
-				entries.add(new Entry(instance, checks));
-			}
-		}
-		entries.sort(Comparator.comparing((Entry entry) -> entry.service().id()));
-		return new Indexed<>(Math.max(this.changes.index(Topic.CATALOG, key), this.nodeIndex), List.copyOf(entries));
+		List<Entry> entries = this.state.entries(name, connect);
+		return new Indexed<>(Math.max(this.changes.index(Topic.CATALOG, key), this.nodeIndex), entries);
 	}
 
 	/**
@@ -429,10 +303,6 @@ public final class Catalog {
 	 * @param removed the removed check IDs
 	 */
 	public record Change(List<CheckState> added, List<String> removed) {
-	}
-
-	private record State(Map<String, ServiceInstance> services, Map<String, CheckState> checks,
-			Map<String, ServiceRegistration> registrations) {
 	}
 
 }

@@ -38,16 +38,40 @@ public record CheckState(String checkId, String name, String notes, String servi
 
 	static final String CRITICAL = "critical";
 
-	CheckState withStatus(String status, String output, Instant now, long index) {
+	/**
+	 * Returns the check after a result was recorded at {@code now}: it stays critical since the first critical
+	 * result in a row, and a TTL check's deadline restarts.
+	 */
+	CheckState recorded(String status, String output, Instant now, long index) {
 		Instant since = CRITICAL.equals(status) ? ((this.criticalSince != null) ? this.criticalSince : now) : null;
 		Instant deadline = (this.ttl != null) ? now.plus(this.ttl) : null;
+		return withResult(status, output, since).withTtlDeadline(deadline).withIndexes(this.createIndex, index);
+	}
+
+	CheckState withResult(String status, String output, @Nullable Instant criticalSince) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
-				this.target, status, output, this.ttl, this.interval, this.timeout, this.deregisterAfter, deadline, since,
-				this.createIndex, index, this.tlsSkipVerify);
+				this.target, status, output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
+				this.ttlDeadline, criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify);
+	}
+
+	CheckState withTtlDeadline(@Nullable Instant ttlDeadline) {
+		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
+				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
+				ttlDeadline, this.criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify);
+	}
+
+	CheckState withIndexes(long createIndex, long modifyIndex) {
+		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
+				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
+				this.ttlDeadline, this.criticalSince, createIndex, modifyIndex, this.tlsSkipVerify);
 	}
 
 	boolean isTtl() {
 		return "ttl".equals(this.type);
+	}
+
+	boolean isAlias() {
+		return "alias".equals(this.type);
 	}
 
 }
