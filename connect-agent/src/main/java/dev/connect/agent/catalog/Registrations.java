@@ -1,6 +1,5 @@
 package dev.connect.agent.catalog;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +10,6 @@ import java.util.regex.Pattern;
 
 import dev.connect.api.CheckDefinition;
 import dev.connect.api.ConnectProxyConfig;
-import dev.connect.api.GoDuration;
 import dev.connect.api.MultiError;
 import dev.connect.api.ServiceConnect;
 import dev.connect.api.ServiceRegistration;
@@ -27,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  * Connect-native service has a port;</li>
  * <li>{@code Connect.SidecarService} registers {@code <id>-sidecar-proxy} with the lowest free port of 21000-21255,
  * pointing at the parent, with a TCP and an alias check unless it brings its own;</li>
- * <li>check IDs default to {@code service:<id>} (or {@code service:<id>:<n>} for several), names to
- * {@code Service '<name>' check}, initial status to critical.</li>
+ * <li>checks follow {@link CheckDefinitions}.</li>
  * </ol>
  */
 final class Registrations {
@@ -48,7 +45,7 @@ final class Registrations {
 	static Parsed parse(ServiceRegistration registration, Collection<ServiceInstance> existing, Instant now) {
 		ServiceInstance service = instance(registration, null, 0);
 		List<ServiceInstance> instances = new ArrayList<>(List.of(service));
-		List<CheckState> checks = new ArrayList<>(checks(registration, service, now));
+		List<CheckState> checks = new ArrayList<>(CheckDefinitions.checks(registration, service, now));
 		ServiceRegistration sidecar = (registration.connect() != null) ? registration.connect().sidecarService() : null;
 		if (sidecar != null) {
 			if (sidecar.id() != null && !sidecar.id().isEmpty()) {
@@ -170,91 +167,6 @@ final class Registrations {
 		});
 	}
 
-	static List<CheckState> checks(ServiceRegistration registration, ServiceInstance service, Instant now) {
-		List<CheckDefinition> definitions = new ArrayList<>();
-		if (registration.check() != null) {
-			definitions.add(registration.check());
-		}
-		if (registration.checks() != null) {
-			definitions.addAll(registration.checks());
-		}
-		List<CheckState> checks = new ArrayList<>();
-		for (int i = 0; i < definitions.size(); i++) {
-			String defaultId = (definitions.size() == 1) ? "service:" + service.id()
-					: "service:" + service.id() + ":" + (i + 1);
-			checks.add(check(definitions.get(i), defaultId, service, now));
-		}
-		return checks;
-	}
-
-	static CheckState check(CheckDefinition definition, String defaultId, ServiceInstance service, Instant now) {
-		String id = (definition.checkId() != null && !definition.checkId().isEmpty()) ? definition.checkId() : defaultId;
-		String name = (definition.name() != null && !definition.name().isEmpty()) ? definition.name()
-				: "Service '" + service.name() + "' check";
-		String status = (definition.status() != null && !definition.status().isEmpty()) ? definition.status()
-				: CheckState.CRITICAL;
-		if (!status.equals(CheckState.PASSING) && !status.equals(CheckState.WARNING)
-				&& !status.equals(CheckState.CRITICAL)) {
-			throw invalid("Status for checks must 'passing', 'warning', 'critical'");
-		}
-		String type;
-		String target;
-		if (present(definition.ttl())) {
-			type = "ttl";
-			target = "";
-		}
-		else if (present(definition.http())) {
-			type = "http";
-			target = definition.http();
-		}
-		else if (present(definition.tcp())) {
-			type = "tcp";
-			target = definition.tcp();
-		}
-		else if (present(definition.aliasService())) {
-			type = "alias";
-			target = definition.aliasService();
-		}
-		else {
-			throw invalid("Invalid check: one of TTL, HTTP, TCP or AliasService must be set; the dev agent runs no "
-					+ "other check types");
-		}
-		Duration ttl = duration(definition.ttl(), "TTL", null);
-		Duration interval = duration(definition.interval(), "Interval", null);
-		if ((type.equals("http") || type.equals("tcp")) && (interval == null || interval.isZero())) {
-			throw invalid("Invalid check: Interval must be set for " + type.toUpperCase(java.util.Locale.ROOT)
-					+ " checks");
-		}
-		Duration timeout = duration(definition.timeout(), "Timeout", Duration.ofSeconds(10));
-		Duration deregister = duration(definition.deregisterCriticalServiceAfter(), "DeregisterCriticalServiceAfter",
-				null);
-		if (deregister != null && deregister.compareTo(Duration.ofMinutes(1)) < 0) {
-			// Consul raises anything shorter to its minimum.
-			deregister = Duration.ofMinutes(1);
-		}
-		Instant deadline = (ttl != null) ? now.plus(ttl) : null;
-		Instant criticalSince = status.equals(CheckState.CRITICAL) ? now : null;
-		return new CheckState(id, name, (definition.notes() != null) ? definition.notes() : "", service.id(),
-				service.name(), type, target, status, "", ttl, interval, timeout, deregister, deadline, criticalSince, 0,
-				0, definition.tlsSkipVerify());
-	}
-
-	private static @Nullable Duration duration(@Nullable String text, String field, @Nullable Duration fallback) {
-		if (!present(text)) {
-			return fallback;
-		}
-		try {
-			return GoDuration.parse(text);
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid("Invalid check: " + field + ": " + ex.getMessage());
-		}
-	}
-
-	private static boolean present(@Nullable String value) {
-		return value != null && !value.isEmpty();
-	}
-
 	private static int freeSidecarPort(Collection<ServiceInstance> existing, String parentId) {
 		TreeSet<Integer> used = new TreeSet<>();
 		for (ServiceInstance instance : existing) {
@@ -288,15 +200,15 @@ final class Registrations {
 	private static List<CheckState> sidecarChecks(ServiceRegistration sidecar, ServiceInstance proxy,
 			ServiceInstance parent, Instant now) {
 		if (sidecar.check() != null || (sidecar.checks() != null && !sidecar.checks().isEmpty())) {
-			return checks(sidecar, proxy, now);
+			return CheckDefinitions.checks(sidecar, proxy, now);
 		}
 		String host = proxy.address().isEmpty() ? "127.0.0.1" : proxy.address();
 		CheckDefinition listening = new CheckDefinition(null, "Connect Sidecar Listening", null, null, null, null, null,
 				null, null, false, host + ":" + proxy.port(), "10s", null, null, null);
 		CheckDefinition aliasing = new CheckDefinition(null, "Connect Sidecar Aliasing " + parent.id(), null, null,
 				null, null, null, null, null, false, null, null, null, null, parent.id());
-		return List.of(check(listening, "service:" + proxy.id() + ":1", proxy, now),
-				check(aliasing, "service:" + proxy.id() + ":2", proxy, now));
+		return List.of(CheckDefinitions.check(listening, "service:" + proxy.id() + ":1", proxy, now),
+				CheckDefinitions.check(aliasing, "service:" + proxy.id() + ":2", proxy, now));
 	}
 
 	private static InvalidRegistrationException invalid(String message) {

@@ -1,0 +1,133 @@
+package dev.connect.agent.catalog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.connect.api.CheckDefinition;
+import dev.connect.api.GoDuration;
+import dev.connect.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the check definitions of a registration body into checks, with Consul's validation: IDs default to
+ * {@code service:<id>} (or {@code service:<id>:<n>} for several), names to {@code Service '<name>' check}, the
+ * initial status to critical; exactly one of TTL, HTTP, TCP or AliasService is set, and HTTP and TCP checks have an
+ * interval.
+ */
+final class CheckDefinitions {
+
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Consul raises a shorter {@code DeregisterCriticalServiceAfter} to this minimum. */
+	private static final Duration MIN_DEREGISTER_AFTER = Duration.ofMinutes(1);
+
+	private CheckDefinitions() {
+	}
+
+	static List<CheckState> checks(ServiceRegistration registration, ServiceInstance service, Instant now) {
+		List<CheckDefinition> definitions = new ArrayList<>();
+		if (registration.check() != null) {
+			definitions.add(registration.check());
+		}
+		if (registration.checks() != null) {
+			definitions.addAll(registration.checks());
+		}
+		List<CheckState> checks = new ArrayList<>();
+		for (int i = 0; i < definitions.size(); i++) {
+			String defaultId = (definitions.size() == 1) ? "service:" + service.id()
+					: "service:" + service.id() + ":" + (i + 1);
+			checks.add(check(definitions.get(i), defaultId, service, now));
+		}
+		return checks;
+	}
+
+	static CheckState check(CheckDefinition definition, String defaultId, ServiceInstance service, Instant now) {
+		String status = status(definition);
+		Probe probe = probe(definition);
+		Duration ttl = duration(definition.ttl(), "TTL", null);
+		Duration interval = interval(definition, probe.type());
+		Duration timeout = duration(definition.timeout(), "Timeout", DEFAULT_TIMEOUT);
+		Duration deregisterAfter = deregisterAfter(definition);
+		return new CheckState(present(definition.checkId()) ? definition.checkId() : defaultId,
+				present(definition.name()) ? definition.name() : "Service '" + service.name() + "' check",
+				(definition.notes() != null) ? definition.notes() : "", service.id(), service.name(), probe.type(),
+				probe.target(), status, "", ttl, interval, timeout, deregisterAfter,
+				(ttl != null) ? now.plus(ttl) : null, status.equals(CheckState.CRITICAL) ? now : null, 0, 0,
+				definition.tlsSkipVerify());
+	}
+
+	private static String status(CheckDefinition definition) {
+		String status = present(definition.status()) ? definition.status() : CheckState.CRITICAL;
+		if (!status.equals(CheckState.PASSING) && !status.equals(CheckState.WARNING)
+				&& !status.equals(CheckState.CRITICAL)) {
+			throw invalid("Status for checks must 'passing', 'warning', 'critical'");
+		}
+		return status;
+	}
+
+	private static Probe probe(CheckDefinition definition) {
+		if (present(definition.ttl())) {
+			return new Probe("ttl", "");
+		}
+		if (present(definition.http())) {
+			return new Probe("http", definition.http());
+		}
+		if (present(definition.tcp())) {
+			return new Probe("tcp", definition.tcp());
+		}
+		if (present(definition.aliasService())) {
+			return new Probe("alias", definition.aliasService());
+		}
+		throw invalid("Invalid check: one of TTL, HTTP, TCP or AliasService must be set; the dev agent runs no "
+				+ "other check types");
+	}
+
+	private static @Nullable Duration interval(CheckDefinition definition, String type) {
+		Duration interval = duration(definition.interval(), "Interval", null);
+		if ((type.equals("http") || type.equals("tcp")) && (interval == null || interval.isZero())) {
+			throw invalid("Invalid check: Interval must be set for " + type.toUpperCase(Locale.ROOT) + " checks");
+		}
+		return interval;
+	}
+
+	private static @Nullable Duration deregisterAfter(CheckDefinition definition) {
+		Duration deregister = duration(definition.deregisterCriticalServiceAfter(), "DeregisterCriticalServiceAfter",
+				null);
+		if (deregister != null && deregister.compareTo(MIN_DEREGISTER_AFTER) < 0) {
+			return MIN_DEREGISTER_AFTER;
+		}
+		return deregister;
+	}
+
+	private static @Nullable Duration duration(@Nullable String text, String field, @Nullable Duration fallback) {
+		if (!present(text)) {
+			return fallback;
+		}
+		try {
+			return GoDuration.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid("Invalid check: " + field + ": " + ex.getMessage());
+		}
+	}
+
+	private static boolean present(@Nullable String value) {
+		return value != null && !value.isEmpty();
+	}
+
+	private static InvalidRegistrationException invalid(String message) {
+		return new InvalidRegistrationException(message);
+	}
+
+	/**
+	 * What a check runs.
+	 * @param type {@code ttl}, {@code http}, {@code tcp} or {@code alias}
+	 * @param target the URL, {@code host:port} or aliased instance; empty for a TTL check
+	 */
+	private record Probe(String type, String target) {
+	}
+
+}
