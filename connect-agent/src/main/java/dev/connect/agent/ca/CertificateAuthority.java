@@ -2,10 +2,7 @@ package dev.connect.agent.ca;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,13 +14,13 @@ import java.util.function.DoubleFunction;
 
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.TrustDomain;
-import dev.connect.pki.ColonHex;
-import dev.connect.pki.KeyIdentifiers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The dev agent's built-in CA, modelled on Consul's {@code consul} provider. It is a development CA: its keys live
- * in memory (or in the agent's data directory) and it must never be a production CA.
+ * The dev agent's built-in CA, modelled on Consul's {@code consul} provider: it makes roots and signs leaves.
+ * {@link CaStore} serves it with Consul's modify indexes; {@link CaSnapshot} is what the data directory keeps of
+ * it. It is a development CA: its keys live in memory (or in the agent's data directory) and it must never be a
+ * production CA.
  * <p>
  * Contract:
  * <ol>
@@ -46,8 +43,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CertificateAuthority {
 
-	static final String ROOT_NAME = "Consul CA Primary Cert";
-
 	private final UUID clusterId;
 
 	private final TrustDomain trustDomain;
@@ -62,7 +57,7 @@ public final class CertificateAuthority {
 
 	private final DoubleFunction<CsrRateLimiter> limiters;
 
-	private volatile State state;
+	private volatile AuthorityState state;
 
 	private CertificateAuthority(UUID clusterId, String datacenter, CaConfig config, Clock clock, SecureRandom random,
 			DoubleFunction<CsrRateLimiter> limiters) {
@@ -75,11 +70,11 @@ public final class CertificateAuthority {
 		this.limiters = limiters;
 		SigningRoot root = newRoot(config,
 				CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), random), null);
-		this.state = new State(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
+		this.state = new AuthorityState(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
 	}
 
 	private CertificateAuthority(UUID clusterId, String datacenter, Clock clock, SecureRandom random,
-			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, State state) {
+			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, AuthorityState state) {
 		this.clusterId = clusterId;
 		this.trustDomain = TrustDomain.ofCluster(clusterId);
 		this.datacenter = datacenter;
@@ -102,53 +97,12 @@ public final class CertificateAuthority {
 	 */
 	public static CertificateAuthority restore(CaSnapshot snapshot, String datacenter, Clock clock,
 			SecureRandom random) {
-		TrustDomain trustDomain = TrustDomain.ofCluster(snapshot.clusterId());
-		List<SigningRoot> roots = new ArrayList<>();
-		for (CaSnapshot.Root stored : snapshot.roots()) {
-			roots.add(restoreRoot(stored, trustDomain));
-		}
-		if (roots.stream().filter((root) -> root.root().active()).count() != 1) {
-			throw new IllegalArgumentException("CA state must have exactly one active root, found "
-					+ roots.stream().filter((root) -> root.root().active()).count());
-		}
-		long maxSerial = roots.stream().mapToLong((root) -> root.root().serialNumber()).max().orElse(0);
-		SerialNumbers serials = new SerialNumbers(Math.max(snapshot.lastSerial(), maxSerial));
+		List<SigningRoot> roots = CaSnapshots.roots(snapshot);
+		SerialNumbers serials = new SerialNumbers(CaSnapshots.lastSerial(snapshot, roots));
 		DoubleFunction<CsrRateLimiter> limiters = CsrRateLimiter::system;
-		State state = new State(snapshot.config(), List.copyOf(roots),
+		AuthorityState state = new AuthorityState(snapshot.config(), roots,
 				limiters.apply(snapshot.config().csrMaxPerSecond()));
 		return new CertificateAuthority(snapshot.clusterId(), datacenter, clock, random, limiters, serials, state);
-	}
-
-	private static SigningRoot restoreRoot(CaSnapshot.Root stored, TrustDomain trustDomain) {
-		X509Certificate certificate = dev.connect.pki.Pem.parseCertificates(stored.certificatePem()).get(0);
-		KeyPair key = dev.connect.pki.Pem.parseKeyPair(stored.privateKeyPem());
-		if (!key.getPublic().equals(certificate.getPublicKey())) {
-			throw new IllegalArgumentException("CA state is inconsistent: the key stored for root '"
-					+ certificate.getSubjectX500Principal().getName() + "' does not belong to it");
-		}
-		String uri = trustDomain.id().toString();
-		try {
-			boolean named = certificate.getSubjectAlternativeNames() != null && certificate.getSubjectAlternativeNames()
-				.stream()
-				.anyMatch((name) -> uri.equals(name.get(1)));
-			if (!named) {
-				throw new IllegalArgumentException("CA state is inconsistent: root '"
-						+ certificate.getSubjectX500Principal().getName() + "' is not for trust domain '" + trustDomain
-						+ "'");
-			}
-		}
-		catch (java.security.cert.CertificateParsingException ex) {
-			throw new IllegalArgumentException("CA state holds a root whose names cannot be read", ex);
-		}
-		List<X509Certificate> intermediates = stored.intermediatePems()
-			.stream()
-			.map((pem) -> dev.connect.pki.Pem.parseCertificates(pem).get(0))
-			.toList();
-		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME,
-				certificate.getSerialNumber().longValueExact(), ColonHex.format(KeyIdentifiers.of(key.getPublic())),
-				certificate, intermediates, stored.active(), stored.rotatedOutAt(), CaKeys.typeOf(key),
-				CaKeys.bitsOf(key));
-		return new SigningRoot(root, key);
 	}
 
 	/**
@@ -157,14 +111,8 @@ public final class CertificateAuthority {
 	 */
 	public CaSnapshot snapshot() {
 		synchronized (this) {
-			State current = this.state;
-			List<CaSnapshot.Root> roots = current.roots()
-				.stream()
-				.map((root) -> new CaSnapshot.Root(root.root().rootCertPem(),
-						dev.connect.pki.Pem.encodePkcs8(root.keyPair().getPrivate()), root.root().intermediatePems(),
-						root.root().active(), root.root().rotatedOutAt()))
-				.toList();
-			return new CaSnapshot(this.clusterId, current.config(), roots, this.serials.last());
+			AuthorityState current = this.state;
+			return CaSnapshots.capture(this.clusterId, current.config(), current.roots(), this.serials.last());
 		}
 	}
 
@@ -263,7 +211,7 @@ public final class CertificateAuthority {
 	 */
 	public IssuedLeaf issueLeaf(String service) {
 		ServiceIdentity identity = ServiceIdentity.of(this.trustDomain, this.datacenter, service);
-		State current = this.state;
+		AuthorityState current = this.state;
 		current.limiter().acquire();
 		SigningRoot signer = current.active();
 		Instant now = this.clock.instant();
@@ -320,7 +268,7 @@ public final class CertificateAuthority {
 	public boolean reconfigure(CaConfig config, @Nullable KeyPair key) {
 		Objects.requireNonNull(config, "'config' must not be null");
 		synchronized (this) {
-			State current = this.state;
+			AuthorityState current = this.state;
 			if (key != null) {
 				rotate(config, key);
 				return true;
@@ -329,9 +277,7 @@ public final class CertificateAuthority {
 				rotate(config);
 				return true;
 			}
-			CsrRateLimiter limiter = (current.config().csrMaxPerSecond() == config.csrMaxPerSecond())
-					? current.limiter() : this.limiters.apply(config.csrMaxPerSecond());
-			this.state = new State(config, current.roots(), limiter);
+			this.state = current.with(config, current.roots(), this.limiters);
 			return false;
 		}
 	}
@@ -342,7 +288,7 @@ public final class CertificateAuthority {
 	 */
 	public List<String> pruneRoots() {
 		synchronized (this) {
-			State current = this.state;
+			AuthorityState current = this.state;
 			Instant cutoff = this.clock.instant().minus(current.config().leafCertTtl().multipliedBy(2));
 			List<SigningRoot> kept = new ArrayList<>();
 			List<String> pruned = new ArrayList<>();
@@ -356,7 +302,7 @@ public final class CertificateAuthority {
 				}
 			}
 			if (!pruned.isEmpty()) {
-				this.state = new State(current.config(), List.copyOf(kept), current.limiter());
+				this.state = current.withRoots(kept);
 			}
 			return List.copyOf(pruned);
 		}
@@ -369,7 +315,7 @@ public final class CertificateAuthority {
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config, KeyPair key) {
-		State current = this.state;
+		AuthorityState current = this.state;
 		SigningRoot previous = current.active();
 		SigningRoot next = newRoot(config, key, previous);
 		Instant now = this.clock.instant();
@@ -378,9 +324,7 @@ public final class CertificateAuthority {
 			roots.add((root == previous) ? root.rotatedOut(now) : root);
 		}
 		roots.add(next);
-		CsrRateLimiter limiter = (current.config().csrMaxPerSecond() == config.csrMaxPerSecond())
-				? current.limiter() : this.limiters.apply(config.csrMaxPerSecond());
-		this.state = new State(config, List.copyOf(roots), limiter);
+		this.state = current.with(config, roots, this.limiters);
 		return next.root();
 	}
 
@@ -392,32 +336,7 @@ public final class CertificateAuthority {
 		List<X509Certificate> intermediates = (previous != null)
 				? List.of(RootTemplate.crossSign(certificate, previous, this.serials.next(), now, this.random))
 				: List.of();
-		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME, serial.longValueExact(),
-				ColonHex.format(KeyIdentifiers.of(key.getPublic())), certificate, intermediates, true, null,
-				CaKeys.typeOf(key), CaKeys.bitsOf(key));
-		return new SigningRoot(root, key);
-	}
-
-	private static String fingerprint(X509Certificate certificate) {
-		try {
-			return ColonHex.format(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
-		}
-		catch (NoSuchAlgorithmException | CertificateEncodingException ex) {
-			throw new IllegalStateException("Unable to compute the ID of a root certificate", ex);
-		}
-	}
-
-	private record State(CaConfig config, List<SigningRoot> roots, CsrRateLimiter limiter) {
-
-		SigningRoot active() {
-			for (SigningRoot root : this.roots) {
-				if (root.root().active()) {
-					return root;
-				}
-			}
-			throw new IllegalStateException("CA has no active root");
-		}
-
+		return SigningRoot.of(certificate, key, intermediates, true, null);
 	}
 
 }

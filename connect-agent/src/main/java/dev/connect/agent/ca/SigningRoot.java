@@ -1,14 +1,48 @@
 package dev.connect.agent.ca;
 
 import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+import dev.connect.pki.ColonHex;
+import dev.connect.pki.KeyIdentifiers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A root and the key it signs with; the key never leaves this package.
  */
 record SigningRoot(RootCertificate root, KeyPair keyPair) {
 
-	SigningRoot rotatedOut(java.time.Instant at) {
+	/** The name Consul gives its built-in CA's roots. */
+	static final String ROOT_NAME = "Consul CA Primary Cert";
+
+	/**
+	 * Describes a root certificate and its key as Consul does: the ID is the certificate's SHA-1 fingerprint and
+	 * the signing key ID the key's identifier, both in colon hex.
+	 */
+	static SigningRoot of(X509Certificate certificate, KeyPair key, List<X509Certificate> intermediates,
+			boolean active, @Nullable Instant rotatedOutAt) {
+		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME,
+				certificate.getSerialNumber().longValueExact(), ColonHex.format(KeyIdentifiers.of(key.getPublic())),
+				certificate, intermediates, active, rotatedOutAt, CaKeys.typeOf(key), CaKeys.bitsOf(key));
+		return new SigningRoot(root, key);
+	}
+
+	SigningRoot rotatedOut(Instant at) {
 		return new SigningRoot(this.root.rotatedOut(at), this.keyPair);
+	}
+
+	private static String fingerprint(X509Certificate certificate) {
+		try {
+			return ColonHex.format(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+		}
+		catch (NoSuchAlgorithmException | CertificateEncodingException ex) {
+			throw new IllegalStateException("Unable to compute the ID of a root certificate", ex);
+		}
 	}
 
 	@Override
