@@ -1,29 +1,35 @@
 package dev.connect.agent.http;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Rendered JSON per query and index. Many clients watch the same thing (every instance of a service watches its
  * upstream's health), and one change wakes them all with the same answer: render it once per index instead of
- * once per client. Entries are replaced when the index moves; the map is cleared when it grows past its bound.
+ * once per client. An entry is replaced when the index of its query moves.
  */
 final class RenderedAnswers {
 
-	private static final int MAX_ENTRIES = 4096;
+	/**
+	 * How many queries are kept. Past it Caffeine evicts one entry at a time, the least likely to be asked again
+	 * (W-TinyLFU), never the whole cache: the answers many watchers share stay.
+	 */
+	static final int MAX_ENTRIES = 4096;
 
-	private final Map<String, Rendered> answers = new ConcurrentHashMap<>();
+	// Maintenance runs on the writing thread: no pool thread in the agent, and the bound holds at once.
+	private final Cache<String, Rendered> answers = Caffeine.newBuilder()
+		.maximumSize(MAX_ENTRIES)
+		.executor(Runnable::run)
+		.build();
 
 	byte[] render(String query, long index, Supplier<Object> answer) {
-		Rendered cached = this.answers.get(query);
+		Rendered cached = this.answers.getIfPresent(query);
 		if (cached != null && cached.index() == index) {
 			return cached.body();
 		}
 		byte[] body = Json.write(answer.get());
-		if (this.answers.size() >= MAX_ENTRIES) {
-			this.answers.clear();
-		}
 		this.answers.put(query, new Rendered(index, body));
 		return body;
 	}
