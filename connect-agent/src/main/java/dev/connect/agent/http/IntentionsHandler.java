@@ -202,27 +202,10 @@ final class IntentionsHandler {
 			throw HttpError.badRequest("Invalid intention ID '" + id + "': must be a UUID");
 		}
 		if (exchange.method().equals(HttpMethod.PUT)) {
-			return Mono.fromCallable(() -> {
-				Intention request = LegacyIntentionBodies.update(exchange.body());
-				if (this.intentions.byId(id).isEmpty()) {
-					throw new HttpError(500, "Cannot modify non-existent intention: '" + id + "'");
-				}
-				LegacyIntentionBodies.requireDefaultNamespaces(request);
-				write(() -> {
-					this.intentions.update(id, request);
-					return id;
-				});
-				return Reply.json(Json.write(Map.of("ID", id)));
-			});
+			return updateById(exchange, id);
 		}
 		if (exchange.method().equals(HttpMethod.DELETE)) {
-			return Mono.fromCallable(() -> {
-				if (this.intentions.byId(id).isEmpty()) {
-					throw new HttpError(500, "Cannot delete non-existent intention: '" + id + "'");
-				}
-				this.intentions.deleteById(id);
-				return Reply.json(Json.write(true));
-			});
+			return deleteById(id);
 		}
 		return blocking(options, () -> new Indexed<>(this.intentions.list().index(),
 				this.intentions.byId(id).orElse(null)))
@@ -232,6 +215,31 @@ final class IntentionsHandler {
 				}
 				return Reply.json(Json.write(found.value())).indexed(found.index());
 			});
+	}
+
+	private Mono<Reply> updateById(Exchange exchange, String id) {
+		return Mono.fromCallable(() -> {
+			Intention request = LegacyIntentionBodies.update(exchange.body());
+			if (this.intentions.byId(id).isEmpty()) {
+				throw new HttpError(500, "Cannot modify non-existent intention: '" + id + "'");
+			}
+			LegacyIntentionBodies.requireDefaultNamespaces(request);
+			write(() -> {
+				this.intentions.update(id, request);
+				return id;
+			});
+			return Reply.json(Json.write(Map.of("ID", id)));
+		});
+	}
+
+	private Mono<Reply> deleteById(String id) {
+		return Mono.fromCallable(() -> {
+			if (this.intentions.byId(id).isEmpty()) {
+				throw new HttpError(500, "Cannot delete non-existent intention: '" + id + "'");
+			}
+			this.intentions.deleteById(id);
+			return Reply.json(Json.write(true));
+		});
 	}
 
 	private <T> Mono<Indexed<T>> blocking(QueryOptions options, java.util.function.Supplier<Indexed<T>> query) {
