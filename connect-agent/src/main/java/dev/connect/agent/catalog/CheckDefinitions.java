@@ -51,8 +51,8 @@ final class CheckDefinitions {
 		Duration interval = interval(definition, probe.type());
 		Duration timeout = duration(definition.timeout(), "Timeout", DEFAULT_TIMEOUT);
 		Duration deregisterAfter = deregisterAfter(definition);
-		return new CheckState(present(definition.checkId()) ? definition.checkId() : defaultId,
-				present(definition.name()) ? definition.name() : "Service '" + service.name() + "' check",
+		return new CheckState(orDefault(definition.checkId(), defaultId),
+				orDefault(definition.name(), "Service '" + service.name() + "' check"),
 				(definition.notes() != null) ? definition.notes() : "", service.id(), service.name(), probe.type(),
 				probe.target(), status, "", ttl, interval, timeout, deregisterAfter,
 				(ttl != null) ? now.plus(ttl) : null, status.equals(CheckState.CRITICAL) ? now : null, 0, 0,
@@ -60,7 +60,7 @@ final class CheckDefinitions {
 	}
 
 	private static String status(CheckDefinition definition) {
-		String status = present(definition.status()) ? definition.status() : CheckState.CRITICAL;
+		String status = orDefault(definition.status(), CheckState.CRITICAL);
 		if (!status.equals(CheckState.PASSING) && !status.equals(CheckState.WARNING)
 				&& !status.equals(CheckState.CRITICAL)) {
 			throw invalid("Status for checks must 'passing', 'warning', 'critical'");
@@ -72,14 +72,17 @@ final class CheckDefinitions {
 		if (present(definition.ttl())) {
 			return new Probe("ttl", "");
 		}
-		if (present(definition.http())) {
-			return new Probe("http", definition.http());
+		String http = orDefault(definition.http(), "");
+		if (!http.isEmpty()) {
+			return new Probe("http", http);
 		}
-		if (present(definition.tcp())) {
-			return new Probe("tcp", definition.tcp());
+		String tcp = orDefault(definition.tcp(), "");
+		if (!tcp.isEmpty()) {
+			return new Probe("tcp", tcp);
 		}
-		if (present(definition.aliasService())) {
-			return new Probe("alias", definition.aliasService());
+		String alias = orDefault(definition.aliasService(), "");
+		if (!alias.isEmpty()) {
+			return new Probe("alias", alias);
 		}
 		throw invalid("Invalid check: one of TTL, HTTP, TCP or AliasService must be set; the dev agent runs no "
 				+ "other check types");
@@ -103,7 +106,7 @@ final class CheckDefinitions {
 	}
 
 	private static @Nullable Duration duration(@Nullable String text, String field, @Nullable Duration fallback) {
-		if (!present(text)) {
+		if (text == null || text.isEmpty()) {
 			return fallback;
 		}
 		try {
@@ -116,6 +119,10 @@ final class CheckDefinitions {
 
 	private static boolean present(@Nullable String value) {
 		return value != null && !value.isEmpty();
+	}
+
+	private static String orDefault(@Nullable String value, String fallback) {
+		return (value != null && !value.isEmpty()) ? value : fallback;
 	}
 
 	private static InvalidRegistrationException invalid(String message) {
