@@ -1,10 +1,10 @@
 package dev.connect.autoconfigure.registration;
 
 import java.util.List;
-import java.util.Map;
 
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.autoconfigure.ConnectProperties;
+import dev.connect.autoconfigure.UnsecurableServiceException;
 import dev.connect.client.AgentClient;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,7 +17,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Registers an application annotated with {@link ConnectService} with the agent.
@@ -29,6 +28,11 @@ import org.springframework.core.annotation.AnnotationUtils;
 public final class ConnectRegistrationAutoConfiguration {
 
 	ConnectRegistrationAutoConfiguration() {
+	}
+
+	@Bean
+	static ConnectServiceGuard connectServiceGuard(ApplicationContext context, ConnectProperties connect) {
+		return new ConnectServiceGuard(context, connect);
 	}
 
 	@Bean
@@ -62,23 +66,16 @@ public final class ConnectRegistrationAutoConfiguration {
 
 		@Override
 		public void start() {
-			Map<String, Object> annotated = this.context.getBeansWithAnnotation(ConnectService.class);
-			if (annotated.isEmpty()) {
+			ConnectService annotation = ConnectServiceGuard.find(this.context);
+			if (annotation == null) {
 				return;
 			}
-			Object bean = annotated.values().iterator().next();
-			ConnectService annotation = AnnotationUtils.findAnnotation(bean.getClass(), ConnectService.class);
-			if (annotation == null) {
-				throw new IllegalStateException("Bean " + bean.getClass().getName() + " was found by @ConnectService, "
-						+ "but the annotation cannot be read from its class");
-			}
-			String name = !annotation.name().isEmpty() ? annotation.name()
-					: this.connect.resolveService(this.context.getEnvironment());
+			// The guard has refused a name that is not the identity: the registration is the identity.
+			String name = this.connect.resolveService(this.context.getEnvironment());
 			int port = (annotation.port() > 0) ? annotation.port()
 					: Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port", "0"));
 			if (port <= 0) {
-				throw new IllegalStateException("@ConnectService '" + name
-						+ "' has no port: the application runs no web server; set @ConnectService(port = ...)");
+				throw UnsecurableServiceException.noPort(name);
 			}
 			ConnectServiceRegistrar.ServiceSpec spec = new ConnectServiceRegistrar.ServiceSpec(name,
 					List.of(annotation.tags()), ConnectServiceRegistrar.ServiceSpec.meta(annotation.meta()), port);

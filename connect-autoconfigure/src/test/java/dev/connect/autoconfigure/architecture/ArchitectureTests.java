@@ -36,6 +36,7 @@ class ArchitectureTests {
 				// The root: settings, and the failure users see when the agent cannot be reached.
 				"dev.connect.autoconfigure.ConnectAutoConfiguration", "dev.connect.autoconfigure.ConnectProperties",
 				"dev.connect.autoconfigure.AgentUnreachableException",
+				"dev.connect.autoconfigure.UnsecurableServiceException",
 				"dev.connect.autoconfigure.tls.ConnectTlsAutoConfiguration",
 				// A bean other features' conditions name.
 				"dev.connect.autoconfigure.tls.ConnectSslBundleRegistrar",

@@ -3,6 +3,7 @@ package dev.connect.autoconfigure.registration;
 import java.net.URI;
 
 import dev.connect.autoconfigure.ConnectProperties;
+import dev.connect.autoconfigure.UnsecurableServiceException;
 import dev.connect.client.AgentClient;
 import dev.connect.client.AgentClientSettings;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,10 @@ class ConnectRegistrationAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessage("@ConnectService 'batch' has no port: the application runs no web server; set "
-							+ "@ConnectService(port = ...)");
+					.isInstanceOf(UnsecurableServiceException.class)
+					.hasMessage("@ConnectService 'batch' has no port to register: the application runs no web server.");
+				assertThat(((UnsecurableServiceException) context.getStartupFailure().getCause()).action())
+					.contains("@ConnectService(port = ...)");
 			});
 	}
 
