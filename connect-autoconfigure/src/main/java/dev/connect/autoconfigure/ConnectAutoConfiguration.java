@@ -38,7 +38,7 @@ public final class ConnectAutoConfiguration {
 		String service = properties.resolveService(environment);
 		AgentCertificateSource source = AgentCertificateSource.start(client, service, Clock.systemUTC());
 		try {
-			source.ready(properties.getAgent().getStartupTimeout()).block();
+			StartupWait.until(source, client.settings().address(), service, properties.getAgent().getStartupTimeout());
 		}
 		catch (RuntimeException ex) {
 			source.dispose();

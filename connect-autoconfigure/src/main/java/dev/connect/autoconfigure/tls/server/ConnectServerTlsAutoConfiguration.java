@@ -16,6 +16,7 @@ import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.reactive.ConfigurableReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.Ordered;
 
 /**
@@ -36,8 +37,9 @@ public final class ConnectServerTlsAutoConfiguration {
 	}
 
 	@Bean
-	WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory> connectServerTlsCustomizer(SslBundles bundles) {
-		return new ServerTlsCustomizer(bundles);
+	WebServerFactoryCustomizer<ConfigurableReactiveWebServerFactory> connectServerTlsCustomizer(SslBundles bundles,
+			Environment environment) {
+		return new ServerTlsCustomizer(bundles, IgnoredServerSsl.in(environment));
 	}
 
 	@Bean
@@ -69,12 +71,16 @@ public final class ConnectServerTlsAutoConfiguration {
 
 		private final SslBundles bundles;
 
-		ServerTlsCustomizer(SslBundles bundles) {
+		private final IgnoredServerSsl ignored;
+
+		ServerTlsCustomizer(SslBundles bundles, IgnoredServerSsl ignored) {
 			this.bundles = bundles;
+			this.ignored = ignored;
 		}
 
 		@Override
 		public void customize(ConfigurableReactiveWebServerFactory factory) {
+			this.ignored.warnOnce();
 			Ssl ssl = Ssl.forBundle(ConnectSslBundleRegistrar.BUNDLE);
 			ssl.setClientAuth(Ssl.ClientAuth.NEED);
 			factory.setSsl(ssl);
