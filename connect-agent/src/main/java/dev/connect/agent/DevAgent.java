@@ -3,6 +3,8 @@ package dev.connect.agent;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -67,6 +69,17 @@ public final class DevAgent implements AutoCloseable {
 	}
 
 	/**
+	 * The index this run starts above: the stored one, and never below the clock's microseconds since the epoch.
+	 * Clients keep the last index they saw in their blocking queries; an agent restarted without its data must not
+	 * hand out those numbers again, or a client would wait on an index that now means something else and never see
+	 * the new CA. Microseconds stay below 2^53 (what JSON parsers read exactly) until the 23rd century.
+	 */
+	static long firstIndex(DataDir.Contents stored, Clock clock) {
+		long restored = (stored.agent() != null) ? stored.agent().lastIndex() : 0;
+		return Math.max(restored, Math.max(0, ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant())));
+	}
+
+	/**
 	 * Starts an agent.
 	 * @param settings the settings
 	 * @param clock the clock for certificates and expiry
@@ -79,7 +92,7 @@ public final class DevAgent implements AutoCloseable {
 		DataDir.Contents stored = (dataDir != null) ? dataDir.load()
 				: new DataDir.Contents(null, null, List.of(), List.of());
 		UUID nodeId = (stored.agent() != null) ? stored.agent().nodeId() : UUID.randomUUID();
-		ChangeIndex changes = new ChangeIndex((stored.agent() != null) ? stored.agent().lastIndex() : 0);
+		ChangeIndex changes = new ChangeIndex(firstIndex(stored, clock));
 		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
 		CaStore ca = new CaStore(authority, changes);
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random, settings.rootRotationJitter());
