@@ -106,6 +106,15 @@ public final class CachingAuthorizer implements Authorizer {
 	}
 
 	/**
+	 * Drops every cached decision, including those kept to fail static: for a new trust domain, where what was
+	 * decided about the old mesh's callers means nothing.
+	 */
+	public void clear() {
+		this.generation.incrementAndGet();
+		this.entries.invalidateAll();
+	}
+
+	/**
 	 * Returns cache statistics.
 	 * @return hits, misses, stale decisions served, entries
 	 */

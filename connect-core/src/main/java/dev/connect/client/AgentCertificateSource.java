@@ -236,6 +236,12 @@ public final class AgentCertificateSource implements CertificateSource, Disposab
 				this.lastProblem = null;
 				return;
 			}
+			if (previous != null && !previous.trustDomain().equals(snapshot.trustDomain())) {
+				logger.log(Level.WARNING, () -> "The agent's trust domain changed from '" + previous.trustDomain()
+						+ "' to '" + snapshot.trustDomain() + "' (another cluster, or a dev agent restarted without its "
+						+ "data): adopting its roots and a leaf for '" + this.service + "'; callers and servers of the "
+						+ "old trust domain are refused from now on");
+			}
 			this.current.set(snapshot);
 			this.lastProblem = null;
 			this.first.tryEmitValue(snapshot);

@@ -83,6 +83,13 @@ public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerif
 	}
 
 	/**
+	 * Forgets every address: for a new trust domain, until discovery records the new mesh's instances.
+	 */
+	public void clear() {
+		this.expected.clear();
+	}
+
+	/**
 	 * Returns the identity expected at an address.
 	 * @param host the host
 	 * @param port the port

@@ -1,7 +1,10 @@
 package dev.connect.tls;
 
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
+import dev.connect.identity.TrustDomain;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,22 @@ public interface CertificateSource {
 	 * @param listener the listener
 	 */
 	void onChange(Consumer<CertificateSnapshot> listener);
+
+	/**
+	 * Adds a listener told when a new snapshot is of another trust domain than the one before it (a new cluster, or
+	 * a dev agent restarted without its data): what was decided or expected for the old mesh no longer holds.
+	 * @param listener the listener, given the old and the new trust domain
+	 */
+	default void onTrustDomainChange(BiConsumer<TrustDomain, TrustDomain> listener) {
+		CertificateSnapshot first = current();
+		AtomicReference<@Nullable TrustDomain> last = new AtomicReference<>((first != null) ? first.trustDomain() : null);
+		onChange((snapshot) -> {
+			TrustDomain previous = last.getAndSet(snapshot.trustDomain());
+			if (previous != null && !previous.equals(snapshot.trustDomain())) {
+				listener.accept(previous, snapshot.trustDomain());
+			}
+		});
+	}
 
 	/**
 	 * Returns a source that always answers the same snapshot.

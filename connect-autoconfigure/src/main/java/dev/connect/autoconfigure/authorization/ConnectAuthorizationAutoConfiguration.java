@@ -45,7 +45,11 @@ public final class ConnectAuthorizationAutoConfiguration {
 			CertificateSnapshot snapshot = source.current();
 			return (snapshot != null) ? snapshot.trustDomain() : null;
 		}, properties.getTimeout());
-		return new CachingAuthorizer(agent, properties.getRefresh(), properties.getMaxStale(), Clock.systemUTC());
+		CachingAuthorizer cache = new CachingAuthorizer(agent, properties.getRefresh(), properties.getMaxStale(),
+				Clock.systemUTC());
+		// Decisions about the old mesh's callers mean nothing in a new trust domain, not even to fail static.
+		source.onTrustDomainChange((previous, next) -> cache.clear());
+		return cache;
 	}
 
 	@Bean

@@ -51,8 +51,11 @@ public final class ConnectClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UpstreamAddressBook connectUpstreamAddressBook() {
-		return new UpstreamAddressBook();
+	UpstreamAddressBook connectUpstreamAddressBook(CertificateSource source) {
+		UpstreamAddressBook upstreams = new UpstreamAddressBook();
+		// What was expected where belongs to the old mesh; discovery records the new mesh's instances again.
+		source.onTrustDomainChange((previous, next) -> upstreams.clear());
+		return upstreams;
 	}
 
 	@Bean
