@@ -309,20 +309,6 @@ class LoadBalancedMeshCallsIntegrationTests {
 		}
 	}
 
-	@Test
-	void withoutAHealthyInstanceTheCallerGets503NamingTheService() throws Exception {
-		try (TestMesh mesh = TestMesh.start();
-				ConfigurableApplicationContext dashboard = dashboard(mesh)) {
-			WebClient client = dashboard.getBean(WebClient.Builder.class).build();
-			var response = client.get().uri("http://counting/whoami").exchangeToMono((answer) -> answer
-				.bodyToMono(String.class)
-				.defaultIfEmpty("")
-				.map((body) -> answer.statusCode().value() + " " + body))
-				.block(PROMPTLY);
-			assertThat(response).startsWith("503").contains("counting");
-		}
-	}
-
 	private static void register(TestMesh mesh, String registration) throws Exception {
 		HttpResponse<String> registered = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create(mesh.agentUrl() + "/v1/agent/service/register"))
