@@ -10,7 +10,6 @@ import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration;
 import dev.connect.client.AgentClient;
 import dev.connect.tls.CertificateSnapshot;
-import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -67,7 +66,7 @@ public final class ConnectAuthorizationAutoConfiguration {
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
 			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, CertificateSource source,
-			Environment environment) {
+			ConnectProperties connect, Environment environment) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
@@ -76,7 +75,7 @@ public final class ConnectAuthorizationAutoConfiguration {
 				() -> environment.getProperty("local.server.port", Integer.class, -1), () -> {
 					CertificateSnapshot snapshot = source.current();
 					return (snapshot != null) ? snapshot.validator() : null;
-				});
+				}, connect.resolveService(environment));
 	}
 
 }

@@ -13,6 +13,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
+import dev.connect.identity.InvalidIdentityException;
+import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
 import dev.connect.pki.InvalidSvidException;
 import dev.connect.pki.PeerRole;
@@ -38,7 +40,8 @@ import reactor.core.publisher.Mono;
  * <ul>
  * <li>Allowed: the request proceeds.</li>
  * <li>Denied: 403 {@code application/problem+json} that names no intention; the handler is never invoked; the
- * reason is logged at debug.</li>
+ * caller, this service, the reason and the command that would allow it are logged at INFO, once a minute per
+ * caller at most.</li>
  * <li>No decision (agent unreachable and nothing cached): 503; the handler is never invoked (fail closed).</li>
  * <li>A TLS request without a peer certificate or without a SPIFFE ID: 403.</li>
  * <li>A request on a kept-alive connection whose caller's leaf has expired since the handshake: 403 with
@@ -68,6 +71,8 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 
 	private final RecentDenials denials;
 
+	private final DenialLog denialLog;
+
 	private final IntSupplier meshPort;
 
 	private final Clock clock;
@@ -90,16 +95,18 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	 * @param meshPort the port of the mesh server ({@code local.server.port})
 	 * @param trust the validator of the current roots ({@link dev.connect.tls.CertificateSnapshot#validator()}),
 	 * {@code null} while there is none
+	 * @param service this service's name, the callee named in denial logs
 	 */
 	public IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort,
-			Supplier<@Nullable SvidValidator> trust) {
-		this(authorizer, denials, meshPort, trust, Clock.systemUTC());
+			Supplier<@Nullable SvidValidator> trust, String service) {
+		this(authorizer, denials, meshPort, trust, new DenialLog(service, Clock.systemUTC()), Clock.systemUTC());
 	}
 
 	IntentionAuthorizationWebFilter(Authorizer authorizer, RecentDenials denials, IntSupplier meshPort,
-			Supplier<@Nullable SvidValidator> trust, Clock clock) {
+			Supplier<@Nullable SvidValidator> trust, DenialLog denialLog, Clock clock) {
 		this.authorizer = authorizer;
 		this.denials = denials;
+		this.denialLog = denialLog;
 		this.meshPort = meshPort;
 		this.trust = trust;
 		this.clock = clock;
@@ -128,14 +135,13 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 			return problem(exchange, HttpStatus.FORBIDDEN, "The caller's certificate is no longer trusted by this mesh.");
 		}
-		SpiffeId caller = peer.id();
-		return this.authorizer.authorize(caller)
+		return this.authorizer.authorize(peer.id())
 			.map(Optional::of)
 			.onErrorResume((error) -> {
-				noDecision(caller, error);
+				noDecision(peer.id(), error);
 				return Mono.just(Optional.empty());
 			})
-			.flatMap((decision) -> decide(exchange, chain, caller, decision));
+			.flatMap((decision) -> decide(exchange, chain, peer, decision));
 	}
 
 	/** Logs why there was no decision: at WARN once per distinct reason in a row, at DEBUG while it repeats. */
@@ -151,7 +157,7 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		}
 	}
 
-	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, SpiffeId caller,
+	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, Caller caller,
 			Optional<Decision> decision) {
 		if (decision.isEmpty()) {
 			return problem(exchange, HttpStatus.SERVICE_UNAVAILABLE,
@@ -163,10 +169,8 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		if (decision.get().allowed()) {
 			return chain.filter(exchange);
 		}
-		this.denials.record(caller.toString(), decision.get().reason());
-		if (logger.isDebugEnabled()) {
-			logger.debug("Denied '" + caller + "': " + decision.get().reason());
-		}
+		this.denials.record(caller.id().toString(), decision.get().reason());
+		this.denialLog.denied(caller.id(), caller.service(), decision.get().reason());
 		return problem(exchange, HttpStatus.FORBIDDEN, "The caller is not allowed to call this service.");
 	}
 
@@ -197,9 +201,9 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	}
 
 	/**
-	 * The caller's SPIFFE ID and the end of its leaf's validity. A connection's requests all carry the same
-	 * certificate object (the TLS session's), so what is read from it is kept per certificate object: reading the
-	 * URI SAN and parsing the ID on every request was the filter's largest cost.
+	 * The caller's SPIFFE ID, its service identity, and the end of its leaf's validity. A connection's requests all
+	 * carry the same certificate object (the TLS session's), so what is read from it is kept per certificate object:
+	 * reading the URI SAN and parsing the ID on every request was the filter's largest cost.
 	 */
 	private @Nullable Caller caller(SslInfo ssl) {
 		X509Certificate[] chain = ssl.getPeerCertificates();
@@ -211,11 +215,21 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			return known;
 		}
 		try {
-			Caller caller = new Caller(SvidValidator.spiffeIdOf(chain[0]), chain[0].getNotAfter().getTime());
+			SpiffeId id = SvidValidator.spiffeIdOf(chain[0]);
+			Caller caller = new Caller(id, serviceOf(id), chain[0].getNotAfter().getTime());
 			this.callers.put(chain[0], caller);
 			return caller;
 		}
 		catch (InvalidSvidException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable ServiceIdentity serviceOf(SpiffeId id) {
+		try {
+			return ServiceIdentity.from(id);
+		}
+		catch (InvalidIdentityException ex) {
 			return null;
 		}
 	}
@@ -237,24 +251,32 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 	}
 
 	/**
-	 * What the filter needs from a caller's leaf: its SPIFFE ID, when it expires (epoch millis), and whether its
-	 * chain validated against the roots last checked.
+	 * What the filter needs from a caller's leaf: its SPIFFE ID, its service identity ({@code null} when the ID is
+	 * not a Consul service's), when it expires (epoch millis), and whether its chain validated against the roots
+	 * last checked.
 	 */
 	private static final class Caller {
 
 		private final SpiffeId id;
 
+		private final @Nullable ServiceIdentity service;
+
 		private final long notAfter;
 
 		private volatile @Nullable Verdict verdict;
 
-		Caller(SpiffeId id, long notAfter) {
+		Caller(SpiffeId id, @Nullable ServiceIdentity service, long notAfter) {
 			this.id = id;
+			this.service = service;
 			this.notAfter = notAfter;
 		}
 
 		SpiffeId id() {
 			return this.id;
+		}
+
+		@Nullable ServiceIdentity service() {
+			return this.service;
 		}
 
 		long notAfter() {

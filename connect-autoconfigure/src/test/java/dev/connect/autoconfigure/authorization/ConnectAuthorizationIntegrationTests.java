@@ -9,9 +9,12 @@ import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -24,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A real WebFlux application ('counting') against the dev agent, called over real TLS by identities the agent
  * issued.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConnectAuthorizationIntegrationTests {
 
 	private TestMesh mesh;
@@ -97,6 +101,19 @@ class ConnectAuthorizationIntegrationTests {
 			assertThat(denial.caller()).endsWith("/svc/web");
 			assertThat(denial.reason()).isEqualTo("Default intention policy");
 		});
+	}
+
+	@Test
+	void denialsInARowAreLoggedOnceAtInfoWithTheCommandThatWouldAllowThem(CapturedOutput output) throws Exception {
+		MeshClient web = caller("web");
+		for (int i = 0; i < 5; i++) {
+			assertThat(web.get(port(), "/count").status()).isEqualTo(403);
+		}
+		String denied = "Denied a call from 'web' to 'counting': Default intention policy. "
+				+ "To allow it: consul intention create -allow web counting (caller spiffe://";
+		assertThat(output.getOut()).containsOnlyOnce(denied);
+		assertThat(output.getOut().lines().filter((line) -> line.contains(denied))).singleElement()
+			.satisfies((line) -> assertThat(line).contains(" INFO ", "/svc/web)"));
 	}
 
 	@Test

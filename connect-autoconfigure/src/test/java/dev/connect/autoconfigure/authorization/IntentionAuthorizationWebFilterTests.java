@@ -67,7 +67,8 @@ class IntentionAuthorizationWebFilterTests {
 	private final IntentionAuthorizationWebFilter filter = new IntentionAuthorizationWebFilter((caller) -> {
 		this.authorized.incrementAndGet();
 		return Mono.just(new Decision(true, "test", false));
-	}, new RecentDenials(Clock.systemUTC()), () -> 8443, () -> this.trust, this.clock);
+	}, new RecentDenials(Clock.systemUTC()), () -> 8443, () -> this.trust, new DenialLog("counting", this.clock),
+			this.clock);
 
 	private final AtomicInteger handled = new AtomicInteger();
 
