@@ -67,7 +67,7 @@ final class DataDir {
 			Files.createDirectories(this.directory);
 		}
 		catch (IOException ex) {
-			throw new DataDirException("Unable to create data dir '" + this.directory + "': " + ex.getMessage(), ex);
+			throw new DataDirException("Unable to create data dir '" + this.directory + "': " + reasonOf(ex), ex);
 		}
 		AgentState agent = read(AGENT, new TypeReference<AgentState>() {
 		});
@@ -111,14 +111,20 @@ final class DataDir {
 			return null;
 		}
 		catch (IOException | JacksonException ex) {
-			throw unreadable(file, ex.getMessage());
+			throw unreadable(file, ex);
 		}
 	}
 
-	DataDirException unreadable(Path file, String reason) {
+	DataDirException unreadable(Path file, Exception cause) {
 		return new DataDirException("Unable to start from data dir '" + this.directory + "': '" + file.getFileName()
-				+ "' cannot be read (" + reason + "). The agent does not replace state it cannot read: move the "
-				+ "directory aside to start with a new CA, or restore the file.", null);
+				+ "' cannot be read (" + reasonOf(cause) + "). The agent does not replace state it cannot read: move "
+				+ "the directory aside to start with a new CA, or restore the file.", cause);
+	}
+
+	/** An exception without a message is named by its class, so that a message never reads {@code null}. */
+	private static String reasonOf(Exception ex) {
+		String message = ex.getMessage();
+		return (message != null) ? message : ex.getClass().getName();
 	}
 
 	private synchronized void write(String name, Object value, boolean ownerOnly) {
@@ -144,7 +150,7 @@ final class DataDir {
 			syncDirectory();
 		}
 		catch (IOException ex) {
-			throw new DataDirException("Unable to write '" + target + "': " + ex.getMessage(), ex);
+			throw new DataDirException("Unable to write '" + target + "': " + reasonOf(ex), ex);
 		}
 	}
 

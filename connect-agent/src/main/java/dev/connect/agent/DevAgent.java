@@ -104,15 +104,8 @@ public final class DevAgent implements AutoCloseable {
 				new Catalog.NodeInfo(nodeId.toString(), settings.nodeName(), settings.bindAddress(), settings.datacenter()));
 		LoopResources loops = LoopResources.create("connect-agent", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
 		CheckRunner checks = new CheckRunner(catalog, loops);
-		for (ServiceRegistration registration : stored.services()) {
-			try {
-				catalog.register(registration, true);
-			}
-			catch (RuntimeException ex) {
-				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex.getMessage());
-			}
-		}
 		if (dataDir != null) {
+			restoreServices(stored.services(), catalog, dataDir);
 			persistChanges(dataDir, changes, nodeId, authority, intentions, catalog);
 		}
 		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries,
@@ -127,14 +120,26 @@ public final class DevAgent implements AutoCloseable {
 				Disposables.composite(leaves.start(), pruning, catalogTicks, checks), loops);
 	}
 
+	private static void restoreServices(List<ServiceRegistration> services, Catalog catalog, DataDir dataDir) {
+		for (ServiceRegistration registration : services) {
+			try {
+				catalog.register(registration, true);
+			}
+			catch (RuntimeException ex) {
+				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex);
+			}
+		}
+	}
+
 	private static CertificateAuthority restoreOrCreateCa(DevAgentSettings settings, DataDir.Contents stored,
 			@Nullable DataDir dataDir, Clock clock, SecureRandom random) {
-		if (stored.ca() != null) {
+		// Only a data directory holds a CA to restore.
+		if (dataDir != null && stored.ca() != null) {
 			try {
 				return CertificateAuthority.restore(stored.ca(), settings.datacenter(), clock, random);
 			}
 			catch (IllegalArgumentException ex) {
-				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CA), ex.getMessage());
+				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CA), ex);
 			}
 		}
 		CertificateAuthority created = CertificateAuthority.create(settings.ca(), settings.datacenter(), clock, random);

@@ -57,7 +57,8 @@ public final class DevAgentMain {
 			};
 		}
 		catch (UsageException | IllegalArgumentException | IllegalStateException ex) {
-			err.println("Error: " + ex.getMessage());
+			String message = ex.getMessage();
+			err.println("Error: " + ((message != null) ? message : ex.getClass().getName()));
 			return 1;
 		}
 	}

@@ -47,9 +47,10 @@ final class CheckDefinitions {
 	static CheckState check(CheckDefinition definition, String defaultId, ServiceInstance service, Instant now) {
 		String status = status(definition);
 		Probe probe = probe(definition);
-		Duration ttl = duration(definition.ttl(), "TTL", null);
+		Duration ttl = duration(definition.ttl(), "TTL");
 		Duration interval = interval(definition, probe.type());
-		Duration timeout = duration(definition.timeout(), "Timeout", DEFAULT_TIMEOUT);
+		Duration givenTimeout = duration(definition.timeout(), "Timeout");
+		Duration timeout = (givenTimeout != null) ? givenTimeout : DEFAULT_TIMEOUT;
 		Duration deregisterAfter = deregisterAfter(definition);
 		return new CheckState(orDefault(definition.checkId(), defaultId),
 				orDefault(definition.name(), "Service '" + service.name() + "' check"),
@@ -89,7 +90,7 @@ final class CheckDefinitions {
 	}
 
 	private static @Nullable Duration interval(CheckDefinition definition, String type) {
-		Duration interval = duration(definition.interval(), "Interval", null);
+		Duration interval = duration(definition.interval(), "Interval");
 		if ((type.equals("http") || type.equals("tcp")) && (interval == null || interval.isZero())) {
 			throw invalid("Invalid check: Interval must be set for " + type.toUpperCase(Locale.ROOT) + " checks");
 		}
@@ -97,17 +98,16 @@ final class CheckDefinitions {
 	}
 
 	private static @Nullable Duration deregisterAfter(CheckDefinition definition) {
-		Duration deregister = duration(definition.deregisterCriticalServiceAfter(), "DeregisterCriticalServiceAfter",
-				null);
+		Duration deregister = duration(definition.deregisterCriticalServiceAfter(), "DeregisterCriticalServiceAfter");
 		if (deregister != null && deregister.compareTo(MIN_DEREGISTER_AFTER) < 0) {
 			return MIN_DEREGISTER_AFTER;
 		}
 		return deregister;
 	}
 
-	private static @Nullable Duration duration(@Nullable String text, String field, @Nullable Duration fallback) {
+	private static @Nullable Duration duration(@Nullable String text, String field) {
 		if (text == null || text.isEmpty()) {
-			return fallback;
+			return null;
 		}
 		try {
 			return GoDuration.parse(text);

@@ -49,8 +49,10 @@ public final class CheckRunner implements Disposable {
 		change.removed().forEach(this::stop);
 		for (CheckState check : change.added()) {
 			stop(check.checkId());
-			if (check.type().equals("http") || check.type().equals("tcp")) {
-				this.running.put(check.checkId(), Flux.interval(Duration.ZERO, check.interval(), Schedulers.parallel())
+			Duration interval = check.interval();
+			// CheckDefinitions refuses an HTTP or TCP check without an interval, so a probed check always has one.
+			if (check.isProbed() && interval != null) {
+				this.running.put(check.checkId(), Flux.interval(Duration.ZERO, interval, Schedulers.parallel())
 					.onBackpressureDrop()
 					.concatMap((tick) -> probe(check))
 					.subscribe((result) -> this.catalog.recordProbe(check.checkId(), result[0], result[1])));

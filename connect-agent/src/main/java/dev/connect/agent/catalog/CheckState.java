@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param output the last output
  * @param ttl the TTL of a TTL check
  * @param interval how often an HTTP or TCP check runs
- * @param timeout how long one HTTP or TCP probe may take
+ * @param timeout how long one HTTP or TCP probe may take (10 s unless the definition says otherwise)
  * @param deregisterAfter how long the check may stay critical before its instance is removed, or {@code null}
  * @param ttlDeadline when a TTL check turns critical unless updated, or {@code null}
  * @param criticalSince when the check last turned critical, or {@code null} while not critical
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record CheckState(String checkId, String name, String notes, String serviceId, String serviceName, String type,
 		String target, String status, String output, @Nullable Duration ttl, @Nullable Duration interval,
-		@Nullable Duration timeout, @Nullable Duration deregisterAfter, @Nullable Instant ttlDeadline,
+		Duration timeout, @Nullable Duration deregisterAfter, @Nullable Instant ttlDeadline,
 		@Nullable Instant criticalSince, long createIndex, long modifyIndex, boolean tlsSkipVerify) {
 
 	static final String PASSING = "passing";
@@ -68,6 +68,11 @@ public record CheckState(String checkId, String name, String notes, String servi
 
 	boolean isTtl() {
 		return "ttl".equals(this.type);
+	}
+
+	/** HTTP and TCP checks are probed by the agent; the others change only through the API or their alias. */
+	boolean isProbed() {
+		return "http".equals(this.type) || "tcp".equals(this.type);
 	}
 
 	boolean isAlias() {

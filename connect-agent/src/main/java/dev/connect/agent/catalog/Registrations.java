@@ -69,7 +69,10 @@ final class Registrations {
 	 */
 	static ServiceRegistration withSidecarPort(ServiceRegistration registration, Parsed parsed) {
 		ServiceConnect connect = registration.connect();
-		ServiceRegistration sidecar = (connect != null) ? connect.sidecarService() : null;
+		if (connect == null) {
+			return registration;
+		}
+		ServiceRegistration sidecar = connect.sidecarService();
 		if (sidecar == null || sidecar.port() > 0) {
 			return registration;
 		}

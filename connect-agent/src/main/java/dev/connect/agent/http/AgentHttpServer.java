@@ -91,10 +91,10 @@ public final class AgentHttpServer {
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		QueryStringDecoder uri = new QueryStringDecoder(request.uri());
 		return dispatch(request, uri)
-			.onErrorResume(HttpError.class, (error) -> Mono.just(Reply.text(error.status(), error.getMessage())))
+			.onErrorResume(HttpError.class, (error) -> Mono.just(Reply.text(error.status(), error.reason())))
 			.onErrorResume((error) -> {
 				logger.log(Level.WARNING, () -> "Request " + request.method() + " " + uri.path() + " failed", error);
-				return Mono.just(Reply.text(500, String.valueOf(error.getMessage())));
+				return Mono.just(Reply.text(500, HttpError.reasonOf(error)));
 			})
 			.flatMap((reply) -> write(reply, response));
 	}

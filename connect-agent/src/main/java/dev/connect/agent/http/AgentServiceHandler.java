@@ -17,6 +17,7 @@ import dev.connect.api.AgentService;
 import dev.connect.api.HealthCheck;
 import dev.connect.api.ServiceRegistration;
 import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -68,10 +69,10 @@ final class AgentServiceHandler {
 				this.catalog.register(registration, replace);
 			}
 			catch (InvalidRegistrationException ex) {
-				throw HttpError.badRequest(ex.getMessage());
+				throw HttpError.of(400, ex);
 			}
 			catch (IllegalStateException ex) {
-				throw new HttpError(500, ex.getMessage());
+				throw HttpError.of(500, ex);
 			}
 			return Reply.empty();
 		});
@@ -91,7 +92,7 @@ final class AgentServiceHandler {
 			.stream()
 			.sorted(java.util.Comparator.comparing(ServiceInstance::id))
 			.forEach((instance) -> services.put(instance.id(),
-					CatalogViews.agentService(instance, this.catalog.node().datacenter(), false)));
+					CatalogViews.agentService(instance, this.catalog.node().datacenter())));
 		return Mono.just(Reply.json(Json.write(services)));
 	}
 
@@ -105,16 +106,18 @@ final class AgentServiceHandler {
 		return Mono.defer(() -> serviceAttempt(id, hash, deadline));
 	}
 
-	private Mono<Reply> serviceAttempt(String id, String seenHash, long deadline) {
+	private Mono<Reply> serviceAttempt(String id, @Nullable String seenHash, long deadline) {
 		Mono<Void> change = this.changes.nextChange(Topic.CATALOG, "");
 		ServiceInstance instance = this.catalog.service(id).orElse(null);
 		if (instance == null) {
 			return Mono.error(HttpError.notFound("unknown service ID: " + id));
 		}
-		AgentService service = CatalogViews.agentService(instance, this.catalog.node().datacenter(), true);
+		AgentService content = CatalogViews.agentService(instance, this.catalog.node().datacenter());
+		String contentHash = CatalogViews.contentHash(content);
+		AgentService service = CatalogViews.withContentHash(content, contentHash);
 		long remaining = deadline - System.nanoTime();
-		if (seenHash == null || seenHash.isEmpty() || !seenHash.equals(service.contentHash()) || remaining <= 0) {
-			return Mono.just(Reply.json(Json.write(service)).header("X-Consul-ContentHash", service.contentHash()));
+		if (seenHash == null || seenHash.isEmpty() || !seenHash.equals(contentHash) || remaining <= 0) {
+			return Mono.just(Reply.json(Json.write(service)).header("X-Consul-ContentHash", contentHash));
 		}
 		return change.then(Mono.just(true))
 			.timeout(Duration.ofNanos(remaining), Mono.just(false))
@@ -152,10 +155,10 @@ final class AgentServiceHandler {
 			this.catalog.updateTtl(checkId, status, output);
 		}
 		catch (UnknownCheckException ex) {
-			throw HttpError.notFound(ex.getMessage());
+			throw HttpError.of(404, ex);
 		}
 		catch (IllegalStateException ex) {
-			throw new HttpError(500, ex.getMessage());
+			throw HttpError.of(500, ex);
 		}
 		return Reply.empty();
 	}

@@ -9,6 +9,7 @@ import dev.connect.api.AuthorizeResult;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
 import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -48,7 +49,7 @@ final class AuthorizeHandler {
 		return ServiceIdentity.DEFAULT.equals(caller.namespace()) && ServiceIdentity.DEFAULT.equals(caller.partition());
 	}
 
-	private static ServiceIdentity caller(String uri) {
+	private static ServiceIdentity caller(@Nullable String uri) {
 		SpiffeId id;
 		try {
 			id = SpiffeId.parse((uri != null) ? uri : "");

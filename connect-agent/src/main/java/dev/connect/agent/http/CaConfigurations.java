@@ -67,7 +67,7 @@ final class CaConfigurations {
 			return new Update(config, privateKey.isEmpty() ? null : Pem.parseKeyPair(privateKey));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new HttpError(500, ex.getMessage());
+			throw HttpError.of(500, ex);
 		}
 	}
 
@@ -110,7 +110,7 @@ final class CaConfigurations {
 			return GoDuration.parse(value.toString());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("error decoding config: '" + name + "' " + ex.getMessage());
+			throw new IllegalArgumentException("error decoding config: '" + name + "' " + HttpError.reasonOf(ex));
 		}
 	}
 

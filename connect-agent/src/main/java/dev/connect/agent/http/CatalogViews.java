@@ -48,16 +48,17 @@ final class CatalogViews {
 				connect(instance), instance.createIndex(), instance.modifyIndex());
 	}
 
-	static AgentService agentService(ServiceInstance instance, String datacenter, boolean withHash) {
-		AgentService service = new AgentService(instance.kind(), instance.id(), instance.name(), instance.tags(),
-				instance.meta(), instance.port(), instance.address(), instance.weights(), instance.enableTagOverride(),
-				datacenter, instance.proxy(), connect(instance), null);
-		if (!withHash) {
-			return service;
-		}
+	static AgentService agentService(ServiceInstance instance, String datacenter) {
+		return new AgentService(instance.kind(), instance.id(), instance.name(), instance.tags(), instance.meta(),
+				instance.port(), instance.address(), instance.weights(), instance.enableTagOverride(), datacenter,
+				instance.proxy(), connect(instance), null);
+	}
+
+	/** The single-service view: the service with the hash of its content without a hash. */
+	static AgentService withContentHash(AgentService service, String contentHash) {
 		return new AgentService(service.kind(), service.id(), service.service(), service.tags(), service.meta(),
 				service.port(), service.address(), service.weights(), service.enableTagOverride(), service.datacenter(),
-				service.proxy(), service.connect(), contentHash(service));
+				service.proxy(), service.connect(), contentHash);
 	}
 
 	static CatalogService catalogService(Catalog catalog, ServiceInstance instance) {

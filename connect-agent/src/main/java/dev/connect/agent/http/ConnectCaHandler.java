@@ -122,11 +122,11 @@ final class ConnectCaHandler {
 
 	private static Throwable leafError(Throwable error) {
 		if (error instanceof RateLimitedException) {
-			return new HttpError(429, error.getMessage());
+			return HttpError.of(429, error);
 		}
 		if (error instanceof InvalidIdentityException) {
 			// Consul signs any name and fails later; we refuse names that cannot be a SPIFFE path segment.
-			return new HttpError(500, error.getMessage());
+			return HttpError.of(500, error);
 		}
 		return error;
 	}

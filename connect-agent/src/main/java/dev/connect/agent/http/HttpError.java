@@ -7,9 +7,12 @@ final class HttpError extends RuntimeException {
 
 	private final int status;
 
+	private final String reason;
+
 	HttpError(int status, String message) {
 		super(message, null, false, false);
 		this.status = status;
+		this.reason = message;
 	}
 
 	static HttpError badRequest(String message) {
@@ -20,8 +23,29 @@ final class HttpError extends RuntimeException {
 		return new HttpError(404, message);
 	}
 
+	/**
+	 * Answers with the message of a refusal from the layer below; an exception without a message is named by its
+	 * class, so the answer never reads {@code null}.
+	 */
+	static HttpError of(int status, Throwable refusal) {
+		return new HttpError(status, reasonOf(refusal));
+	}
+
+	static String reasonOf(Throwable error) {
+		String message = error.getMessage();
+		return (message != null) ? message : error.getClass().getName();
+	}
+
 	int status() {
 		return this.status;
+	}
+
+	/**
+	 * Returns the answer's text.
+	 * @return the message this error was made with, never {@code null}
+	 */
+	String reason() {
+		return this.reason;
 	}
 
 }

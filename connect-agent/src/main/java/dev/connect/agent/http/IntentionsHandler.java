@@ -2,6 +2,7 @@ package dev.connect.agent.http;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -122,15 +123,12 @@ final class IntentionsHandler {
 		requireLocal(destination, "destination");
 		return blocking(options, () -> {
 			Indexed<List<Intention>> all = this.intentions.list();
-			Intention found = source.peer().isEmpty()
-					? this.intentions.find(source.name(), destination.name()).orElse(null) : null;
+			Optional<Intention> found = source.peer().isEmpty()
+					? this.intentions.find(source.name(), destination.name()) : Optional.empty();
 			return new Indexed<>(all.index(), found);
-		}).map((found) -> {
-			if (found.value() == null) {
-				throw HttpError.notFound("Intention not found");
-			}
-			return Reply.json(Json.write(found.value())).indexed(found.index());
-		});
+		}).map((found) -> found.value()
+			.map((intention) -> Reply.json(Json.write(intention)).indexed(found.index()))
+			.orElseThrow(() -> HttpError.notFound("Intention not found")));
 	}
 
 	private Mono<Reply> match(Exchange exchange) {
@@ -190,31 +188,31 @@ final class IntentionsHandler {
 
 	private Mono<Reply> byId(Exchange exchange) {
 		String id = exchange.remainder();
-		QueryOptions options = exchange.method().equals(HttpMethod.GET) ? BlockingParams.of(exchange) : null;
-		if (options != null) {
-			// Consul checks the ID on a server, once the request got there.
-			this.datacenter.route(exchange);
+		if (exchange.method().equals(HttpMethod.PUT)) {
+			requireUuid(id);
+			return updateById(exchange, id);
 		}
+		if (exchange.method().equals(HttpMethod.DELETE)) {
+			requireUuid(id);
+			return deleteById(id);
+		}
+		QueryOptions options = BlockingParams.of(exchange);
+		// Consul checks the ID on a server, once the request got there.
+		this.datacenter.route(exchange);
+		requireUuid(id);
+		return blocking(options, () -> new Indexed<>(this.intentions.list().index(), this.intentions.byId(id)))
+			.map((found) -> found.value()
+				.map((intention) -> Reply.json(Json.write(intention)).indexed(found.index()))
+				.orElseThrow(() -> HttpError.notFound("Intention not found")));
+	}
+
+	private static void requireUuid(String id) {
 		try {
 			UUID.fromString(id);
 		}
 		catch (IllegalArgumentException ex) {
 			throw HttpError.badRequest("Invalid intention ID '" + id + "': must be a UUID");
 		}
-		if (exchange.method().equals(HttpMethod.PUT)) {
-			return updateById(exchange, id);
-		}
-		if (exchange.method().equals(HttpMethod.DELETE)) {
-			return deleteById(id);
-		}
-		return blocking(options, () -> new Indexed<>(this.intentions.list().index(),
-				this.intentions.byId(id).orElse(null)))
-			.map((found) -> {
-				if (found.value() == null) {
-					throw HttpError.notFound("Intention not found");
-				}
-				return Reply.json(Json.write(found.value())).indexed(found.index());
-			});
 	}
 
 	private Mono<Reply> updateById(Exchange exchange, String id) {
@@ -251,7 +249,7 @@ final class IntentionsHandler {
 			return write.get();
 		}
 		catch (InvalidIntentionException ex) {
-			throw new HttpError(500, ex.getMessage());
+			throw HttpError.of(500, ex);
 		}
 	}
 

@@ -46,11 +46,13 @@ final class LegacyIntentionBodies {
 
 	/** Refuses a namespace other than {@code default} with the text of Consul's server (500). */
 	static void requireDefaultNamespaces(Intention request) {
-		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
-			throw Names.namespaceRefused("source namespace", request.sourceNs());
+		String sourceNs = nullToEmpty(request.sourceNs());
+		if (!Names.isDefault(sourceNs)) {
+			throw Names.namespaceRefused("source namespace", sourceNs);
 		}
-		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
-			throw Names.namespaceRefused("destination namespace", request.destinationNs());
+		String destinationNs = nullToEmpty(request.destinationNs());
+		if (!Names.isDefault(destinationNs)) {
+			throw Names.namespaceRefused("destination namespace", destinationNs);
 		}
 	}
 

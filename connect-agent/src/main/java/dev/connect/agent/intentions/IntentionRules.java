@@ -99,7 +99,7 @@ final class IntentionRules {
 		return errors;
 	}
 
-	private static void checkName(String field, String name, List<String> errors) {
+	private static void checkName(String field, @Nullable String name, List<String> errors) {
 		if (name == null || name.isEmpty()) {
 			errors.add(field + " must be set");
 		}
@@ -108,7 +108,7 @@ final class IntentionRules {
 		}
 	}
 
-	private static void checkMeta(Map<String, String> meta, List<String> errors) {
+	private static void checkMeta(@Nullable Map<String, String> meta, List<String> errors) {
 		if (meta == null) {
 			return;
 		}
@@ -132,8 +132,9 @@ final class IntentionRules {
 		return max - (2 - sourceExact);
 	}
 
-	static boolean matches(String pattern, String name) {
-		return WILDCARD.equals(pattern) || pattern.equals(name);
+	/** A stored intention always has both names ({@link #validate}); a missing pattern matches nothing. */
+	static boolean matches(@Nullable String pattern, String name) {
+		return WILDCARD.equals(pattern) || name.equals(pattern);
 	}
 
 	static boolean isL7(Intention intention) {
@@ -142,7 +143,8 @@ final class IntentionRules {
 
 	/** Consul's {@code Intention.String()}: {@code ALLOW default/web => default/db (ID: , Precedence: 9)}. */
 	static String describe(Intention intention) {
-		String action = isL7(intention) ? "L7" : intention.action().toUpperCase(Locale.ROOT);
+		String action = isL7(intention) ? "L7"
+				: ((intention.action() != null) ? intention.action() : "").toUpperCase(Locale.ROOT);
 		return action + " " + intention.sourceNs() + "/" + intention.sourceName() + " => " + intention.destinationNs()
 				+ "/" + intention.destinationName() + " (ID: " + ((intention.id() != null) ? intention.id() : "")
 				+ ", Precedence: " + intention.precedence() + ")";

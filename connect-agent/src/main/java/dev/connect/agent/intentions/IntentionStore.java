@@ -83,7 +83,7 @@ public final class IntentionStore {
 		Intention existing = find(source, destination).orElse(null);
 		Intention candidate = normalized(request, null, source, destination, null, null);
 		check(request, candidate);
-		return replace(existing, candidate, (existing != null) ? existing.createIndex() : NEW);
+		return put(existing, candidate, (existing != null) ? existing.createIndex() : NEW);
 	}
 
 	/**
@@ -97,11 +97,11 @@ public final class IntentionStore {
 		Instant now = this.clock.instant();
 		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(), now, now);
 		check(request, candidate);
-		Optional<Intention> duplicate = find(candidate.sourceName(), candidate.destinationName());
+		Optional<Intention> duplicate = samePair(candidate);
 		if (duplicate.isPresent()) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(duplicate.get()));
 		}
-		replace(null, candidate, NEW);
+		put(null, candidate, NEW);
 		return id;
 	}
 
@@ -116,11 +116,11 @@ public final class IntentionStore {
 		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(),
 				existing.createdAt(), this.clock.instant());
 		check(request, candidate);
-		Optional<Intention> other = find(candidate.sourceName(), candidate.destinationName());
+		Optional<Intention> other = samePair(candidate);
 		if (other.isPresent() && !id.equals(other.get().id())) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(other.get()));
 		}
-		replace(existing, candidate, existing.createIndex());
+		put(existing, candidate, existing.createIndex());
 	}
 
 	/**
@@ -131,7 +131,7 @@ public final class IntentionStore {
 	 */
 	public synchronized boolean delete(String source, String destination) {
 		Optional<Intention> existing = find(source, destination);
-		existing.ifPresent((intention) -> replace(intention, null, NEW));
+		existing.ifPresent(this::remove);
 		return existing.isPresent();
 	}
 
@@ -141,7 +141,7 @@ public final class IntentionStore {
 	 * @throws InvalidIntentionException when the ID is unknown
 	 */
 	public synchronized void deleteById(String id) {
-		replace(byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND)), null, NEW);
+		remove(byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND)));
 	}
 
 	/**
@@ -153,7 +153,16 @@ public final class IntentionStore {
 	public Optional<Intention> find(String source, String destination) {
 		return this.snapshot.intentions()
 			.stream()
-			.filter((i) -> i.sourceName().equals(source) && i.destinationName().equals(destination))
+			.filter((i) -> source.equals(i.sourceName()) && destination.equals(i.destinationName()))
+			.findFirst();
+	}
+
+	/** The stored intention with a candidate's source and destination, once {@link #check} has passed it. */
+	private Optional<Intention> samePair(Intention candidate) {
+		return this.snapshot.intentions()
+			.stream()
+			.filter((i) -> Objects.equals(i.sourceName(), candidate.sourceName())
+					&& Objects.equals(i.destinationName(), candidate.destinationName()))
 			.findFirst();
 	}
 
@@ -233,8 +242,12 @@ public final class IntentionStore {
 		}
 	}
 
-	private Intention normalized(Intention request, @Nullable String id, String source, String destination,
-			@Nullable Instant createdAt, @Nullable Instant updatedAt) {
+	/**
+	 * The request as it would be stored. Names of the legacy API come from the body and may be missing: the
+	 * candidate then carries none and {@link #check} refuses it.
+	 */
+	private Intention normalized(Intention request, @Nullable String id, @Nullable String source,
+			@Nullable String destination, @Nullable Instant createdAt, @Nullable Instant updatedAt) {
 		String sourceType = (request.sourceType() == null || request.sourceType().isEmpty()) ? "consul"
 				: request.sourceType();
 		String sourceNs = emptyToDefault(request.sourceNs());
@@ -252,28 +265,35 @@ public final class IntentionStore {
 	}
 
 	private static String emptyToDefault(@Nullable String namespace) {
-		return IntentionRules.isDefault(namespace) ? IntentionRules.DEFAULT_NS : namespace;
+		return (namespace == null || IntentionRules.isDefault(namespace)) ? IntentionRules.DEFAULT_NS : namespace;
 	}
 
 	/**
-	 * Swaps one intention for another (either may be null), stamps the replacement with the new index (and its
-	 * create index, or the new index for {@link #NEW}) and publishes a new snapshot.
+	 * Stores an intention in place of another one (or of none), stamped with the new index (and its create index,
+	 * or the new index for {@link #NEW}), and publishes a new snapshot.
 	 */
-	private @Nullable Intention replace(@Nullable Intention old, @Nullable Intention replacement, long createIndex) {
+	private Intention put(@Nullable Intention old, Intention replacement, long createIndex) {
 		List<Intention> next = new ArrayList<>(this.snapshot.intentions());
 		if (old != null) {
 			next.remove(old);
 		}
 		long index = this.changes.next();
-		Intention stored = null;
-		if (replacement != null) {
-			stored = replacement.withIndexes((createIndex == NEW) ? index : createIndex, index);
-			next.add(stored);
-		}
+		Intention stored = replacement.withIndexes((createIndex == NEW) ? index : createIndex, index);
+		next.add(stored);
+		publish(next, index);
+		return stored;
+	}
+
+	private void remove(Intention old) {
+		List<Intention> next = new ArrayList<>(this.snapshot.intentions());
+		next.remove(old);
+		publish(next, this.changes.next());
+	}
+
+	private void publish(List<Intention> next, long index) {
 		next.sort(IntentionRules.EVALUATION_ORDER);
 		this.snapshot = new Snapshot(List.copyOf(next), index);
 		this.changes.publish(Topic.INTENTIONS, "", index);
-		return stored;
 	}
 
 	private record Snapshot(List<Intention> intentions, long index) {
