@@ -5,11 +5,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -17,21 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.connect.agent.ca.SvidProfile;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.TrustDomain;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A CA for tests that issues SPIFFE certificates shaped like Consul's, in the spirit of okhttp-tls's
@@ -46,6 +35,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class SvidAuthority {
 
 	private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime() & 0xffff_ffffL);
+
+	/** Randomness for signatures only: test keys need no secret of their own. */
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final TrustDomain trustDomain;
 
@@ -151,22 +143,9 @@ public final class SvidAuthority {
 		public SvidAuthority build() {
 			TrustDomain domain = TrustDomain.parse(this.trustDomain);
 			KeyPair key = ecKey();
-			X500Name name = new X500Name("CN=Test CA " + domain.name());
-			X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(this.notBefore),
-					Date.from(this.notAfter), name, key.getPublic());
-			try {
-				JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-				builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-				builder.addExtension(Extension.keyUsage, true,
-						new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-				builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-						new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://" + domain.name())));
-				builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.getPublic()));
-				return new SvidAuthority(domain, new HeldSvid(sign(builder, key), key, List.of()));
-			}
-			catch (GeneralSecurityException | java.io.IOException ex) {
-				throw new IllegalStateException("Unable to build the test CA", ex);
-			}
+			X509Certificate root = SvidProfile.root("CN=Test CA " + domain.name(), key, "spiffe://" + domain.name(),
+					serial(), this.notBefore, this.notAfter, RANDOM);
+			return new SvidAuthority(domain, new HeldSvid(root, key, List.of()));
 		}
 
 	}
@@ -237,44 +216,14 @@ public final class SvidAuthority {
 			ServiceIdentity identity = ServiceIdentity.of(this.authority.trustDomain, this.datacenter, this.service);
 			KeyPair key = ecKey();
 			HeldSvid root = this.authority.root;
-			X500Name issuer = X500Name.getInstance(root.certificate().getSubjectX500Principal().getEncoded());
-			X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-					Date.from(this.notBefore), Date.from(this.notAfter), new X500Name(""), key.getPublic());
-			try {
-				JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-				List<GeneralName> names = new ArrayList<>();
-				names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.toString()));
-				for (String uri : this.additionalUris) {
-					names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
-				}
-				builder.addExtension(Extension.subjectAlternativeName, true,
-						new GeneralNames(names.toArray(GeneralName[]::new)));
-				builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-				builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
-						| KeyUsage.keyEncipherment | KeyUsage.dataEncipherment | KeyUsage.keyAgreement));
-				builder.addExtension(Extension.extendedKeyUsage, false,
-						new ExtendedKeyUsage(new KeyPurposeId[] { KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth }));
-				builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key.getPublic()));
-				builder.addExtension(Extension.authorityKeyIdentifier, false,
-						utils.createAuthorityKeyIdentifier(root.certificate()));
-				return new HeldSvid(sign(builder, root.keyPair()), key, List.of(root.certificate()));
-			}
-			catch (GeneralSecurityException | java.io.IOException ex) {
-				throw new IllegalStateException("Unable to issue a test leaf for '" + this.service + "'", ex);
-			}
+			List<String> uris = new ArrayList<>();
+			uris.add(identity.toString());
+			uris.addAll(this.additionalUris);
+			X509Certificate leaf = SvidProfile.leaf(root.certificate(), root.keyPair(), key.getPublic(), uris, serial(),
+					this.notBefore, this.notAfter, RANDOM);
+			return new HeldSvid(leaf, key, List.of(root.certificate()));
 		}
 
-	}
-
-	private static java.security.cert.X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
-			throws GeneralSecurityException {
-		try {
-			return new JcaX509CertificateConverter()
-				.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
-		}
-		catch (org.bouncycastle.operator.OperatorCreationException ex) {
-			throw new GeneralSecurityException(ex);
-		}
 	}
 
 	private static void checkValidity(Instant notBefore, Instant notAfter) {

@@ -14,24 +14,18 @@ import dev.connect.identity.TrustDomain;
 import dev.connect.pki.KeyIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
 /**
- * The contents of root and cross-signed certificates (spec section 4.3):
+ * Root and cross-signed certificates as Consul's built-in CA makes them:
  * <ul>
  * <li>subject {@code CN=pri-<8 base36>.consul.ca.<first 8 of the trust domain>.consul}, one URI SAN
  * {@code spiffe://<trust-domain>};</li>
- * <li>basic constraints critical, CA, path length 0: this root signs leaves itself, so no certificate under it
- * may act as a CA;</li>
- * <li>key usage critical: digitalSignature, keyCertSign, cRLSign; SKID = AKID = SHA-256 of the public key;</li>
+ * <li>the extensions of {@link SvidProfile#root}: basic constraints critical, CA, path length 0 (this root signs
+ * leaves itself, so no certificate under it may act as a CA); key usage critical: digitalSignature, keyCertSign,
+ * cRLSign; SKID = AKID = SHA-256 of the public key;</li>
  * <li>valid from now (roots are not backdated) for the root TTL.</li>
  * </ul>
  */
@@ -54,23 +48,7 @@ final class RootTemplate {
 
 	static X509Certificate selfSigned(KeyPair key, TrustDomain trustDomain, String commonName, BigInteger serial,
 			Instant now, Duration ttl, SecureRandom random) {
-		X500Name subject = new X500Name("CN=" + commonName);
-		byte[] keyId = KeyIdentifiers.of(key.getPublic());
-		try {
-			X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial, Date.from(now),
-					Date.from(now.plus(ttl)), subject, key.getPublic());
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-			builder.addExtension(Extension.keyUsage, true,
-					new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
-			builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-					new GeneralName(GeneralName.uniformResourceIdentifier, trustDomain.id().toString())));
-			builder.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId));
-			builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(keyId));
-			return CaKeys.sign(builder, key.getPrivate(), random);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Unable to build root certificate '" + commonName + "'", ex);
-		}
+		return SvidProfile.root("CN=" + commonName, key, trustDomain.id().toString(), serial, now, now.plus(ttl), random);
 	}
 
 	/**
