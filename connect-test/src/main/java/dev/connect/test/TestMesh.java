@@ -7,21 +7,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 
 /**
- * A running dev agent for a test, with what tests ask of it: its address, intentions, and mesh clients that call as
- * a given service. Start one with {@link #start()}, or let {@link DevAgentExtension} (plain JUnit) or
- * {@link ConnectDevAgent} (Spring tests) manage it.
+ * A running dev agent for a test, with what tests ask of it: its address, intentions, mesh clients that call as a
+ * given service, and stub upstreams that answer as one. Start one with {@link #start()}, or let
+ * {@link DevAgentExtension} (plain JUnit) or {@link ConnectDevAgent} (Spring tests) manage it. Needs no Spring: a
+ * {@code WebTestClient} bound to a mesh identity comes from {@link MeshWebTestClient} instead.
  */
 public final class TestMesh implements AutoCloseable {
 
 	private final DevAgent agent;
 
 	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final List<StubUpstream> stubs = new CopyOnWriteArrayList<>();
 
 	private TestMesh(DevAgent agent) {
 		this.agent = agent;
@@ -98,6 +103,26 @@ public final class TestMesh implements AutoCloseable {
 		return MeshTestClient.issuedBy(this, service);
 	}
 
+	/**
+	 * Starts a stub upstream that answers as {@code service}, registered with this agent as a Connect-native
+	 * instance with a passing check; see {@link StubUpstream} for what it does. Until {@link StubUpstream#respond}
+	 * is called it answers allowed requests with 404. Close it to deregister it; {@link #close()} closes the ones
+	 * still open.
+	 * <pre>
+	 * try (StubUpstream counting = mesh.stub("counting").respond("GET", "/count", 200, "{\"count\":42}")) {
+	 *     // the app's calls to http://counting/count get {"count":42}
+	 * }
+	 * </pre>
+	 * @param service the service the stub answers as
+	 * @return the running, registered stub
+	 * @throws IllegalStateException when the agent issues no leaf or refuses the registration
+	 */
+	public StubUpstream stub(String service) {
+		StubUpstream stub = StubUpstream.start(agentUrl(), service, this.stubs::remove);
+		this.stubs.add(stub);
+		return stub;
+	}
+
 	private TestMesh intention(String source, String destination, String action) {
 		Objects.requireNonNull(source, "'source' must not be null");
 		Objects.requireNonNull(destination, "'destination' must not be null");
@@ -123,9 +148,19 @@ public final class TestMesh implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes the stub upstreams still open, then stops the agent.
+	 */
 	@Override
 	public void close() {
-		this.agent.close();
+		try {
+			for (StubUpstream stub : this.stubs) {
+				stub.close();
+			}
+		}
+		finally {
+			this.agent.close();
+		}
 	}
 
 	@Override
