@@ -38,13 +38,23 @@ public final class MeshClient {
 
 	/** Sends {@code GET path} and returns the status line and body. */
 	public Response get(int port, String path) throws IOException {
+		return send("GET", port, path);
+	}
+
+	/** Sends {@code POST path} with an empty body and returns the status line and body. */
+	public Response post(int port, String path) throws IOException {
+		return send("POST", port, path);
+	}
+
+	private Response send(String method, int port, String path) throws IOException {
 		try (SSLSocket socket = (SSLSocket) this.context.getSocketFactory()
 			.createSocket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(10_000);
 			socket.startHandshake();
 			X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
 			OutputStream out = socket.getOutputStream();
-			out.write(("GET " + path + " HTTP/1.1\r\nHost: mesh\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.write((method + " " + path + " HTTP/1.1\r\nHost: mesh\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			String raw = new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);
 			int status = Integer.parseInt(raw.substring(9, 12));

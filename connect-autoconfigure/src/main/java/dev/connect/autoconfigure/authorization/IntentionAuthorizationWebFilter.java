@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
+import dev.connect.autoconfigure.caller.ConnectCaller;
 import dev.connect.identity.InvalidIdentityException;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
@@ -38,7 +39,8 @@ import reactor.core.publisher.Mono;
  * Authorizes every request on the mesh port: the peer certificate (validated in the handshake) gives the caller's
  * SPIFFE ID, and the {@link Authorizer} decides.
  * <ul>
- * <li>Allowed: the request proceeds.</li>
+ * <li>Allowed: the request proceeds, with the caller's {@link ServiceIdentity} as the exchange attribute
+ * {@link ConnectCaller#ATTRIBUTE} (when its SPIFFE ID is a Consul service's).</li>
  * <li>Denied: 403 {@code application/problem+json} that names no intention; the handler is never invoked; the
  * caller, this service, the reason and the command that would allow it are logged at INFO, once a minute per
  * caller at most.</li>
@@ -166,11 +168,15 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 		if (this.lastNoDecision != null) {
 			this.lastNoDecision = null;
 		}
+		ServiceIdentity service = caller.service();
 		if (decision.get().allowed()) {
+			if (service != null) {
+				exchange.getAttributes().put(ConnectCaller.ATTRIBUTE, service);
+			}
 			return chain.filter(exchange);
 		}
 		this.denials.record(caller.id().toString(), decision.get().reason());
-		this.denialLog.denied(caller.id(), caller.service(), decision.get().reason());
+		this.denialLog.denied(caller.id(), service, decision.get().reason());
 		return problem(exchange, HttpStatus.FORBIDDEN, "The caller is not allowed to call this service.");
 	}
 

@@ -48,6 +48,12 @@ class ArchitectureTests {
 				"dev.connect.autoconfigure.authorization.IntentionAuthorizationWebFilter",
 				"dev.connect.autoconfigure.authorization.AuthorizerDecorator",
 				"dev.connect.autoconfigure.authorization.RecentDenials",
+				// The caller as handlers see it: the attribute's name, and the Authentication a test can make too.
+				"dev.connect.autoconfigure.caller.ConnectCaller",
+				"dev.connect.autoconfigure.caller.ConnectCallerAuthentication",
+				"dev.connect.autoconfigure.caller.ConnectCallerAutoConfiguration",
+				"dev.connect.autoconfigure.caller.ConnectCallerSecurityAutoConfiguration",
+				"dev.connect.autoconfigure.caller.ConnectCallerProperties",
 				"dev.connect.autoconfigure.client.ConnectClientAutoConfiguration",
 				"dev.connect.autoconfigure.client.ConnectClientProperties",
 				// What an application declares or builds on: its own load-balancer configuration, named upstreams.
