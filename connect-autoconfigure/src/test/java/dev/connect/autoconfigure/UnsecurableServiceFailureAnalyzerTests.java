@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -91,8 +92,7 @@ class UnsecurableServiceFailureAnalyzerTests {
 				.hasRootCauseMessage(String.format(UnsecurableServiceException.NO_PORT, "greeter2")));
 	}
 
-	private static void assertRefused(org.springframework.boot.test.context.assertj.AssertableWebApplicationContext context,
-			String description, String action) {
+	private static void assertRefused(ApplicationContextAssertProvider<?> context, String description, String action) {
 		assertThat(context).hasFailed();
 		assertThat(context.getStartupFailure()).isInstanceOf(UnsecurableServiceException.class);
 		FailureAnalysis analysis = analysis(context);
@@ -100,17 +100,7 @@ class UnsecurableServiceFailureAnalyzerTests {
 		assertThat(analysis.getAction()).isEqualTo(action);
 	}
 
-	private static void assertRefused(
-			org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext context,
-			String description, String action) {
-		assertThat(context).hasFailed();
-		assertThat(context.getStartupFailure()).isInstanceOf(UnsecurableServiceException.class);
-		FailureAnalysis analysis = analysis(context);
-		assertThat(analysis.getDescription()).isEqualTo(description);
-		assertThat(analysis.getAction()).isEqualTo(action);
-	}
-
-	private static FailureAnalysis analysis(org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider<?> context) {
+	private static FailureAnalysis analysis(ApplicationContextAssertProvider<?> context) {
 		FailureAnalysis analysis = new UnsecurableServiceFailureAnalyzer().analyze(context.getStartupFailure());
 		assertThat(analysis).as("a failure analysis").isNotNull();
 		return analysis;
