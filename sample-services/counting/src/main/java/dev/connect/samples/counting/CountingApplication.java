@@ -1,22 +1,19 @@
 package dev.connect.samples.counting;
 
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.connect.autoconfigure.caller.ConnectCaller;
 import dev.connect.autoconfigure.registration.ConnectService;
-import dev.connect.pki.InvalidSvidException;
-import dev.connect.pki.SvidValidator;
+import dev.connect.identity.ServiceIdentity;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
@@ -55,24 +52,11 @@ public class CountingApplication {
 			CertificateSnapshot own = certificates.current();
 			body.put("identity", (own != null) ? own.identity().toString() : null);
 			body.put("leafSerial", (own != null) ? own.leaf().getSerialNumber().toString(16) : null);
-			body.put("caller", caller(request));
+			// The caller that intentions allowed, as the mesh already verified it.
+			ServiceIdentity caller = request.exchange().getAttribute(ConnectCaller.ATTRIBUTE);
+			body.put("caller", (caller != null) ? caller.toString() : null);
 			return ServerResponse.ok().bodyValue(body);
 		}).build();
-	}
-
-	/** The caller's SPIFFE ID, from the client certificate the mesh already verified. */
-	private static String caller(ServerRequest request) {
-		SslInfo ssl = request.exchange().getRequest().getSslInfo();
-		X509Certificate[] chain = (ssl != null) ? ssl.getPeerCertificates() : null;
-		if (chain == null || chain.length == 0) {
-			return null;
-		}
-		try {
-			return SvidValidator.spiffeIdOf(chain[0]).toString();
-		}
-		catch (InvalidSvidException ex) {
-			return null;
-		}
 	}
 
 }
