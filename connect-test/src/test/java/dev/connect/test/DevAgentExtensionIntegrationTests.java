@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 @ExtendWith(DevAgentExtension.class)
-class DevAgentExtensionTests {
+class DevAgentExtensionIntegrationTests {
 
 	@Test
 	void aRunningAgentOnAFreePortWithIntentionsFromTheTest(TestMesh mesh) throws Exception {
