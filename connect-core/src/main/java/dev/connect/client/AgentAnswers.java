@@ -1,5 +1,6 @@
 package dev.connect.client;
 
+import dev.connect.api.AgentService;
 import dev.connect.api.AuthorizeResult;
 import dev.connect.api.CaRoots;
 import dev.connect.api.Intention;
@@ -73,6 +74,21 @@ final class AgentAnswers {
 		.with("Checks", AnswerShape.arrayOf(AnswerShape.object()
 			.with("CheckID", AnswerShape.string())
 			.with("Status", AnswerShape.string()))));
+
+	/** {@code /v1/agent/service/<id>}: what a proxy reads its registration from. */
+	static final AnswerShape SERVICE = AnswerShape.object()
+		.with("ID", AnswerShape.string())
+		.with("Service", AnswerShape.string())
+		.with("Port", AnswerShape.integer());
+
+	/** {@code /v1/agent/services}: every local service by its ID. */
+	static final AnswerShape SERVICES = AnswerShape.mapOf(SERVICE);
+
+	static final TypeReference<AgentService> SERVICE_TYPE = new TypeReference<>() {
+	};
+
+	static final TypeReference<Map<String, AgentService>> SERVICES_TYPE = new TypeReference<>() {
+	};
 
 	static final TypeReference<AuthorizeResult> AUTHORIZE_TYPE = new TypeReference<>() {
 	};

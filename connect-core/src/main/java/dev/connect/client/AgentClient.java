@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 
+import dev.connect.api.AgentService;
 import dev.connect.api.AuthorizeRequest;
 import dev.connect.api.AuthorizeResult;
 import dev.connect.api.CaRoots;
@@ -145,6 +146,55 @@ public final class AgentClient {
 				+ blocking(passing ? "&" : "", index, wait);
 		return read("GET /v1/health/connect/" + service, path, index, wait, AgentAnswers.HEALTH,
 				AgentAnswers.HEALTH_TYPE);
+	}
+
+	/**
+	 * {@code GET /v1/agent/services}: every service registered with this agent, by instance ID.
+	 * @return the services
+	 */
+	public Mono<Map<String, AgentService>> services() {
+		return read("GET /v1/agent/services", "/v1/agent/services", 0, this.settings.requestTimeout(),
+				AgentAnswers.SERVICES, AgentAnswers.SERVICES_TYPE)
+			.map(Indexed::value);
+	}
+
+	/**
+	 * {@code GET /v1/agent/service/<id>} with Consul's hash-based blocking: given the content hash last seen, the
+	 * agent answers once the service's content hash differs or the wait is over. The answer's
+	 * {@link AgentService#contentHash()} is the {@code X-Consul-ContentHash} header (the body's field when the header
+	 * is absent), to pass as {@code hash} on the next call.
+	 * @param serviceId the instance ID
+	 * @param hash the content hash last seen, or {@code null} to answer at once
+	 * @param wait how long to block when a hash is given
+	 * @return the service with its content hash
+	 */
+	public Mono<AgentService> service(String serviceId, @Nullable String hash, Duration wait) {
+		String call = "GET /v1/agent/service/" + serviceId;
+		String seen = (hash != null) ? hash : "";
+		boolean blocking = !seen.isEmpty();
+		String path = "/v1/agent/service/" + encode(serviceId) + (blocking
+				? "?hash=" + encode(seen) + "&wait=" + Math.max(1, wait.toMillis()) + "ms" : "");
+		Duration timeout = blocking ? wait.plus(wait.dividedBy(16)).plus(BLOCKING_MARGIN)
+				: this.settings.requestTimeout();
+		return this.http.responseTimeout(timeout)
+			.get()
+			.uri(path)
+			.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map((body) -> {
+				if (response.status().code() != 200) {
+					throw AgentException.status(this.settings.address(), call, response.status().code(), body);
+				}
+				AgentService service = parse(body, call, AgentAnswers.SERVICE, AgentAnswers.SERVICE_TYPE);
+				String header = response.responseHeaders().get("X-Consul-ContentHash");
+				return (header == null || header.isEmpty()) ? service : withContentHash(service, header.trim());
+			}))
+			.onErrorMap((error) -> !(error instanceof AgentException),
+					(error) -> AgentException.unreachable(this.settings.address(), call, error));
+	}
+
+	private static AgentService withContentHash(AgentService service, String hash) {
+		return new AgentService(service.kind(), service.id(), service.service(), service.tags(), service.meta(),
+				service.port(), service.address(), service.weights(), service.enableTagOverride(),
+				service.datacenter(), service.proxy(), service.connect(), hash);
 	}
 
 	/**
