@@ -8,9 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import dev.connect.api.CaConfiguration;
 import dev.connect.api.CaRoot;
 import dev.connect.api.CaRoots;
 import dev.connect.api.Intention;
+import dev.connect.api.LeafCert;
 import dev.connect.pki.Pem;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -44,7 +47,11 @@ final class AgentCli {
 			    catalog services                          List service names
 			    ca roots                                  List CA roots: ID, active flag, expiry
 			    ca rotate                                 Rotate the CA root to a new EC P-256 key (cross-signed)
+			    leaf SERVICE -out DIR                     Write DIR/SERVICE.pem, DIR/SERVICE-key.pem and DIR/ca.pem,
+			                                              and print how to call a mesh service with them from curl
 			""";
+
+	private static final String LEAF_USAGE = "leaf SERVICE -out DIR";
 
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -70,6 +77,7 @@ final class AgentCli {
 		String address = env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500");
 		String token = env.get("CONSUL_HTTP_TOKEN");
 		String action = "allow";
+		String outDir = null;
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
 			if (arg.equals("-allow") || arg.equals("-deny")) {
@@ -83,6 +91,10 @@ final class AgentCli {
 				token = flagValue(args, i, "-token");
 				i += arg.contains("=") ? 0 : 1;
 			}
+			else if (arg.startsWith("-out")) {
+				outDir = flagValue(args, i, "-out");
+				i += arg.contains("=") ? 0 : 1;
+			}
 			else if (arg.startsWith("-")) {
 				throw new DevAgentMain.UsageException("Unknown flag '" + arg + "'; run with --help to list them");
 			}
@@ -91,6 +103,9 @@ final class AgentCli {
 			}
 		}
 		AgentCli cli = new AgentCli(address.contains("://") ? address : "http://" + address, token, out);
+		if (!positional.isEmpty() && positional.get(0).equals("leaf")) {
+			return cli.leaf(arguments(positional.subList(1, positional.size()), 1, LEAF_USAGE).get(0), outDir);
+		}
 		return cli.command(positional, action);
 	}
 
@@ -199,6 +214,23 @@ final class AgentCli {
 		return 0;
 	}
 
+	private int leaf(String service, @Nullable String outDir) {
+		if (outDir == null) {
+			throw new DevAgentMain.UsageException("Usage: " + LEAF_USAGE);
+		}
+		LeafFiles.requireFileName(service);
+		Path directory = Path.of(outDir);
+		LeafFiles.requireWritable(directory);
+		LeafCert leaf = read(request("GET", "/v1/agent/connect/ca/leaf/" + encode(service), null),
+				new TypeReference<LeafCert>() {
+				});
+		CaRoots roots = read(request("GET", "/v1/agent/connect/ca/roots", null), new TypeReference<CaRoots>() {
+		});
+		LeafFiles.Written written = LeafFiles.verified(service, leaf, roots, Clock.systemUTC()).write(directory);
+		this.out.print(written.instructions());
+		return 0;
+	}
+
 	private static KeyPair newRootKey() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -242,6 +274,12 @@ final class AgentCli {
 					"Agent answered " + response.statusCode() + " to " + method + " " + path + ": " + response.body().trim());
 		}
 		return response.body();
+	}
+
+	/** An exception's message, or its class when it has none, so that an error never reads {@code null}. */
+	static String reasonOf(Exception ex) {
+		String message = ex.getMessage();
+		return (message != null) ? message : ex.getClass().getName();
 	}
 
 	private static <T> T read(String body, TypeReference<T> type) {

@@ -52,13 +52,12 @@ public final class DevAgentMain {
 		try {
 			return switch (args[0]) {
 				case "agent" -> agent(Arrays.asList(args).subList(1, args.length), out);
-				case "intention", "catalog", "ca" -> AgentCli.run(Arrays.asList(args), env, out);
+				case "intention", "catalog", "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}
 		catch (UsageException | IllegalArgumentException | IllegalStateException ex) {
-			String message = ex.getMessage();
-			err.println("Error: " + ((message != null) ? message : ex.getClass().getName()));
+			err.println("Error: " + AgentCli.reasonOf(ex));
 			return 1;
 		}
 	}
