@@ -1,0 +1,97 @@
+package dev.connect.proxy;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+
+import dev.connect.client.AgentClient;
+
+/**
+ * {@code java -jar connect-proxy.jar -sidecar-for <service-id>}: Consul's {@code consul connect proxy} command line.
+ * Parses the flags and the environment, finds the proxy registration and runs it until the process is stopped.
+ * Every refusal is one line on standard error naming the value and what is allowed, with exit code 1, and nothing is
+ * left started.
+ */
+public final class ProxyMain {
+
+	static final String USAGE = """
+			Usage: java -jar connect-proxy.jar (-sidecar-for <service-id> | -proxy-id <id>) [options]
+
+			  -sidecar-for <id>   Run as the one sidecar registered for this service ID (env CONNECT_SIDECAR_FOR)
+			  -proxy-id <id>      Run as this registered connect-proxy service (env CONNECT_PROXY_ID)
+			  -http-addr <addr>   The agent's HTTP address (env CONSUL_HTTP_ADDR, default http://127.0.0.1:8500)
+			  -token <token>      ACL token (env CONSUL_HTTP_TOKEN)
+			  -token-file <file>  File holding the ACL token (env CONSUL_HTTP_TOKEN_FILE)
+			  -ca-file <file>     CA certificate of an HTTPS agent (env CONSUL_CACERT)
+			  -log-level <level>  trace, debug, info (default), warn or error
+			""";
+
+	private ProxyMain() {
+	}
+
+	public static void main(String[] args) {
+		int status = run(args, System.getenv(), System.out, System.err);
+		if (status != 0) {
+			System.exit(status);
+		}
+	}
+
+	static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+		if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help") || args[0].equals("-help"))) {
+			out.print(USAGE);
+			return 0;
+		}
+		SidecarProxy proxy;
+		try {
+			ProxyConfig config = ProxyFlags.parse(Arrays.asList(args), environment);
+			logLevel(config.logLevel());
+			proxy = start(config);
+		}
+		catch (IllegalArgumentException | IllegalStateException | dev.connect.client.AgentException ex) {
+			err.println("Error: " + ex.getMessage());
+			return 1;
+		}
+		out.println("==> Connect proxy running: public listener " + proxy.publicAddress() + ", upstreams "
+				+ proxy.upstreamAddresses());
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			proxy.close();
+			stopped.countDown();
+		}, "connect-proxy-shutdown"));
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return 0;
+	}
+
+	static SidecarProxy start(ProxyConfig config) {
+		AgentClient client = AgentClient.create(config.agent());
+		String sidecarFor = config.sidecarFor();
+		String proxyId = (sidecarFor != null)
+				? SidecarLookup.proxyIdFor(client, sidecarFor, config.agent().requestTimeout().plusSeconds(1))
+				: config.proxyId();
+		return SidecarProxy.start(client, java.util.Objects.requireNonNull(proxyId), Clock.systemUTC(),
+				Duration.ofSeconds(30));
+	}
+
+	private static void logLevel(String level) {
+		Level jul = switch (level) {
+			case "trace" -> Level.FINEST;
+			case "debug" -> Level.FINE;
+			case "warn" -> Level.WARNING;
+			case "error" -> Level.SEVERE;
+			default -> Level.INFO;
+		};
+		java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+		root.setLevel(jul);
+		Arrays.stream(root.getHandlers()).forEach((handler) -> handler.setLevel(jul));
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.connect.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.connect.api.AgentService;
+import dev.connect.api.ConnectProxyConfig;
+import dev.connect.proxy.upstream.UpstreamConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the proxy serves, read from its {@code connect-proxy} registration (Consul's
+ * {@code GET /v1/agent/service/<proxy-id>}), with Consul's defaults.
+ *
+ * @param proxyId the proxy's instance ID
+ * @param destination the service it fronts, whose identity it presents
+ * @param publicAddress where the public listener binds ({@code Address}, empty = {@code 0.0.0.0}; {@code Port})
+ * @param local the local app ({@code Proxy.LocalServiceAddress}, default {@code 127.0.0.1}, and
+ * {@code Proxy.LocalServicePort})
+ * @param handshakeTimeout {@code Proxy.Config.handshake_timeout_ms}, 10 seconds by default
+ * @param localConnectTimeout {@code Proxy.Config.local_connect_timeout_ms}, 1 second by default
+ * @param upstreams {@code Proxy.Upstreams}
+ * @param contentHash the registration's content hash, for hash-based blocking
+ */
+record ProxyRegistration(String proxyId, String destination, InetSocketAddress publicAddress,
+		InetSocketAddress local, Duration handshakeTimeout, Duration localConnectTimeout, List<UpstreamConfig> upstreams,
+		String contentHash) {
+
+	static final String NOT_A_PROXY = "Service '%s' is not a sidecar proxy: its Kind is %s, and only 'connect-proxy' "
+			+ "registrations can be served";
+
+	static final String NO_DESTINATION = "Proxy service '%s' has no Proxy.DestinationServiceName: name the service "
+			+ "it fronts";
+
+	static final String PORT = "Proxy service '%s' %s '%d' must be a port between 1 and 65535";
+
+	static ProxyRegistration from(AgentService service) {
+		if (!"connect-proxy".equals(service.kind())) {
+			throw new IllegalArgumentException(String.format(NOT_A_PROXY, service.id(),
+					(service.kind() == null || service.kind().isEmpty()) ? "empty" : "'" + service.kind() + "'"));
+		}
+		ConnectProxyConfig proxy = service.proxy();
+		String destination = (proxy != null) ? proxy.destinationServiceName() : null;
+		if (proxy == null || destination == null || destination.isBlank()) {
+			throw new IllegalArgumentException(String.format(NO_DESTINATION, service.id()));
+		}
+		port(service.id(), "Port", service.port());
+		port(service.id(), "Proxy.LocalServicePort", proxy.localServicePort());
+		Map<String, Object> config = proxy.config();
+		List<UpstreamConfig> upstreams = new ArrayList<>();
+		if (proxy.upstreams() != null) {
+			proxy.upstreams().forEach((upstream) -> upstreams.add(UpstreamConfig.from(upstream)));
+		}
+		String hash = service.contentHash();
+		return new ProxyRegistration(service.id(), destination,
+				new InetSocketAddress(orDefault(service.address(), "0.0.0.0"), service.port()),
+				new InetSocketAddress(orDefault(proxy.localServiceAddress(), "127.0.0.1"), proxy.localServicePort()),
+				UpstreamConfig.millis(config, "handshake_timeout_ms", Duration.ofSeconds(10)),
+				UpstreamConfig.millis(config, "local_connect_timeout_ms", Duration.ofSeconds(1)), List.copyOf(upstreams),
+				(hash != null) ? hash : "");
+	}
+
+	private static void port(String id, String field, int port) {
+		if (port < 1 || port > 65535) {
+			throw new IllegalArgumentException(String.format(PORT, id, field, port));
+		}
+	}
+
+	private static String orDefault(@Nullable String value, String fallback) {
+		return (value == null || value.isBlank()) ? fallback : value.trim();
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.connect.proxy;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.connect.api.AgentService;
+import dev.connect.authz.AgentAuthorizer;
+import dev.connect.authz.CachingAuthorizer;
+import dev.connect.client.AgentCertificateSource;
+import dev.connect.client.AgentClient;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.proxy.listener.PublicListener;
+import dev.connect.proxy.listener.UpstreamListener;
+import dev.connect.proxy.upstream.UpstreamConfig;
+import dev.connect.proxy.upstream.UpstreamResolver;
+import dev.connect.tls.CertificateSnapshot;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * A running sidecar proxy: reads its {@code connect-proxy} registration from the agent, waits for the destination
+ * service's leaf and the mesh's roots, then binds the public listener and one listener per upstream. Either all of
+ * them start or none stays started. Afterwards it follows its registration with hash-based blocking and logs a
+ * change (applying changes live is not supported yet: restart the proxy). Close it to stop everything.
+ */
+public final class SidecarProxy implements AutoCloseable {
+
+	private static final Logger logger = System.getLogger(SidecarProxy.class.getName());
+
+	private static final Duration WAIT = Duration.ofMinutes(5);
+
+	private static final Duration AUTHORIZE_TIMEOUT = Duration.ofSeconds(2);
+
+	private final Deque<AutoCloseable> started;
+
+	private final PublicListener inbound;
+
+	private final Map<String, InetSocketAddress> upstreams;
+
+	private SidecarProxy(Deque<AutoCloseable> started, PublicListener inbound, Map<String, InetSocketAddress> upstreams) {
+		this.started = started;
+		this.inbound = inbound;
+		this.upstreams = upstreams;
+	}
+
+	/**
+	 * Starts the proxy registered as {@code proxyId}.
+	 * @param client the agent client
+	 * @param proxyId the proxy's instance ID
+	 * @param clock the clock certificates are checked against
+	 * @param materialTimeout how long to wait for the first valid leaf and roots
+	 * @return the running proxy
+	 * @throws IllegalArgumentException when the registration cannot be served, naming the field and what is allowed
+	 * @throws IllegalStateException when the agent cannot be read or a listener cannot be bound
+	 */
+	public static SidecarProxy start(AgentClient client, String proxyId, Clock clock, Duration materialTimeout) {
+		Objects.requireNonNull(proxyId, "'proxyId' must not be null");
+		AgentService service = client.service(proxyId, null, WAIT).block(client.settings().requestTimeout().plusSeconds(1));
+		ProxyRegistration registration = ProxyRegistration.from(Objects.requireNonNull(service, "no answer"));
+		Deque<AutoCloseable> started = new ArrayDeque<>();
+		try {
+			return start(client, registration, clock, materialTimeout, started);
+		}
+		catch (RuntimeException ex) {
+			closeAll(started);
+			throw ex;
+		}
+	}
+
+	private static SidecarProxy start(AgentClient client, ProxyRegistration registration, Clock clock,
+			Duration materialTimeout, Deque<AutoCloseable> started) {
+		String destination = registration.destination();
+		AgentCertificateSource source = AgentCertificateSource.start(client, destination, clock);
+		started.push(source::dispose);
+		CertificateSnapshot first = source.ready(materialTimeout)
+			.onErrorMap((error) -> new IllegalStateException("Unable to get the TLS material of '" + destination
+					+ "' from the agent at " + client.settings().address() + " within " + materialTimeout.toSeconds()
+					+ " s: " + Objects.requireNonNullElse(source.lastProblem(), String.valueOf(error.getMessage())), error))
+			.block();
+		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
+		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+		CachingAuthorizer authorizer = authorizer(client, source, destination, clock, started);
+		PublicListener inbound = PublicListener.start(group, registration.publicAddress(), source, authorizer,
+				registration.local(), registration.handshakeTimeout(), AUTHORIZE_TIMEOUT,
+				registration.localConnectTimeout());
+		started.push(inbound);
+		UpstreamAddressBook addresses = new UpstreamAddressBook();
+		source.onTrustDomainChange((before, after) -> addresses.clear());
+		Map<String, InetSocketAddress> upstreams = new LinkedHashMap<>();
+		for (UpstreamConfig upstream : registration.upstreams()) {
+			UpstreamResolver resolver = UpstreamResolver.start(client, upstream.destinationName(), addresses);
+			started.push(resolver);
+			UpstreamListener listener = UpstreamListener.start(group,
+					new InetSocketAddress(upstream.localBindAddress(), upstream.localBindPort()), resolver, source,
+					addresses, upstream.connectTimeout());
+			started.push(listener);
+			upstreams.put(upstream.destinationName(), listener.address());
+		}
+		Disposable follow = follow(client, registration);
+		started.push(follow::dispose);
+		logger.log(Level.INFO, "Proxy ''{0}'' for ''{1}'' listening on {2}, forwarding to {3}; upstreams {4}",
+				registration.proxyId(), destination, inbound.address(), registration.local(), upstreams);
+		return new SidecarProxy(started, inbound, Map.copyOf(upstreams));
+	}
+
+	private static CachingAuthorizer authorizer(AgentClient client, AgentCertificateSource source, String destination,
+			Clock clock, Deque<AutoCloseable> started) {
+		AgentAuthorizer agent = new AgentAuthorizer(client, destination, () -> {
+			CertificateSnapshot snapshot = source.current();
+			return (snapshot != null) ? snapshot.trustDomain() : null;
+		}, AUTHORIZE_TIMEOUT);
+		CachingAuthorizer cache = new CachingAuthorizer(agent, Duration.ofMinutes(5), Duration.ofHours(72), clock);
+		source.onTrustDomainChange((before, after) -> cache.clear());
+		// Every change to the destination's intentions outdates the cached decisions.
+		Disposable intentions = client
+			.watch("/v1/connect/intentions/match?by=destination&name=" + destination, WAIT,
+					(index, wait) -> client.intentionsFor(destination, index, wait))
+			.skip(1)
+			.subscribe((changed) -> cache.invalidateAll());
+		started.push(intentions::dispose);
+		return cache;
+	}
+
+	private static Disposable follow(AgentClient client, ProxyRegistration registration) {
+		AtomicReference<String> hash = new AtomicReference<>(registration.contentHash());
+		return Mono.defer(() -> client.service(registration.proxyId(), hash.get(), WAIT))
+			.doOnNext((service) -> {
+				String now = service.contentHash();
+				if (now != null && !now.equals(hash.getAndSet(now))) {
+					logger.log(Level.WARNING, "The registration of ''{0}'' changed; restart the proxy to apply it "
+							+ "(live changes are not supported yet)", registration.proxyId());
+				}
+			})
+			.onErrorResume((error) -> {
+				logger.log(Level.WARNING, "Unable to follow the registration of ''{0}'': {1}", registration.proxyId(),
+						error.getMessage());
+				return Mono.delay(Duration.ofSeconds(1)).then(Mono.empty());
+			})
+			.repeat()
+			.subscribe();
+	}
+
+	/**
+	 * Returns where the public listener is bound.
+	 * @return the address
+	 */
+	public InetSocketAddress publicAddress() {
+		return this.inbound.address();
+	}
+
+	/**
+	 * Returns where each upstream listener is bound, by destination service.
+	 * @return the addresses
+	 */
+	public Map<String, InetSocketAddress> upstreamAddresses() {
+		return this.upstreams;
+	}
+
+	/** Stops the listeners and watches; open connections are closed with the event loops. */
+	@Override
+	public void close() {
+		closeAll(this.started);
+	}
+
+	private static void closeAll(Deque<AutoCloseable> started) {
+		while (!started.isEmpty()) {
+			try {
+				started.pop().close();
+			}
+			catch (Exception ex) {
+				logger.log(Level.DEBUG, "Unable to close a part of the proxy: {0}", ex.getMessage());
+			}
+		}
+	}
+
+}

@@ -1,0 +1,287 @@
+package dev.connect.proxy.listener;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+import javax.net.ssl.SSLException;
+
+import dev.connect.identity.ServiceIdentity;
+import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.mesh.UpstreamIdentity;
+import dev.connect.proxy.upstream.UpstreamResolver;
+import dev.connect.tls.CertificateSource;
+import dev.connect.tls.IdentityTrustManager;
+import dev.connect.tls.SnapshotKeyManager;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A plain TCP port on the local host for one upstream service. For every local connection, before any of its bytes
+ * is read:
+ * <ol>
+ * <li>an instance is picked from the resolver (round-robin) and dialled over mutual TLS with this proxy's leaf;</li>
+ * <li>inside the handshake the server must prove exactly the identity recorded for its address (the trust manager
+ * over the {@link UpstreamAddressBook}), and the proven identity is checked again once the handshake is done, so a
+ * resumed session is held to the same rule: an impostor gets no byte;</li>
+ * <li>when the dial or the handshake fails, one other instance is tried; then the local connection is closed;</li>
+ * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}).</li>
+ * </ol>
+ */
+public final class UpstreamListener implements AutoCloseable {
+
+	private static final Logger logger = System.getLogger(UpstreamListener.class.getName());
+
+	private final Channel server;
+
+	private UpstreamListener(Channel server) {
+		this.server = server;
+	}
+
+	/**
+	 * Binds the listener.
+	 * @param group the event loops
+	 * @param bind the local address (port 0 for any free port)
+	 * @param resolver the upstream's healthy instances
+	 * @param source this proxy's leaf and the mesh's roots
+	 * @param addresses the identity expected at each instance's address
+	 * @param connectTimeout how long dialling one instance may take, connect and handshake each
+	 * @return the bound listener
+	 * @throws IllegalStateException when the address cannot be bound, naming it
+	 */
+	public static UpstreamListener start(EventLoopGroup group, InetSocketAddress bind, UpstreamResolver resolver,
+			CertificateSource source, UpstreamAddressBook addresses, Duration connectTimeout) {
+		SslContext tls = clientContext(source, addresses);
+		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
+			.channel(NioServerSocketChannel.class)
+			.childOption(ChannelOption.AUTO_READ, false)
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+			.childHandler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					channel.pipeline().addLast("dialer", new Dialer(resolver, tls, addresses, connectTimeout));
+				}
+			});
+		return new UpstreamListener(Listeners.bind(bootstrap, bind, "upstream listener for '" + resolver.service() + "'"));
+	}
+
+	/**
+	 * Returns the address the listener is bound to.
+	 * @return the address
+	 */
+	public InetSocketAddress address() {
+		return (InetSocketAddress) this.server.localAddress();
+	}
+
+	/** Stops accepting; open connections are left to finish. */
+	@Override
+	public void close() {
+		this.server.close().syncUninterruptibly();
+	}
+
+	private static SslContext clientContext(CertificateSource source, UpstreamAddressBook addresses) {
+		try {
+			return SslContextBuilder.forClient()
+				.keyManager(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
+				.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, addresses)))
+				.protocols("TLSv1.3", "TLSv1.2")
+				// The SPIFFE ID expected at the address is the identity check; there is no host name to verify.
+				.endpointIdentificationAlgorithm(null)
+				.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("Unable to build the upstream listener's TLS context", ex);
+		}
+	}
+
+	/** Dials an instance for one local connection, with one retry on another instance. */
+	private static final class Dialer extends ChannelInboundHandlerAdapter {
+
+		private final UpstreamResolver resolver;
+
+		private final SslContext tls;
+
+		private final UpstreamAddressBook addresses;
+
+		private final Duration timeout;
+
+		private @Nullable Channel remote;
+
+		Dialer(UpstreamResolver resolver, SslContext tls, UpstreamAddressBook addresses, Duration timeout) {
+			this.resolver = resolver;
+			this.tls = tls;
+			this.addresses = addresses;
+			this.timeout = timeout;
+		}
+
+		@Override
+		public void channelActive(ChannelHandlerContext ctx) {
+			dial(ctx, null);
+			ctx.fireChannelActive();
+		}
+
+		private void dial(ChannelHandlerContext ctx, @Nullable InetSocketAddress failed) {
+			InetSocketAddress target = this.resolver.pick(failed);
+			if (target == null || !ctx.channel().isActive()) {
+				logger.log(Level.WARNING, "No healthy instance of ''{0}'' to dial{1}", this.resolver.service(),
+						(failed != null) ? " after " + failed + " failed" : "");
+				ctx.close();
+				return;
+			}
+			String host = target.getHostString();
+			int port = target.getPort();
+			new Bootstrap().group(ctx.channel().eventLoop())
+				.channel(NioSocketChannel.class)
+				.option(ChannelOption.AUTO_READ, false)
+				.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.timeout.toMillis())
+				.handler(new ChannelInitializer<SocketChannel>() {
+					@Override
+					protected void initChannel(SocketChannel channel) {
+						SslHandler handler = Dialer.this.tls.newHandler(channel.alloc(), host, port);
+						handler.setHandshakeTimeoutMillis(Dialer.this.timeout.toMillis());
+						channel.pipeline().addLast("tls", handler).addLast("handshake", new Handshake(ctx, target));
+					}
+				})
+				.connect(new InetSocketAddress(host, port))
+				.addListener((ChannelFutureListener) (dialled) -> {
+					if (!dialled.isSuccess()) {
+						retry(ctx, target, dialled.cause());
+					}
+				});
+		}
+
+		private void retry(ChannelHandlerContext ctx, InetSocketAddress target, Throwable cause) {
+			logger.log(Level.INFO, "Unable to reach ''{0}'' at {1}: {2}", this.resolver.service(), target,
+					cause.getMessage());
+			if (this.remote == null && ctx.channel().isActive() && ctx.channel().attr(RETRIED).setIfAbsent(true) == null) {
+				dial(ctx, target);
+			}
+			else {
+				ctx.close();
+			}
+		}
+
+		private void established(ChannelHandlerContext ctx, Channel channel, InetSocketAddress target) {
+			UpstreamIdentity expected = this.addresses.expectedAt(target.getHostString(), target.getPort());
+			ServiceIdentity proven;
+			try {
+				X509Certificate leaf = (X509Certificate) channel.pipeline()
+					.get(SslHandler.class)
+					.engine()
+					.getSession()
+					.getPeerCertificates()[0];
+				proven = ServiceIdentity.from(Listeners.spiffeId(leaf));
+			}
+			catch (RuntimeException | SSLException ex) {
+				proven = null;
+			}
+			if (expected == null || proven == null || !expected.isProvenBy(proven)) {
+				channel.close();
+				retry(ctx, target, new SSLException("the server at " + target + " is not " + expected));
+				return;
+			}
+			if (!ctx.channel().isActive()) {
+				channel.close();
+				return;
+			}
+			this.remote = channel;
+			Handshake handshake = (Handshake) channel.pipeline().remove("handshake");
+			// A server that speaks first (a database's greeting) may have sent bytes with its last handshake flight.
+			while (!handshake.pending.isEmpty()) {
+				ctx.channel().write(handshake.pending.poll());
+			}
+			ctx.channel().flush();
+			ctx.pipeline().remove(this);
+			TcpRelay.join(ctx.channel(), false, channel, handshake.inputEnded);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			if (this.remote != null) {
+				this.remote.close();
+			}
+			ctx.fireChannelInactive();
+		}
+
+		/** Waits for the instance's handshake; nothing is read from it before the relay starts. */
+		private final class Handshake extends ChannelInboundHandlerAdapter {
+
+			private final ChannelHandlerContext local;
+
+			private final InetSocketAddress target;
+
+			private final java.util.Queue<Object> pending = new java.util.ArrayDeque<>();
+
+			private boolean inputEnded;
+
+			Handshake(ChannelHandlerContext local, InetSocketAddress target) {
+				this.local = local;
+				this.target = target;
+			}
+
+			@Override
+			public void channelActive(ChannelHandlerContext ctx) {
+				ctx.read();
+				ctx.fireChannelActive();
+			}
+
+			@Override
+			public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+				this.inputEnded |= TcpRelay.endsInput(event);
+				if (event instanceof SslHandshakeCompletionEvent handshake) {
+					if (handshake.isSuccess()) {
+						this.local.executor().execute(() -> established(this.local, ctx.channel(), this.target));
+					}
+					else {
+						ctx.close();
+						this.local.executor().execute(() -> retry(this.local, this.target, handshake.cause()));
+					}
+				}
+				ctx.fireUserEventTriggered(event);
+			}
+
+			@Override
+			public void channelRead(ChannelHandlerContext ctx, Object message) {
+				this.pending.add(message);
+			}
+
+			@Override
+			public void channelInactive(ChannelHandlerContext ctx) {
+				this.pending.forEach(io.netty.util.ReferenceCountUtil::release);
+				this.pending.clear();
+				ctx.fireChannelInactive();
+			}
+
+			@Override
+			public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+				ctx.close();
+			}
+
+		}
+
+	}
+
+	private static final io.netty.util.AttributeKey<Boolean> RETRIED = io.netty.util.AttributeKey
+		.valueOf(UpstreamListener.class, "retried");
+
+}

@@ -1,0 +1,66 @@
+package dev.connect.proxy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ProxyFlagsTests {
+
+	static Stream<Arguments> badFlags() {
+		return Stream.of(
+				Arguments.of(List.of("-sidecar-for", "web", "-port", "1"), String.format(ProxyFlags.UNKNOWN, "-port")),
+				Arguments.of(List.of("-sidecar-for"), String.format(ProxyFlags.NEEDS_VALUE, "-sidecar-for")),
+				Arguments.of(List.of("-proxy-id="), String.format(ProxyFlags.EMPTY, "-proxy-id")),
+				Arguments.of(List.of("-service", "web"), String.format(ProxyFlags.NOT_YET, "-service")),
+				Arguments.of(List.of("-sidecar-for", "web", "-upstream", "db:9191"),
+						String.format(ProxyFlags.NOT_YET, "-upstream")),
+				Arguments.of(List.of("-sidecar-for", "web", "-log-level", "loud"),
+						String.format(ProxyFlags.LOG_LEVEL, "loud")),
+				Arguments.of(List.of(), String.format(ProxyConfig.ONE_OF, "neither")),
+				Arguments.of(List.of("-sidecar-for", "web", "-proxy-id", "web-sidecar-proxy"),
+						String.format(ProxyConfig.ONE_OF, "both")),
+				Arguments.of(List.of("web"), "Unexpected argument 'web': every option is a -flag"),
+				Arguments.of(List.of("-proxy-id", "p", "-http-addr", "ftp://agent:8500"),
+						"Agent address 'ftp://agent:8500' must be an http:// or https:// URL, for example "
+								+ "http://127.0.0.1:8500"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badFlags")
+	void whenAFlagIsWrongThenTheMessageNamesItAndWhatIsAllowed(List<String> args, String message) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ProxyFlags.parse(args, Map.of())).withMessage(message);
+	}
+
+	@Test
+	void flagsWinOverTheEnvironment() {
+		ProxyConfig config = ProxyFlags.parse(
+				List.of("--sidecar-for=web", "-http-addr", "127.0.0.1:18500", "-token", "t1", "-log-level", "DEBUG"),
+				Map.of("CONSUL_HTTP_ADDR", "http://agent:8500", "CONSUL_HTTP_TOKEN", "env-token"));
+		assertThat(config.sidecarFor()).isEqualTo("web");
+		assertThat(config.proxyId()).isNull();
+		assertThat(config.agent().address()).isEqualTo(URI.create("http://127.0.0.1:18500"));
+		assertThat(config.agent().token()).isEqualTo("t1");
+		assertThat(config.logLevel()).isEqualTo("debug");
+	}
+
+	@Test
+	void theEnvironmentStandsInForMissingFlags() {
+		ProxyConfig config = ProxyFlags.parse(List.of(), Map.of("CONNECT_PROXY_ID", "web-sidecar-proxy",
+				"CONSUL_HTTP_ADDR", "https://agent:8501", "CONSUL_HTTP_TOKEN", "env-token", "CONSUL_CACERT", "/ca.pem"));
+		assertThat(config.proxyId()).isEqualTo("web-sidecar-proxy");
+		assertThat(config.agent().address()).isEqualTo(URI.create("https://agent:8501"));
+		assertThat(config.agent().token()).isEqualTo("env-token");
+		assertThat(config.agent().caFile()).hasToString("/ca.pem");
+		assertThat(config.logLevel()).isEqualTo("info");
+	}
+
+}
