@@ -143,7 +143,7 @@ public final class UpstreamListener implements AutoCloseable {
 			InetSocketAddress target = this.resolver.pick(failed);
 			if (target == null || !ctx.channel().isActive()) {
 				logger.log(Level.WARNING, "No healthy instance of ''{0}'' to dial{1}", this.resolver.service(),
-						(failed != null) ? " after " + failed + " failed" : "");
+						(failed != null) ? " other than " + hostPort(failed) + ", which failed" : "");
 				ctx.close();
 				return;
 			}
@@ -171,7 +171,7 @@ public final class UpstreamListener implements AutoCloseable {
 		}
 
 		private void retry(ChannelHandlerContext ctx, InetSocketAddress target, Throwable cause) {
-			logger.log(Level.INFO, "Unable to reach ''{0}'' at {1}: {2}", this.resolver.service(), target,
+			logger.log(Level.INFO, "Unable to reach ''{0}'' at {1}: {2}", this.resolver.service(), hostPort(target),
 					cause.getMessage());
 			if (this.remote == null && ctx.channel().isActive() && ctx.channel().attr(RETRIED).setIfAbsent(true) == null) {
 				dial(ctx, target);
@@ -197,7 +197,7 @@ public final class UpstreamListener implements AutoCloseable {
 			}
 			if (expected == null || proven == null || !expected.isProvenBy(proven)) {
 				channel.close();
-				retry(ctx, target, new SSLException("the server at " + target + " is not " + expected));
+				retry(ctx, target, new SSLException("the server at " + hostPort(target) + " did not prove " + expected));
 				return;
 			}
 			if (!ctx.channel().isActive()) {
@@ -279,6 +279,10 @@ public final class UpstreamListener implements AutoCloseable {
 
 		}
 
+	}
+
+	private static String hostPort(InetSocketAddress address) {
+		return address.getHostString() + ":" + address.getPort();
 	}
 
 	private static final io.netty.util.AttributeKey<Boolean> RETRIED = io.netty.util.AttributeKey
