@@ -7,11 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.connect.api.AgentService;
 import dev.connect.authz.AgentAuthorizer;
@@ -20,9 +18,6 @@ import dev.connect.client.AgentCertificateSource;
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.proxy.listener.PublicListener;
-import dev.connect.proxy.listener.UpstreamListener;
-import dev.connect.proxy.upstream.UpstreamConfig;
-import dev.connect.proxy.upstream.UpstreamResolver;
 import dev.connect.tls.CertificateSnapshot;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,8 +28,9 @@ import reactor.core.publisher.Mono;
 /**
  * A running sidecar proxy: reads its {@code connect-proxy} registration from the agent, waits for the destination
  * service's leaf and the mesh's roots, then binds the public listener and one listener per upstream. Either all of
- * them start or none stays started. Afterwards it follows its registration with hash-based blocking and logs a
- * change (applying changes live is not supported yet: restart the proxy). Close it to stop everything.
+ * them start or none stays started. Afterwards it follows its registration with hash-based blocking: upstreams
+ * added, changed or removed are applied live; any other change is logged and needs a restart. Close it to stop
+ * everything.
  */
 public final class SidecarProxy implements AutoCloseable {
 
@@ -48,12 +44,17 @@ public final class SidecarProxy implements AutoCloseable {
 
 	private final PublicListener inbound;
 
-	private final Map<String, InetSocketAddress> upstreams;
+	private final Upstreams upstreams;
 
-	private SidecarProxy(Deque<AutoCloseable> started, PublicListener inbound, Map<String, InetSocketAddress> upstreams) {
+	/** Written only by the registration watch, one answer at a time. */
+	private volatile ProxyRegistration registration;
+
+	private SidecarProxy(Deque<AutoCloseable> started, PublicListener inbound, Upstreams upstreams,
+			ProxyRegistration registration) {
 		this.started = started;
 		this.inbound = inbound;
 		this.upstreams = upstreams;
+		this.registration = registration;
 	}
 
 	/**
@@ -100,21 +101,15 @@ public final class SidecarProxy implements AutoCloseable {
 		started.push(inbound);
 		UpstreamAddressBook addresses = new UpstreamAddressBook();
 		source.onTrustDomainChange((before, after) -> addresses.clear());
-		Map<String, InetSocketAddress> upstreams = new LinkedHashMap<>();
-		for (UpstreamConfig upstream : registration.upstreams()) {
-			UpstreamResolver resolver = UpstreamResolver.start(client, upstream.destinationName(), addresses);
-			started.push(resolver);
-			UpstreamListener listener = UpstreamListener.start(group,
-					new InetSocketAddress(upstream.localBindAddress(), upstream.localBindPort()), resolver, source,
-					addresses, upstream.connectTimeout());
-			started.push(listener);
-			upstreams.put(upstream.destinationName(), listener.address());
-		}
-		Disposable follow = follow(client, registration);
+		Upstreams upstreams = new Upstreams(client, group, source, addresses);
+		started.push(upstreams);
+		upstreams.startAll(registration.upstreams());
+		SidecarProxy proxy = new SidecarProxy(started, inbound, upstreams, registration);
+		Disposable follow = proxy.follow(client);
 		started.push(follow::dispose);
 		logger.log(Level.INFO, "Proxy ''{0}'' for ''{1}'' listening on {2}, forwarding to {3}; upstreams {4}",
-				registration.proxyId(), destination, inbound.address(), registration.local(), upstreams);
-		return new SidecarProxy(started, inbound, Map.copyOf(upstreams));
+				registration.proxyId(), destination, inbound.address(), registration.local(), upstreams.addresses());
+		return proxy;
 	}
 
 	private static CachingAuthorizer authorizer(AgentClient client, AgentCertificateSource source, String destination,
@@ -135,23 +130,40 @@ public final class SidecarProxy implements AutoCloseable {
 		return cache;
 	}
 
-	private static Disposable follow(AgentClient client, ProxyRegistration registration) {
-		AtomicReference<String> hash = new AtomicReference<>(registration.contentHash());
-		return Mono.defer(() -> client.service(registration.proxyId(), hash.get(), WAIT))
-			.doOnNext((service) -> {
-				String now = service.contentHash();
-				if (now != null && !now.equals(hash.getAndSet(now))) {
-					logger.log(Level.WARNING, "The registration of ''{0}'' changed; restart the proxy to apply it "
-							+ "(live changes are not supported yet)", registration.proxyId());
-				}
-			})
+	/** Follows the registration with hash-based blocking; upstream changes are applied, others need a restart. */
+	private Disposable follow(AgentClient client) {
+		String proxyId = this.registration.proxyId();
+		return Mono.defer(() -> client.service(proxyId, this.registration.contentHash(), WAIT))
+			.doOnNext(this::changed)
 			.onErrorResume((error) -> {
-				logger.log(Level.WARNING, "Unable to follow the registration of ''{0}'': {1}", registration.proxyId(),
+				logger.log(Level.WARNING, "Unable to follow the registration of ''{0}'': {1}", proxyId,
 						error.getMessage());
 				return Mono.delay(Duration.ofSeconds(1)).then(Mono.empty());
 			})
 			.repeat()
 			.subscribe();
+	}
+
+	private void changed(AgentService service) {
+		ProxyRegistration before = this.registration;
+		if (Objects.equals(service.contentHash(), before.contentHash())) {
+			return;
+		}
+		ProxyRegistration after;
+		try {
+			after = ProxyRegistration.from(service);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.log(Level.WARNING, "Keeping the last registration of ''{0}'': {1}", before.proxyId(),
+					ex.getMessage());
+			return;
+		}
+		this.registration = after;
+		this.upstreams.apply(after.upstreams());
+		if (!after.withUpstreams(before.upstreams()).withContentHash("").equals(before.withContentHash(""))) {
+			logger.log(Level.WARNING, "The registration of ''{0}'' changed beyond its upstreams; restart the proxy to "
+					+ "apply it (only upstream changes are applied live)", before.proxyId());
+		}
 	}
 
 	/**
@@ -167,7 +179,7 @@ public final class SidecarProxy implements AutoCloseable {
 	 * @return the addresses
 	 */
 	public Map<String, InetSocketAddress> upstreamAddresses() {
-		return this.upstreams;
+		return this.upstreams.addresses();
 	}
 
 	/** Stops the listeners and watches; open connections are closed with the event loops. */

@@ -36,12 +36,15 @@ class SidecarProxyIntegrationTests {
 
 	private InetSocketAddress upstream;
 
+	private int webSidecarPort;
+
 	@BeforeEach
 	void startSidecars() throws IOException {
 		this.echo = new ProxyMesh.EchoApp();
 		int upstreamPort = ProxyMesh.freePort();
 		ProxyMesh.registerWithSidecar(this.mesh, "echo", this.echo.port(), ProxyMesh.freePort(), "");
-		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, ProxyMesh.freePort(),
+		this.webSidecarPort = ProxyMesh.freePort();
+		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, this.webSidecarPort,
 				"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + upstreamPort + "}");
 		this.echoSidecar = ProxyMesh.start(this.mesh, "echo-sidecar-proxy");
 		this.webSidecar = ProxyMesh.start(this.mesh, "web-sidecar-proxy");
@@ -100,6 +103,42 @@ class SidecarProxyIntegrationTests {
 		this.mesh.allow("web", "echo");
 		assertThat(eventually(() -> exchange("ok".getBytes(StandardCharsets.US_ASCII))))
 			.isEqualTo("okbye".getBytes(StandardCharsets.US_ASCII));
+	}
+
+	@Test
+	void whenTheUpstreamsChangeThenTheListenersFollowWithoutARestart() throws Exception {
+		this.mesh.allow("web", "echo");
+		eventually(() -> exchange(new byte[] { 1 }));
+		InetSocketAddress before = this.upstream;
+		int moved = ProxyMesh.freePort();
+		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, this.webSidecarPort,
+				"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + moved + "}");
+		this.upstream = new InetSocketAddress("127.0.0.1", moved);
+		assertThat(eventually(() -> exchange("moved".getBytes(StandardCharsets.US_ASCII))))
+			.isEqualTo("movedbye".getBytes(StandardCharsets.US_ASCII));
+		assertThat(this.webSidecar.upstreamAddresses()).containsOnlyKeys("echo");
+		assertThat(this.webSidecar.upstreamAddresses().get("echo").getPort()).isEqualTo(moved);
+		assertThat(refusesConnections(before)).isTrue();
+		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, this.webSidecarPort, "");
+		assertThat(eventually(() -> refusesConnections(this.upstream))).isTrue();
+		assertThat(this.webSidecar.upstreamAddresses()).isEmpty();
+	}
+
+	private static boolean refusesConnections(InetSocketAddress address) {
+		Socket socket;
+		try {
+			socket = ProxyMesh.connect(address);
+		}
+		catch (IOException ex) {
+			return true;
+		}
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// Closed either way.
+		}
+		throw new AssertionError(address + " still accepts connections");
 	}
 
 	/** Writes a payload, half-closes, and reads everything until the proxy closes (empty when refused). */
