@@ -94,11 +94,13 @@ public final class SidecarProxy implements AutoCloseable {
 		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-		CachingAuthorizer authorizer = authorizer(client, source, destination, clock, started);
+		CachingAuthorizer authorizer = authorizer(client, source, destination, clock);
 		PublicListener inbound = PublicListener.start(group, registration.publicAddress(), source, authorizer,
 				registration.local(), registration.handshakeTimeout(), AUTHORIZE_TIMEOUT,
 				registration.localConnectTimeout());
 		started.push(inbound);
+		Disposable intentions = watchIntentions(client, destination, authorizer, inbound);
+		started.push(intentions::dispose);
 		UpstreamAddressBook addresses = new UpstreamAddressBook();
 		source.onTrustDomainChange((before, after) -> addresses.clear());
 		Upstreams upstreams = new Upstreams(client, group, source, addresses);
@@ -113,21 +115,30 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	private static CachingAuthorizer authorizer(AgentClient client, AgentCertificateSource source, String destination,
-			Clock clock, Deque<AutoCloseable> started) {
+			Clock clock) {
 		AgentAuthorizer agent = new AgentAuthorizer(client, destination, () -> {
 			CertificateSnapshot snapshot = source.current();
 			return (snapshot != null) ? snapshot.trustDomain() : null;
 		}, AUTHORIZE_TIMEOUT);
 		CachingAuthorizer cache = new CachingAuthorizer(agent, Duration.ofMinutes(5), Duration.ofHours(72), clock);
 		source.onTrustDomainChange((before, after) -> cache.clear());
-		// Every change to the destination's intentions outdates the cached decisions.
-		Disposable intentions = client
+		return cache;
+	}
+
+	/**
+	 * Every change to the destination's intentions outdates the cached decisions, and every open connection's caller
+	 * is asked about again: one no longer allowed is closed within about a second of the change.
+	 */
+	private static Disposable watchIntentions(AgentClient client, String destination, CachingAuthorizer cache,
+			PublicListener inbound) {
+		return client
 			.watch("/v1/connect/intentions/match?by=destination&name=" + destination, WAIT,
 					(index, wait) -> client.intentionsFor(destination, index, wait))
 			.skip(1)
-			.subscribe((changed) -> cache.invalidateAll());
-		started.push(intentions::dispose);
-		return cache;
+			.subscribe((changed) -> {
+				cache.invalidateAll();
+				inbound.reauthorize();
+			});
 	}
 
 	/** Follows the registration with hash-based blocking; upstream changes are applied, others need a restart. */

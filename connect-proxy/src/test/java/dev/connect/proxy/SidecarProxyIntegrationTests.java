@@ -106,6 +106,22 @@ class SidecarProxyIntegrationTests {
 	}
 
 	@Test
+	void whenAnIntentionChangesToDenyThenOpenConnectionsOfThatCallerCloseWithinASecond() throws Exception {
+		this.mesh.allow("web", "echo");
+		eventually(() -> exchange(new byte[] { 1 }));
+		try (Socket socket = ProxyMesh.connect(this.upstream)) {
+			socket.getOutputStream().write("open".getBytes(StandardCharsets.US_ASCII));
+			assertThat(socket.getInputStream().readNBytes(4)).isEqualTo("open".getBytes(StandardCharsets.US_ASCII));
+			long denied = System.nanoTime();
+			this.mesh.deny("web", "echo");
+			// Closed by the proxy, not by the app: the app's "bye" comes only after its input ends.
+			assertThat(socket.getInputStream().read()).isEqualTo(-1);
+			assertThat(Duration.ofNanos(System.nanoTime() - denied)).isLessThan(Duration.ofMillis(1500));
+		}
+		assertThat(exchange("again".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+	}
+
+	@Test
 	void whenTheUpstreamsChangeThenTheListenersFollowWithoutARestart() throws Exception {
 		this.mesh.allow("web", "echo");
 		eventually(() -> exchange(new byte[] { 1 }));

@@ -6,8 +6,13 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLException;
 
@@ -58,8 +63,15 @@ public final class PublicListener implements AutoCloseable {
 
 	private final Channel server;
 
-	private PublicListener(Channel server) {
+	private final Authorizer authorizer;
+
+	/** The relayed connections, each with its caller; a connection leaves when it closes. */
+	private final Map<Channel, SpiffeId> open;
+
+	private PublicListener(Channel server, Authorizer authorizer, Map<Channel, SpiffeId> open) {
 		this.server = server;
+		this.authorizer = authorizer;
+		this.open = open;
 	}
 
 	/**
@@ -80,6 +92,7 @@ public final class PublicListener implements AutoCloseable {
 			Duration localConnectTimeout) {
 		Objects.requireNonNull(authorizer, "'authorizer' must not be null");
 		SslContext tls = serverContext(source);
+		Map<Channel, SpiffeId> open = new ConcurrentHashMap<>();
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
 			.channel(NioServerSocketChannel.class)
 			.childOption(ChannelOption.AUTO_READ, false)
@@ -91,10 +104,10 @@ public final class PublicListener implements AutoCloseable {
 					handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
 					channel.pipeline()
 						.addLast("tls", handler)
-						.addLast("gate", new Gate(authorizer, local, authorizeTimeout, localConnectTimeout));
+						.addLast("gate", new Gate(authorizer, local, authorizeTimeout, localConnectTimeout, open));
 				}
 			});
-		return new PublicListener(Listeners.bind(bootstrap, bind, "public listener"));
+		return new PublicListener(Listeners.bind(bootstrap, bind, "public listener"), authorizer, open);
 	}
 
 	/**
@@ -103,6 +116,34 @@ public final class PublicListener implements AutoCloseable {
 	 */
 	public InetSocketAddress address() {
 		return (InetSocketAddress) this.server.localAddress();
+	}
+
+	/**
+	 * Asks again about the caller of every open connection, and closes the connections of callers no longer allowed
+	 * (or without a decision): for a change of intentions, after the cached decisions were outdated.
+	 */
+	public void reauthorize() {
+		Map<SpiffeId, List<Channel>> byCaller = new HashMap<>();
+		this.open.forEach((channel, caller) -> byCaller.computeIfAbsent(caller, (key) -> new ArrayList<>()).add(channel));
+		byCaller.forEach((caller, channels) -> this.authorizer.authorize(caller)
+			.timeout(Duration.ofSeconds(2))
+			.map(Decision::allowed)
+			.onErrorReturn(false)
+			.subscribe((allowed) -> {
+				if (!allowed) {
+					logger.log(Level.INFO, "Closing {0} connection(s) of ''{1}'': no longer allowed", channels.size(),
+							caller);
+					channels.forEach(Channel::close);
+				}
+			}));
+	}
+
+	/**
+	 * Returns how many relayed connections are open.
+	 * @return the count
+	 */
+	public int openConnections() {
+		return this.open.size();
 	}
 
 	/** Stops accepting; open connections are left to finish. */
@@ -145,7 +186,13 @@ public final class PublicListener implements AutoCloseable {
 
 		private boolean inputEnded;
 
-		Gate(Authorizer authorizer, InetSocketAddress local, Duration authorizeTimeout, Duration connectTimeout) {
+		private final Map<Channel, SpiffeId> open;
+
+		private @Nullable SpiffeId caller;
+
+		Gate(Authorizer authorizer, InetSocketAddress local, Duration authorizeTimeout, Duration connectTimeout,
+				Map<Channel, SpiffeId> open) {
+			this.open = open;
 			this.authorizer = authorizer;
 			this.local = local;
 			this.authorizeTimeout = authorizeTimeout;
@@ -205,6 +252,7 @@ public final class PublicListener implements AutoCloseable {
 				ctx.close();
 				return;
 			}
+			this.caller = caller;
 			if (!ctx.channel().isActive()) {
 				return;
 			}
@@ -236,8 +284,13 @@ public final class PublicListener implements AutoCloseable {
 				app.write(this.pending.poll());
 			}
 			app.flush();
+			Channel inbound = ctx.channel();
+			if (this.caller != null) {
+				this.open.put(inbound, this.caller);
+				inbound.closeFuture().addListener((ChannelFutureListener) (closed) -> this.open.remove(inbound));
+			}
 			ctx.pipeline().remove(this);
-			TcpRelay.join(ctx.channel(), this.inputEnded, app, false);
+			TcpRelay.join(inbound, this.inputEnded, app, false);
 		}
 
 		@Override
