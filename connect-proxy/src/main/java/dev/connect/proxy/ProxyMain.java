@@ -1,6 +1,7 @@
 package dev.connect.proxy;
 
 import java.io.PrintStream;
+import java.lang.System.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,12 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 
 import dev.connect.client.AgentClient;
+import dev.connect.client.AgentException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code java -jar connect-proxy.jar -sidecar-for <service-id>}: Consul's {@code consul connect proxy} command line.
  * Parses the flags and the environment, finds the proxy registration and runs it until the process is stopped.
- * Every refusal is one line on standard error naming the value and what is allowed, with exit code 1, and nothing is
- * left started.
+ * An agent that cannot be reached yet is waited for, saying so at every attempt (every 1, 2, 4, then 5 seconds);
+ * every refusal is one line on standard error naming the value and what is allowed, with exit code 1, and nothing
+ * is left started.
  */
 public final class ProxyMain {
 
@@ -29,6 +33,8 @@ public final class ProxyMain {
 			  -ca-file <file>     CA certificate of an HTTPS agent (env CONSUL_CACERT)
 			  -log-level <level>  trace, debug, info (default), warn or error
 			""";
+
+	private static final Logger logger = System.getLogger(ProxyMain.class.getName());
 
 	private ProxyMain() {
 	}
@@ -49,9 +55,9 @@ public final class ProxyMain {
 		try {
 			ProxyConfig config = ProxyFlags.parse(Arrays.asList(args), environment);
 			logLevel(config.logLevel());
-			proxy = start(config);
+			proxy = start(config, null);
 		}
-		catch (IllegalArgumentException | IllegalStateException | dev.connect.client.AgentException ex) {
+		catch (IllegalArgumentException | IllegalStateException | AgentException ex) {
 			err.println("Error: " + ex.getMessage());
 			return 1;
 		}
@@ -69,6 +75,41 @@ public final class ProxyMain {
 			Thread.currentThread().interrupt();
 		}
 		return 0;
+	}
+
+	/**
+	 * Starts the proxy, waiting for an agent that cannot be reached yet (not for one that answers with a refusal).
+	 * @param config the configuration
+	 * @param agentWait how long to keep trying to reach the agent; {@code null} for as long as it takes
+	 * @return the running proxy
+	 */
+	static SidecarProxy start(ProxyConfig config, @Nullable Duration agentWait) {
+		long deadline = (agentWait != null) ? System.nanoTime() + agentWait.toNanos() : Long.MAX_VALUE;
+		Duration pause = Duration.ofSeconds(1);
+		while (true) {
+			try {
+				return start(config);
+			}
+			catch (AgentException ex) {
+				if (ex.answered() || System.nanoTime() + pause.toNanos() - deadline > 0) {
+					throw ex;
+				}
+				logger.log(Logger.Level.WARNING, "Waiting for the agent: {0}; trying again in {1} s", ex.getMessage(),
+						pause.toSeconds());
+				sleep(pause);
+				pause = (pause.toSeconds() < 5) ? pause.plus(pause) : Duration.ofSeconds(5);
+			}
+		}
+	}
+
+	private static void sleep(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the agent", ex);
+		}
 	}
 
 	static SidecarProxy start(ProxyConfig config) {
