@@ -63,16 +63,6 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 				(hash != null) ? hash : "");
 	}
 
-	ProxyRegistration withUpstreams(List<UpstreamConfig> upstreams) {
-		return new ProxyRegistration(this.proxyId, this.destination, this.publicAddress, this.local,
-				this.handshakeTimeout, this.localConnectTimeout, upstreams, this.contentHash);
-	}
-
-	ProxyRegistration withContentHash(String contentHash) {
-		return new ProxyRegistration(this.proxyId, this.destination, this.publicAddress, this.local,
-				this.handshakeTimeout, this.localConnectTimeout, this.upstreams, contentHash);
-	}
-
 	private static void port(String id, String field, int port) {
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException(String.format(PORT, id, field, port));

@@ -17,7 +17,6 @@ import dev.connect.authz.CachingAuthorizer;
 import dev.connect.client.AgentCertificateSource;
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;
-import dev.connect.proxy.listener.PublicListener;
 import dev.connect.tls.CertificateSnapshot;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,9 +27,9 @@ import reactor.core.publisher.Mono;
 /**
  * A running sidecar proxy: reads its {@code connect-proxy} registration from the agent, waits for the destination
  * service's leaf and the mesh's roots, then binds the public listener and one listener per upstream. Either all of
- * them start or none stays started. Afterwards it follows its registration with hash-based blocking: upstreams
- * added, changed or removed are applied live; any other change is logged and needs a restart. Close it to stop
- * everything.
+ * them start or none stays started. Afterwards it follows its registration with hash-based blocking: the public
+ * listener's address, local app and timeouts, and the upstreams added, changed or removed, are applied live; another
+ * destination service is logged and needs a restart. Close it to stop everything.
  */
 public final class SidecarProxy implements AutoCloseable {
 
@@ -42,14 +41,14 @@ public final class SidecarProxy implements AutoCloseable {
 
 	private final Deque<AutoCloseable> started;
 
-	private final PublicListener inbound;
+	private final Inbound inbound;
 
 	private final Upstreams upstreams;
 
 	/** Written only by the registration watch, one answer at a time. */
 	private volatile ProxyRegistration registration;
 
-	private SidecarProxy(Deque<AutoCloseable> started, PublicListener inbound, Upstreams upstreams,
+	private SidecarProxy(Deque<AutoCloseable> started, Inbound inbound, Upstreams upstreams,
 			ProxyRegistration registration) {
 		this.started = started;
 		this.inbound = inbound;
@@ -95,9 +94,7 @@ public final class SidecarProxy implements AutoCloseable {
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 		CachingAuthorizer authorizer = authorizer(client, source, destination, clock);
-		PublicListener inbound = PublicListener.start(group, registration.publicAddress(), source, authorizer,
-				registration.local(), registration.handshakeTimeout(), AUTHORIZE_TIMEOUT,
-				registration.localConnectTimeout());
+		Inbound inbound = new Inbound(group, source, authorizer, AUTHORIZE_TIMEOUT, registration);
 		started.push(inbound);
 		Disposable intentions = watchIntentions(client, destination, authorizer, inbound);
 		started.push(intentions::dispose);
@@ -130,7 +127,7 @@ public final class SidecarProxy implements AutoCloseable {
 	 * is asked about again: one no longer allowed is closed within about a second of the change.
 	 */
 	private static Disposable watchIntentions(AgentClient client, String destination, CachingAuthorizer cache,
-			PublicListener inbound) {
+			Inbound inbound) {
 		return client
 			.watch("/v1/connect/intentions/match?by=destination&name=" + destination, WAIT,
 					(index, wait) -> client.intentionsFor(destination, index, wait))
@@ -141,7 +138,7 @@ public final class SidecarProxy implements AutoCloseable {
 			});
 	}
 
-	/** Follows the registration with hash-based blocking; upstream changes are applied, others need a restart. */
+	/** Follows the registration with hash-based blocking; only another destination service needs a restart. */
 	private Disposable follow(AgentClient client) {
 		String proxyId = this.registration.proxyId();
 		return Mono.defer(() -> client.service(proxyId, this.registration.contentHash(), WAIT))
@@ -169,12 +166,15 @@ public final class SidecarProxy implements AutoCloseable {
 					ex.getMessage());
 			return;
 		}
-		this.registration = after;
-		this.upstreams.apply(after.upstreams());
-		if (!after.withUpstreams(before.upstreams()).withContentHash("").equals(before.withContentHash(""))) {
-			logger.log(Level.WARNING, "The registration of ''{0}'' changed beyond its upstreams; restart the proxy to "
-					+ "apply it (only upstream changes are applied live)", before.proxyId());
+		if (!after.destination().equals(before.destination())) {
+			logger.log(Level.WARNING, "The registration of ''{0}'' now fronts ''{1}'' instead of ''{2}'': restart the "
+					+ "proxy to present that service's identity", before.proxyId(), after.destination(),
+					before.destination());
+			return;
 		}
+		this.registration = after;
+		this.inbound.apply(before, after);
+		this.upstreams.apply(after.upstreams());
 	}
 
 	/**

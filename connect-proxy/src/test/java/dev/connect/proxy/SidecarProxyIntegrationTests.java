@@ -38,11 +38,14 @@ class SidecarProxyIntegrationTests {
 
 	private int webSidecarPort;
 
+	private int echoSidecarPort;
+
 	@BeforeEach
 	void startSidecars() throws IOException {
 		this.echo = new ProxyMesh.EchoApp();
 		int upstreamPort = ProxyMesh.freePort();
-		ProxyMesh.registerWithSidecar(this.mesh, "echo", this.echo.port(), ProxyMesh.freePort(), "");
+		this.echoSidecarPort = ProxyMesh.freePort();
+		ProxyMesh.registerWithSidecar(this.mesh, "echo", this.echo.port(), this.echoSidecarPort, "");
 		this.webSidecarPort = ProxyMesh.freePort();
 		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, this.webSidecarPort,
 				"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + upstreamPort + "}");
@@ -138,6 +141,23 @@ class SidecarProxyIntegrationTests {
 		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, this.webSidecarPort, "");
 		assertThat(eventually(() -> refusesConnections(this.upstream))).isTrue();
 		assertThat(this.webSidecar.upstreamAddresses()).isEmpty();
+	}
+
+	@Test
+	void whenThePublicPortChangesThenTheListenerMovesAndCallersFollow() throws Exception {
+		this.mesh.allow("web", "echo");
+		eventually(() -> exchange(new byte[] { 1 }));
+		int moved = ProxyMesh.freePort();
+		ProxyMesh.registerWithSidecar(this.mesh, "echo", this.echo.port(), moved, "");
+		eventually(() -> {
+			assertThat(this.echoSidecar.publicAddress().getPort()).isEqualTo(moved);
+			return true;
+		});
+		// The old port is released once the new one is bound.
+		assertThat(eventually(() -> refusesConnections(new InetSocketAddress("127.0.0.1", this.echoSidecarPort))))
+			.isTrue();
+		assertThat(eventually(() -> exchange("moved".getBytes(StandardCharsets.US_ASCII))))
+			.isEqualTo("movedbye".getBytes(StandardCharsets.US_ASCII));
 	}
 
 	private static boolean refusesConnections(InetSocketAddress address) {
