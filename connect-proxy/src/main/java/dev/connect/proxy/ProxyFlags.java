@@ -1,6 +1,7 @@
 package dev.connect.proxy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProxyFlags {
 
-	static final String UNKNOWN = "Unknown flag '%s'; allowed: -sidecar-for, -proxy-id, -http-addr, -token, -token-file, "
-			+ "-ca-file, -log-level";
+	static final String UNKNOWN = "Unknown flag '%s'; allowed: -sidecar-for, -proxy-id, -service, -service-addr, "
+			+ "-listen, -upstream, -http-addr, -token, -token-file, -ca-file, -log-level";
 
-	static final String NOT_YET = "Flag '%s' (static mode and -register) is not supported yet: register a sidecar "
-			+ "with Connect.SidecarService and run with -sidecar-for <service-id> or -proxy-id <id>";
+	static final String NOT_YET = "Flag '%s' is not supported yet: register the proxy with Connect.SidecarService and "
+			+ "run with -sidecar-for <service-id> or -proxy-id <id>";
 
 	static final String NEEDS_VALUE = "Flag '%s' needs a value";
 
@@ -28,8 +29,10 @@ final class ProxyFlags {
 
 	static final String EMPTY = "Flag '%s' must not be empty";
 
-	private static final Set<String> STATIC = Set.of("service", "service-addr", "listen", "upstream", "register",
-			"register-id", "log-json", "datacenter");
+	private static final Set<String> STATIC = Set.of("register", "register-id", "log-json", "datacenter");
+
+	private static final Set<String> KNOWN = Set.of("sidecar-for", "proxy-id", "service", "service-addr", "listen",
+			"upstream", "http-addr", "token", "token-file", "ca-file", "log-level");
 
 	private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
@@ -38,6 +41,7 @@ final class ProxyFlags {
 
 	static ProxyConfig parse(List<String> args, Map<String, String> environment) {
 		Map<String, String> flags = new HashMap<>();
+		List<String> upstreams = new ArrayList<>();
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
 			if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
@@ -60,21 +64,27 @@ final class ProxyFlags {
 			if (value.isBlank()) {
 				throw new IllegalArgumentException(String.format(EMPTY, "-" + name));
 			}
-			flags.put(name, value.trim());
+			if (name.equals("upstream")) {
+				upstreams.add(value.trim());
+			}
+			else {
+				flags.put(name, value.trim());
+			}
 		}
-		return config(flags, environment);
+		return config(flags, upstreams, environment);
 	}
 
 	private static void check(String name) {
 		if (STATIC.contains(name)) {
 			throw new IllegalArgumentException(String.format(NOT_YET, "-" + name));
 		}
-		if (!Set.of("sidecar-for", "proxy-id", "http-addr", "token", "token-file", "ca-file", "log-level").contains(name)) {
+		if (!KNOWN.contains(name)) {
 			throw new IllegalArgumentException(String.format(UNKNOWN, "-" + name));
 		}
 	}
 
-	private static ProxyConfig config(Map<String, String> flags, Map<String, String> environment) {
+	private static ProxyConfig config(Map<String, String> flags, List<String> upstreams,
+			Map<String, String> environment) {
 		AgentClientSettings agent = AgentClientSettings.fromEnvironment(environment);
 		if (flags.containsKey("http-addr")) {
 			agent = agent.withAddress(AgentClientSettings.parseAddress(flags.get("http-addr")));
@@ -93,9 +103,13 @@ final class ProxyFlags {
 		if (!LEVELS.contains(level)) {
 			throw new IllegalArgumentException(String.format(LOG_LEVEL, flags.get("log-level")));
 		}
-		@Nullable String proxyId = flags.getOrDefault("proxy-id", blankToNull(environment.get("CONNECT_PROXY_ID")));
-		@Nullable String sidecarFor = flags.getOrDefault("sidecar-for", blankToNull(environment.get("CONNECT_SIDECAR_FOR")));
-		return new ProxyConfig(agent, proxyId, sidecarFor, level);
+		// A mode given by flag wins over the variables of the other modes.
+		boolean byFlag = flags.containsKey("proxy-id") || flags.containsKey("sidecar-for") || flags.containsKey("service");
+		@Nullable String proxyId = byFlag ? flags.get("proxy-id") : blankToNull(environment.get("CONNECT_PROXY_ID"));
+		@Nullable String sidecarFor = byFlag ? flags.get("sidecar-for")
+				: blankToNull(environment.get("CONNECT_SIDECAR_FOR"));
+		return new ProxyConfig(agent, proxyId, sidecarFor, flags.get("service"), flags.get("service-addr"),
+				flags.get("listen"), upstreams, level);
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

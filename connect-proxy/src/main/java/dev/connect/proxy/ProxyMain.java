@@ -23,10 +23,14 @@ import org.jspecify.annotations.Nullable;
 public final class ProxyMain {
 
 	static final String USAGE = """
-			Usage: java -jar connect-proxy.jar (-sidecar-for <service-id> | -proxy-id <id>) [options]
+			Usage: java -jar connect-proxy.jar (-sidecar-for <service-id> | -proxy-id <id> | -service <name>) [options]
 
 			  -sidecar-for <id>   Run as the one sidecar registered for this service ID (env CONNECT_SIDECAR_FOR)
 			  -proxy-id <id>      Run as this registered connect-proxy service (env CONNECT_PROXY_ID)
+			  -service <name>     Static mode: run for this service without a proxy registration
+			  -service-addr <h:p> Static mode: the local app the public listener forwards to
+			  -listen <h:p>       Static mode: the public listener (none without it)
+			  -upstream <u>       Static mode: name[.service]:[host:]port, repeatable
 			  -http-addr <addr>   The agent's HTTP address (env CONSUL_HTTP_ADDR, default http://127.0.0.1:8500)
 			  -token <token>      ACL token (env CONSUL_HTTP_TOKEN)
 			  -token-file <file>  File holding the ACL token (env CONSUL_HTTP_TOKEN_FILE)
@@ -114,6 +118,13 @@ public final class ProxyMain {
 
 	static SidecarProxy start(ProxyConfig config) {
 		AgentClient client = AgentClient.create(config.agent());
+		String service = config.service();
+		if (service != null) {
+			ProxyRegistration registration = ProxyRegistration.ofFlags(service, config.serviceAddress(), config.listen(),
+					config.upstreams());
+			return SidecarProxy.startStatic(client, registration, config.listen() != null, Clock.systemUTC(),
+					Duration.ofSeconds(30));
+		}
 		String sidecarFor = config.sidecarFor();
 		String proxyId = (sidecarFor != null)
 				? SidecarLookup.proxyIdFor(client, sidecarFor, config.agent().requestTimeout().plusSeconds(1))

@@ -35,6 +35,8 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 	static final String NO_DESTINATION = "Proxy service '%s' has no Proxy.DestinationServiceName: name the service "
 			+ "it fronts";
 
+	static final String UPSTREAM_FLAG = "Upstream '%s' must be name[.service]:[host:]port, for example db:9191";
+
 	static final String PORT = "Proxy service '%s' %s '%d' must be a port between 1 and 65535";
 
 	static ProxyRegistration from(AgentService service) {
@@ -61,6 +63,61 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 				UpstreamConfig.millis(config, "handshake_timeout_ms", Duration.ofSeconds(10)),
 				UpstreamConfig.millis(config, "local_connect_timeout_ms", Duration.ofSeconds(1)), List.copyOf(upstreams),
 				(hash != null) ? hash : "");
+	}
+
+	/**
+	 * The registration a static proxy serves, from its flags: Consul's {@code -service}, {@code -service-addr},
+	 * {@code -listen} and {@code -upstream name[.service]:[host:]port}. Without {@code -listen} it has no public
+	 * listener ({@link #publicAddress()} is port 0 and unused).
+	 */
+	static ProxyRegistration ofFlags(String service, @Nullable String serviceAddress, @Nullable String listen,
+			List<String> upstreams) {
+		List<UpstreamConfig> configs = new ArrayList<>();
+		for (String upstream : upstreams) {
+			configs.add(upstreamFlag(upstream));
+		}
+		InetSocketAddress app = (serviceAddress != null) ? hostPort("-service-addr", serviceAddress, "127.0.0.1")
+				: new InetSocketAddress("127.0.0.1", 0);
+		InetSocketAddress bind = (listen != null) ? hostPort("-listen", listen, "0.0.0.0") : new InetSocketAddress("0.0.0.0", 0);
+		return new ProxyRegistration("", service, bind, app, Duration.ofSeconds(10), Duration.ofSeconds(1),
+				List.copyOf(configs), "");
+	}
+
+	private static UpstreamConfig upstreamFlag(String flag) {
+		int colon = flag.indexOf(':');
+		if (colon <= 0) {
+			throw new IllegalArgumentException(String.format(UPSTREAM_FLAG, flag));
+		}
+		String name = flag.substring(0, colon);
+		if (name.endsWith(".query")) {
+			throw new IllegalArgumentException("Upstream '" + flag + "' is a prepared query: only services are "
+					+ "supported (name or name.service)");
+		}
+		name = name.endsWith(".service") ? name.substring(0, name.length() - ".service".length()) : name;
+		InetSocketAddress bind = hostPort("-upstream", flag.substring(colon + 1), "127.0.0.1");
+		if (name.isEmpty() || bind.getPort() == 0) {
+			throw new IllegalArgumentException(String.format(UPSTREAM_FLAG, flag));
+		}
+		return new UpstreamConfig(name, bind.getHostString(), bind.getPort(), Duration.ofSeconds(10));
+	}
+
+	private static InetSocketAddress hostPort(String flag, String value, @Nullable String defaultHost) {
+		int colon = value.lastIndexOf(':');
+		String host = (colon >= 0) ? value.substring(0, colon) : "";
+		if (host.isEmpty()) {
+			host = defaultHost;
+		}
+		try {
+			int port = Integer.parseInt(value.substring(colon + 1));
+			if (host == null || port < 1 || port > 65535) {
+				throw new NumberFormatException();
+			}
+			return new InetSocketAddress(host, port);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("Flag " + flag + " '" + value + "' must be host:port with a port between "
+					+ "1 and 65535" + ((defaultHost != null) ? " (the host may be left out: " + defaultHost + ")" : ""));
+		}
 	}
 
 	private static void port(String id, String field, int port) {

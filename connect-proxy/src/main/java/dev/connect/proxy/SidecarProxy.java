@@ -21,6 +21,7 @@ import dev.connect.tls.CertificateSnapshot;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -41,14 +42,14 @@ public final class SidecarProxy implements AutoCloseable {
 
 	private final Deque<AutoCloseable> started;
 
-	private final Inbound inbound;
+	private final @Nullable Inbound inbound;
 
 	private final Upstreams upstreams;
 
 	/** Written only by the registration watch, one answer at a time. */
 	private volatile ProxyRegistration registration;
 
-	private SidecarProxy(Deque<AutoCloseable> started, Inbound inbound, Upstreams upstreams,
+	private SidecarProxy(Deque<AutoCloseable> started, @Nullable Inbound inbound, Upstreams upstreams,
 			ProxyRegistration registration) {
 		this.started = started;
 		this.inbound = inbound;
@@ -72,7 +73,23 @@ public final class SidecarProxy implements AutoCloseable {
 		ProxyRegistration registration = ProxyRegistration.from(Objects.requireNonNull(service, "no answer"));
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
-			return start(client, registration, clock, materialTimeout, started);
+			return start(client, registration, clock, materialTimeout, started, true);
+		}
+		catch (RuntimeException ex) {
+			closeAll(started);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts a static proxy (Consul's {@code -service} mode): the registration comes from flags and is not followed;
+	 * without {@code -listen} there is no public listener.
+	 */
+	static SidecarProxy startStatic(AgentClient client, ProxyRegistration registration, boolean publicListener,
+			Clock clock, Duration materialTimeout) {
+		Deque<AutoCloseable> started = new ArrayDeque<>();
+		try {
+			return start(client, registration, clock, materialTimeout, started, publicListener);
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -81,7 +98,7 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	private static SidecarProxy start(AgentClient client, ProxyRegistration registration, Clock clock,
-			Duration materialTimeout, Deque<AutoCloseable> started) {
+			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener) {
 		String destination = registration.destination();
 		AgentCertificateSource source = AgentCertificateSource.start(client, destination, clock);
 		started.push(source::dispose);
@@ -93,21 +110,27 @@ public final class SidecarProxy implements AutoCloseable {
 		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-		CachingAuthorizer authorizer = authorizer(client, source, destination, clock);
-		Inbound inbound = new Inbound(group, source, authorizer, AUTHORIZE_TIMEOUT, registration);
-		started.push(inbound);
-		Disposable intentions = watchIntentions(client, destination, authorizer, inbound);
-		started.push(intentions::dispose);
+		Inbound inbound = null;
+		if (publicListener) {
+			CachingAuthorizer authorizer = authorizer(client, source, destination, clock);
+			inbound = new Inbound(group, source, authorizer, AUTHORIZE_TIMEOUT, registration);
+			started.push(inbound);
+			Disposable intentions = watchIntentions(client, destination, authorizer, inbound);
+			started.push(intentions::dispose);
+		}
 		UpstreamAddressBook addresses = new UpstreamAddressBook();
 		source.onTrustDomainChange((before, after) -> addresses.clear());
 		Upstreams upstreams = new Upstreams(client, group, source, addresses);
 		started.push(upstreams);
 		upstreams.startAll(registration.upstreams());
 		SidecarProxy proxy = new SidecarProxy(started, inbound, upstreams, registration);
-		Disposable follow = proxy.follow(client);
-		started.push(follow::dispose);
+		if (!registration.proxyId().isEmpty()) {
+			Disposable follow = proxy.follow(client);
+			started.push(follow::dispose);
+		}
 		logger.log(Level.INFO, "Proxy ''{0}'' for ''{1}'' listening on {2}, forwarding to {3}; upstreams {4}",
-				registration.proxyId(), destination, inbound.address(), registration.local(), upstreams.addresses());
+				registration.proxyId(), destination, (inbound != null) ? inbound.address() : "(none)",
+				registration.local(), upstreams.addresses());
 		return proxy;
 	}
 
@@ -173,16 +196,18 @@ public final class SidecarProxy implements AutoCloseable {
 			return;
 		}
 		this.registration = after;
-		this.inbound.apply(before, after);
+		if (this.inbound != null) {
+			this.inbound.apply(before, after);
+		}
 		this.upstreams.apply(after.upstreams());
 	}
 
 	/**
 	 * Returns where the public listener is bound.
-	 * @return the address
+	 * @return the address, or {@code null} for a static proxy started without {@code -listen}
 	 */
-	public InetSocketAddress publicAddress() {
-		return this.inbound.address();
+	public @Nullable InetSocketAddress publicAddress() {
+		return (this.inbound != null) ? this.inbound.address() : null;
 	}
 
 	/**

@@ -20,14 +20,16 @@ class ProxyFlagsTests {
 				Arguments.of(List.of("-sidecar-for", "web", "-port", "1"), String.format(ProxyFlags.UNKNOWN, "-port")),
 				Arguments.of(List.of("-sidecar-for"), String.format(ProxyFlags.NEEDS_VALUE, "-sidecar-for")),
 				Arguments.of(List.of("-proxy-id="), String.format(ProxyFlags.EMPTY, "-proxy-id")),
-				Arguments.of(List.of("-service", "web"), String.format(ProxyFlags.NOT_YET, "-service")),
-				Arguments.of(List.of("-sidecar-for", "web", "-upstream", "db:9191"),
-						String.format(ProxyFlags.NOT_YET, "-upstream")),
+				Arguments.of(List.of("-service", "web", "-register"), String.format(ProxyFlags.NOT_YET, "-register")),
+				Arguments.of(List.of("-sidecar-for", "web", "-upstream", "db:9191"), ProxyConfig.STATIC_ONLY),
+				Arguments.of(List.of("-service", "web", "-listen", ":21000"), ProxyConfig.LISTEN_NEEDS_APP),
+				Arguments.of(List.of("-service", "web", "-proxy-id", "web-proxy"),
+						String.format(ProxyConfig.ONE_OF, "2 of them")),
 				Arguments.of(List.of("-sidecar-for", "web", "-log-level", "loud"),
 						String.format(ProxyFlags.LOG_LEVEL, "loud")),
-				Arguments.of(List.of(), String.format(ProxyConfig.ONE_OF, "neither")),
+				Arguments.of(List.of(), String.format(ProxyConfig.ONE_OF, "none")),
 				Arguments.of(List.of("-sidecar-for", "web", "-proxy-id", "web-sidecar-proxy"),
-						String.format(ProxyConfig.ONE_OF, "both")),
+						String.format(ProxyConfig.ONE_OF, "2 of them")),
 				Arguments.of(List.of("web"), "Unexpected argument 'web': every option is a -flag"),
 				Arguments.of(List.of("-proxy-id", "p", "-http-addr", "ftp://agent:8500"),
 						"Agent address 'ftp://agent:8500' must be an http:// or https:// URL, for example "
@@ -50,6 +52,16 @@ class ProxyFlagsTests {
 		assertThat(config.agent().address()).isEqualTo(URI.create("http://127.0.0.1:18500"));
 		assertThat(config.agent().token()).isEqualTo("t1");
 		assertThat(config.logLevel()).isEqualTo("debug");
+	}
+
+	@Test
+	void staticModeKeepsEveryUpstreamAndAModeFlagWinsOverTheVariables() {
+		ProxyConfig config = ProxyFlags.parse(List.of("-service", "web", "-service-addr", "127.0.0.1:8080", "-listen",
+				":21000", "-upstream", "db:9191", "-upstream", "cache.service:127.0.0.2:9192"),
+				Map.of("CONNECT_PROXY_ID", "other-proxy"));
+		assertThat(config.service()).isEqualTo("web");
+		assertThat(config.proxyId()).isNull();
+		assertThat(config.upstreams()).containsExactly("db:9191", "cache.service:127.0.0.2:9192");
 	}
 
 	@Test

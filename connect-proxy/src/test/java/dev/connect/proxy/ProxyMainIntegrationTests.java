@@ -81,9 +81,9 @@ class ProxyMainIntegrationTests {
 	}
 
 	@Test
-	void whenAFlagIsUnknownThenItIsNamedWithTheAllowedOnes() {
-		assertThat(run("-sidecar-for", "web", "-listen", ":8080")).isEqualTo(1);
-		assertThat(errors()).isEqualTo("Error: " + String.format(ProxyFlags.NOT_YET, "-listen") + "\n");
+	void whenAFlagIsNotSupportedYetThenItIsNamedWithWhatToDoInstead() {
+		assertThat(run("-sidecar-for", "web", "-register")).isEqualTo(1);
+		assertThat(errors()).isEqualTo("Error: " + String.format(ProxyFlags.NOT_YET, "-register") + "\n");
 	}
 
 	private int run(String... args) {

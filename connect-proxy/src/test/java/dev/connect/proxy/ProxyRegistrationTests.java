@@ -92,6 +92,35 @@ class ProxyRegistrationTests {
 			.containsExactly(new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10)));
 	}
 
+	@Test
+	void staticFlagsGiveTheRegistrationConsulsStaticProxyWouldServe() {
+		ProxyRegistration registration = ProxyRegistration.ofFlags("web", "127.0.0.1:8080", ":21000",
+				List.of("db:9191", "cache.service:127.0.0.2:9192"));
+		assertThat(registration.destination()).isEqualTo("web");
+		assertThat(registration.local().getPort()).isEqualTo(8080);
+		assertThat(registration.publicAddress().getPort()).isEqualTo(21000);
+		assertThat(registration.upstreams()).containsExactly(
+				new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10)),
+				new UpstreamConfig("cache", "127.0.0.2", 9192, Duration.ofSeconds(10)));
+	}
+
+	static Stream<Arguments> badStaticFlags() {
+		return Stream.of(
+				Arguments.of("db", String.format(ProxyRegistration.UPSTREAM_FLAG, "db")),
+				Arguments.of("db:port", "Flag -upstream 'port' must be host:port with a port between 1 and 65535 "
+						+ "(the host may be left out: 127.0.0.1)"),
+				Arguments.of("orders.query:9191", "Upstream 'orders.query:9191' is a prepared query: only services "
+						+ "are supported (name or name.service)"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badStaticFlags")
+	void whenAnUpstreamFlagIsMalformedThenItIsNamed(String upstream, String message) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProxyRegistration.ofFlags("web", null, null, List.of(upstream)))
+			.withMessage(message);
+	}
+
 	private static AgentService proxy(Map<String, Object> config, List<Map<String, Object>> upstreams) {
 		ConnectProxyConfig proxy = new ConnectProxyConfig("web", "web", null, 8080, null, config, upstreams);
 		return new AgentService("connect-proxy", "web-sidecar-proxy", "web-sidecar-proxy", List.of(), Map.of(), 21000,
