@@ -1,5 +1,6 @@
 package dev.connect.proxy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import dev.connect.agent.DevAgentSettings;
 import dev.connect.client.AgentException;
 import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,18 +20,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AgentStartupIntegrationTests {
 
 	@Test
-	void whenTheAgentComesUpLaterThenTheProxyStartsOnceItAnswers() throws Exception {
+	void whenTheAgentComesUpLaterThenTheProxyStartsOnceItAnswers(@TempDir Path dataDir) throws Exception {
+		// The registration is in the agent's data directory before the agent answers on the proxy's port, so the
+		// proxy's first successful call already finds it: no race between the agent starting and the registration.
+		int sidecarPort = ProxyMesh.freePort();
+		try (TestMesh first = TestMesh.start(DevAgentSettings.defaults().withHttpPort(0).withDataDir(dataDir))) {
+			ProxyMesh.registerWithSidecar(first, "echo", 9000, sidecarPort, "");
+		}
 		int agentPort = ProxyMesh.freePort();
 		ProxyConfig config = ProxyFlags.parse(List.of("-sidecar-for", "echo", "-http-addr", "127.0.0.1:" + agentPort),
 				Map.of());
 		CompletableFuture<SidecarProxy> starting = CompletableFuture
-			.supplyAsync(() -> ProxyMain.start(config, Duration.ofSeconds(15)));
+			.supplyAsync(() -> ProxyMain.start(config, Duration.ofSeconds(20)));
 		Thread.sleep(1500);
 		assertThat(starting).isNotDone();
-		try (TestMesh mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(agentPort))) {
-			ProxyMesh.registerWithSidecar(mesh, "echo", 9000, ProxyMesh.freePort(), "");
-			try (SidecarProxy proxy = starting.get(15, TimeUnit.SECONDS)) {
-				assertThat(proxy.publicAddress().getPort()).isPositive();
+		try (TestMesh mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(agentPort).withDataDir(dataDir))) {
+			assertThat(mesh.agentUrl()).endsWith(":" + agentPort);
+			try (SidecarProxy proxy = starting.get(20, TimeUnit.SECONDS)) {
+				assertThat(proxy.publicAddress().getPort()).isEqualTo(sidecarPort);
 			}
 		}
 	}
