@@ -33,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI against any agent, the dev agent or a real Consul agent, over the HTTP API. Output is plain and
- * scriptable; errors go to stderr with exit status 1 ({@code intention check} exits 1 when denied).
+ * scriptable; errors go to stderr with exit status 1 ({@code intention check}, as consul's, exits 1 when denied and
+ * 2 on an error).
  */
 final class AgentCli {
 
@@ -42,7 +43,7 @@ final class AgentCli {
 			-token or CONSUL_HTTP_TOKEN):
 			    intention create [-allow|-deny] SRC DST   Create or replace the intention SRC => DST (default allow)
 			    intention delete SRC DST                  Delete the intention SRC => DST
-			    intention check SRC DST                   Print Allowed or Denied; exit 0 when allowed, 1 when denied
+			    intention check SRC DST                   Print Allowed or Denied; exit 0 allowed, 1 denied, 2 error
 			    intention list                            List intentions in evaluation order
 			    catalog services                          List service names
 			    ca roots                                  List CA roots: ID, active flag, expiry

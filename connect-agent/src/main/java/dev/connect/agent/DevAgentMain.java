@@ -58,7 +58,8 @@ public final class DevAgentMain {
 		}
 		catch (UsageException | IllegalArgumentException | IllegalStateException ex) {
 			err.println("Error: " + AgentCli.reasonOf(ex));
-			return 1;
+			// As consul's: 'intention check' exits 1 only for "Denied", so a script can tell an error (2) from it.
+			return (args.length > 1 && args[0].equals("intention") && args[1].equals("check")) ? 2 : 1;
 		}
 	}
 

@@ -65,7 +65,7 @@ class AgentCliIntegrationTests {
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: Agent answered 500 to PUT "
 				+ "/v1/connect/intentions/exact?source=peer%3Aother-cluster%2Fweb&destination=db: "
 				+ "source \"peer:other-cluster/web\" is invalid: cannot specify a peer here\n");
-		assertThat(run("intention", "check", "team/web", "db")).isEqualTo(1);
+		assertThat(run("intention", "check", "team/web", "db")).as("an error, not a denial").isEqualTo(2);
 		assertThat(out()).isEmpty();
 		assertThat(this.err.toString(StandardCharsets.UTF_8))
 			.endsWith(": Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature\n");
@@ -99,8 +99,9 @@ class AgentCliIntegrationTests {
 		this.env = Map.of("CONSUL_HTTP_ADDR", "127.0.0.1:1");
 		assertThat(run("catalog", "services")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).startsWith("Error: Unable to reach the agent at http://127.0.0.1:1");
-		assertThat(run("intention", "check", "web")).isEqualTo(1);
+		assertThat(run("intention", "check", "web")).as("a usage error, not a denial").isEqualTo(2);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: Usage: intention check SRC DST\n");
+		assertThat(run("intention", "check", "web", "db")).as("an unreachable agent, not a denial").isEqualTo(2);
 	}
 
 }
