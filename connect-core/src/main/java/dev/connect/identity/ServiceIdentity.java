@@ -92,8 +92,26 @@ public record ServiceIdentity(TrustDomain trustDomain, String partition, String 
 	}
 
 	private String path() {
-		String prefix = DEFAULT.equals(this.partition) ? "" : "/ap/" + this.partition;
-		return prefix + "/ns/" + this.namespace + "/dc/" + this.datacenter + "/svc/" + this.service;
+		return path(this.partition, this.namespace, this.datacenter, this.service);
+	}
+
+	/**
+	 * Returns the SPIFFE ID path of a service identity, without its trust domain, for example
+	 * {@code /ns/default/dc/dc1/svc/web}; the partition appears only when it is not {@value #DEFAULT}.
+	 * @param partition the admin partition
+	 * @param namespace the namespace
+	 * @param datacenter the datacenter
+	 * @param service the service name
+	 * @return the path
+	 * @throws InvalidIdentityException if a name is not a valid path segment
+	 */
+	public static String path(String partition, String namespace, String datacenter, String service) {
+		checkName("Partition", partition);
+		checkName("Namespace", namespace);
+		checkName("Datacenter", datacenter);
+		checkName("Service name", service);
+		String prefix = DEFAULT.equals(partition) ? "" : "/ap/" + partition;
+		return prefix + "/ns/" + namespace + "/dc/" + datacenter + "/svc/" + service;
 	}
 
 	/**

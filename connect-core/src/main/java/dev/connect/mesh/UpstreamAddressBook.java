@@ -1,6 +1,7 @@
 package dev.connect.mesh;
 
 import java.security.cert.CertificateException;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLEngine;
 
+import dev.connect.api.ServiceEntry;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
 import dev.connect.pki.PeerRole;
@@ -83,6 +85,21 @@ public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerif
 	}
 
 	/**
+	 * Records an upstream's instances as the agent now lists them: every one is expected at its address first, then
+	 * those listed before and no longer are forgotten, so an address that stays is never unknown in between.
+	 * @param before the instances recorded by the previous call for this upstream
+	 * @param now the instances the agent lists now
+	 */
+	public void update(Collection<Instance> before, Collection<Instance> now) {
+		now.forEach((instance) -> expect(instance.host(), instance.port(), instance.identity()));
+		for (Instance gone : before) {
+			if (!now.contains(gone)) {
+				forget(gone.host(), gone.port(), gone.identity());
+			}
+		}
+	}
+
+	/**
 	 * Forgets every address: for a new trust domain, until discovery records the new mesh's instances.
 	 */
 	public void clear() {
@@ -135,6 +152,28 @@ public final class UpstreamAddressBook implements IdentityTrustManager.PeerVerif
 
 	private static @Nullable UpstreamIdentity single(@Nullable SortedSet<UpstreamIdentity> identities) {
 		return (identities != null && identities.size() == 1) ? identities.first() : null;
+	}
+
+	/**
+	 * An instance of an upstream as the agent's health answer lists it, and the identity its server must prove.
+	 *
+	 * @param host the service's address, else its node's, as Consul's clients dial it
+	 * @param port the service's port (for a sidecar proxy, the proxy's)
+	 * @param identity the identity its server must prove
+	 */
+	public record Instance(String host, int port, UpstreamIdentity identity) {
+
+		/**
+		 * Returns the instance an entry of {@code /v1/health/connect/<service>} describes.
+		 * @param entry the entry
+		 * @param service the service called
+		 * @return the instance
+		 */
+		public static Instance of(ServiceEntry entry, String service) {
+			String host = entry.service().address().isEmpty() ? entry.node().address() : entry.service().address();
+			return new Instance(host, entry.service().port(), UpstreamIdentity.of(entry, service));
+		}
+
 	}
 
 }

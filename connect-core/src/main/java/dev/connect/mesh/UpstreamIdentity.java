@@ -1,9 +1,7 @@
 package dev.connect.mesh;
 
-import java.util.Objects;
-
+import dev.connect.api.ServiceEntry;
 import dev.connect.identity.ServiceIdentity;
-import dev.connect.identity.SpiffeId;
 
 /**
  * The identity an upstream instance must prove, derived from the agent's answer for that instance as Consul's own
@@ -21,10 +19,8 @@ import dev.connect.identity.SpiffeId;
 public record UpstreamIdentity(String partition, String namespace, String datacenter, String service) {
 
 	public UpstreamIdentity {
-		checkSegment("partition", partition);
-		checkSegment("namespace", namespace);
-		checkSegment("datacenter", datacenter);
-		checkSegment("service", service);
+		// Validates every name as a service identity's.
+		ServiceIdentity.path(partition, namespace, datacenter, service);
 	}
 
 	/**
@@ -38,6 +34,17 @@ public record UpstreamIdentity(String partition, String namespace, String datace
 	}
 
 	/**
+	 * Returns the identity Consul's own clients expect of an instance the agent's health answer lists: the service
+	 * called, in the datacenter of the instance's node, in the default partition and namespace (Consul CE's).
+	 * @param entry the instance's entry in {@code /v1/health/connect/<service>}
+	 * @param service the service called (a sidecar proxy's entry names the proxy, its leaf the service)
+	 * @return the identity
+	 */
+	public static UpstreamIdentity of(ServiceEntry entry, String service) {
+		return of(entry.node().datacenter(), service);
+	}
+
+	/**
 	 * Returns whether a server's identity is this one: same partition, namespace, datacenter and service.
 	 * @param presented the identity the server's leaf names
 	 * @return {@code true} if every part is equal
@@ -47,21 +54,12 @@ public record UpstreamIdentity(String partition, String namespace, String datace
 				&& this.datacenter.equals(presented.datacenter()) && this.service.equals(presented.service());
 	}
 
-	private static void checkSegment(String name, String value) {
-		Objects.requireNonNull(value, () -> "'" + name + "' must not be null");
-		if (!SpiffeId.isValidSegment(value)) {
-			throw new IllegalArgumentException("Upstream " + name + " '" + value
-					+ "' must be a non-empty SPIFFE path segment of letters, digits, '.', '-' or '_'");
-		}
-	}
-
 	/**
 	 * Returns the path this identity's SPIFFE ID must have, for example {@code /ns/default/dc/dc1/svc/counting}.
 	 */
 	@Override
 	public String toString() {
-		String prefix = ServiceIdentity.DEFAULT.equals(this.partition) ? "" : "/ap/" + this.partition;
-		return prefix + "/ns/" + this.namespace + "/dc/" + this.datacenter + "/svc/" + this.service;
+		return ServiceIdentity.path(this.partition, this.namespace, this.datacenter, this.service);
 	}
 
 }

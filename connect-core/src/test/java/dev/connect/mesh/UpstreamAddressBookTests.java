@@ -1,5 +1,7 @@
 package dev.connect.mesh;
 
+import java.util.List;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -70,6 +72,21 @@ class UpstreamAddressBookTests {
 
 	private static SSLEngine engine(String host, int port) throws Exception {
 		return SSLContext.getDefault().createSSLEngine(host, port);
+	}
+
+	@Test
+	void anUpdateExpectsEveryListedInstanceAndForgetsOnlyThoseThatLeft() {
+		UpstreamAddressBook.Instance stays = new UpstreamAddressBook.Instance("127.0.0.1", 8443,
+				UpstreamIdentity.of("dc1", "counting"));
+		UpstreamAddressBook.Instance leaves = new UpstreamAddressBook.Instance("127.0.0.2", 8443,
+				UpstreamIdentity.of("dc1", "counting"));
+		UpstreamAddressBook.Instance joins = new UpstreamAddressBook.Instance("127.0.0.3", 8443,
+				UpstreamIdentity.of("dc2", "counting"));
+		this.upstreams.update(List.of(), List.of(stays, leaves));
+		this.upstreams.update(List.of(stays, leaves), List.of(stays, joins));
+		assertThat(this.upstreams.expectedAt("127.0.0.1", 8443)).isEqualTo(UpstreamIdentity.of("dc1", "counting"));
+		assertThat(this.upstreams.expectedAt("127.0.0.2", 8443)).isNull();
+		assertThat(this.upstreams.expectedAt("127.0.0.3", 8443)).isEqualTo(UpstreamIdentity.of("dc2", "counting"));
 	}
 
 }

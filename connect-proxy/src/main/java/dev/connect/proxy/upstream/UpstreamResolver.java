@@ -13,7 +13,6 @@ import dev.connect.api.Indexed;
 import dev.connect.api.ServiceEntry;
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;
-import dev.connect.mesh.UpstreamIdentity;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
@@ -36,7 +35,7 @@ public final class UpstreamResolver implements AutoCloseable {
 
 	private final AtomicInteger next = new AtomicInteger();
 
-	private volatile List<Instance> instances = List.of();
+	private volatile List<UpstreamAddressBook.Instance> instances = List.of();
 
 	private final Disposable watch;
 
@@ -72,11 +71,12 @@ public final class UpstreamResolver implements AutoCloseable {
 	 * @return the instance's address, or {@code null} when no healthy instance is known (or only the avoided one)
 	 */
 	public @Nullable InetSocketAddress pick(@Nullable InetSocketAddress avoid) {
-		List<Instance> current = this.instances;
+		List<UpstreamAddressBook.Instance> current = this.instances;
 		for (int i = 0; i < current.size(); i++) {
-			Instance candidate = current.get(Math.floorMod(this.next.getAndIncrement(), current.size()));
-			if (!candidate.address().equals(avoid)) {
-				return candidate.address();
+			UpstreamAddressBook.Instance candidate = current.get(Math.floorMod(this.next.getAndIncrement(), current.size()));
+			InetSocketAddress address = InetSocketAddress.createUnresolved(candidate.host(), candidate.port());
+			if (!address.equals(avoid)) {
+				return address;
 			}
 		}
 		return null;
@@ -91,31 +91,19 @@ public final class UpstreamResolver implements AutoCloseable {
 	}
 
 	private void update(Indexed<List<ServiceEntry>> answer) {
-		List<Instance> fresh = new ArrayList<>();
+		List<UpstreamAddressBook.Instance> fresh = new ArrayList<>();
 		for (ServiceEntry entry : answer.value()) {
-			String host = entry.service().address().isEmpty() ? entry.node().address() : entry.service().address();
-			Instance instance = new Instance(InetSocketAddress.createUnresolved(host, entry.service().port()),
-					UpstreamIdentity.of(entry.node().datacenter(), this.service));
-			// Recorded before it can be picked: a handshake with it must find the identity expected there.
-			this.addresses.expect(host, instance.address().getPort(), instance.identity());
-			fresh.add(instance);
+			fresh.add(UpstreamAddressBook.Instance.of(entry, this.service));
 		}
-		List<Instance> old = this.instances;
+		// Recorded before it can be picked: a handshake with it must find the identity expected there.
+		this.addresses.update(this.instances, fresh);
 		this.instances = List.copyOf(fresh);
-		for (Instance gone : old) {
-			if (!fresh.contains(gone)) {
-				this.addresses.forget(gone.address().getHostString(), gone.address().getPort(), gone.identity());
-			}
-		}
 		logger.log(Level.DEBUG, "Upstream ''{0}'' has {1} healthy instance(s)", this.service, fresh.size());
 	}
 
 	@Override
 	public void close() {
 		this.watch.dispose();
-	}
-
-	private record Instance(InetSocketAddress address, UpstreamIdentity identity) {
 	}
 
 }
