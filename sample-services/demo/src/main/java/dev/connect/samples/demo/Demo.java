@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -44,7 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>a direct call without a client certificate is refused at the TLS handshake;</li>
  * <li>an instance stops, and traffic moves to the other;</li>
  * <li>the CA root is rotated while calls run, and every call succeeds, now with re-issued leaves;</li>
- * <li>the intention is flipped to deny, and calls are refused (403).</li>
+ * <li>the intention is flipped to deny, and calls are refused (403);</li>
+ * <li>a non-Java application, Python's {@code http.server}, joins the mesh through a {@code connect-proxy} sidecar,
+ * and the dashboard's calls to it follow intentions: refused, allowed, refused again after a deny;</li>
+ * <li>the Python app reaches {@code counting} through its sidecar's upstream listener, as {@code python-app}.</li>
  * </ol>
  * The apps are the ordinary sample applications; each gets its own Reactor event loops here only because they
  * share one JVM, so that stopping one does not stop the others.
@@ -67,12 +71,20 @@ public final class Demo implements AutoCloseable {
 
 	private ConfigurableApplicationContext dashboard;
 
+	private final Path proxyJar;
+
+	private PythonSidecar python;
+
+	private boolean closed;
+
 	/**
 	 * Creates the demo.
 	 * @param out where the steps and their evidence are printed
+	 * @param proxyJar the runnable {@code connect-proxy.jar} the sidecar steps start
 	 */
-	public Demo(PrintStream out) {
+	public Demo(PrintStream out, Path proxyJar) {
 		this.out = out;
+		this.proxyJar = proxyJar;
 	}
 
 	/**
@@ -95,7 +107,7 @@ public final class Demo implements AutoCloseable {
 	}
 
 	/**
-	 * Runs the six steps in order, stopping at the first that fails.
+	 * Runs the eight steps in order, stopping at the first that fails.
 	 * @return every step run, the last one failed if any did
 	 */
 	public List<StepResult> walkThrough() {
@@ -105,6 +117,11 @@ public final class Demo implements AutoCloseable {
 		step("an instance stops, and traffic moves to the other", this::instanceStops);
 		step("the CA root is rotated while calls run, and every call succeeds", this::rootRotation);
 		step("the intention is flipped to deny, and calls are refused", this::flippedToDeny);
+		this.python = new PythonSidecar(this.proxyJar, this.agent.httpAddress());
+		SidecarSteps sidecar = new SidecarSteps(this, this.python);
+		step("a Python http.server joins the mesh through a sidecar; the dashboard's calls to it follow intentions",
+				sidecar::dashboardCallsPython);
+		step("the Python app reaches counting through its sidecar's upstream listener", sidecar::pythonCallsCounting);
 		return List.copyOf(this.results);
 	}
 
@@ -131,8 +148,23 @@ public final class Demo implements AutoCloseable {
 		this.out.println("Press Ctrl+C to stop.");
 	}
 
+	/**
+	 * Stops the child processes, the apps and the agent; a second call does nothing. When a step failed, the child
+	 * processes' output is kept and its directory printed.
+	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		if (this.python != null) {
+			boolean failed = this.results.stream().anyMatch((result) -> !result.passed());
+			this.python.close(failed);
+			if (failed && this.python.directory() != null) {
+				this.out.println("The Python app's and the sidecar's output: " + this.python.directory());
+			}
+		}
 		if (this.dashboard != null) {
 			this.dashboard.close();
 		}
@@ -298,7 +330,9 @@ public final class Demo implements AutoCloseable {
 			.properties("server.port=0", "connect.agent.url=" + this.agent.httpAddress(), "spring.main.banner-mode=off",
 					"logging.level.root=WARN", "connect.registration.ttl=3s",
 					// Only the dashboard, which serves plain HTTP, would warn that nothing reloads the rotated bundle.
-					"logging.level.org.springframework.boot.ssl.DefaultSslBundleRegistry=ERROR")
+					"logging.level.org.springframework.boot.ssl.DefaultSslBundleRegistry=ERROR",
+					// A sidecar refuses a caller by closing the connection: step 7 shows it, the client need not warn.
+					"logging.level.reactor.netty.http.client.HttpClientConnect=ERROR")
 			.initializers(ownEventLoops)
 			.run();
 	}
@@ -334,10 +368,15 @@ public final class Demo implements AutoCloseable {
 	}
 
 	private void intention(String action) {
+		intention("dashboard", "counting", action);
+	}
+
+	/** Creates or replaces the intention source → destination with the action. */
+	void intention(String source, String destination, String action) {
 		try {
 			HttpResponse<String> response = this.http.send(HttpRequest
-				.newBuilder(URI.create(this.agent.httpAddress()
-						+ "/v1/connect/intentions/exact?source=dashboard&destination=counting"))
+				.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/intentions/exact?source=" + source
+						+ "&destination=" + destination))
 				.PUT(HttpRequest.BodyPublishers.ofString("{\"Action\":\"" + action + "\"}"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 			expect(response.statusCode() == 200, "the intention was refused: " + response.body());
@@ -380,7 +419,7 @@ public final class Demo implements AutoCloseable {
 		return (id != null && id.length() > 23) ? id.substring(0, 23) + "…" : id;
 	}
 
-	private static void expect(boolean condition, String failure) {
+	static void expect(boolean condition, String failure) {
 		if (!condition) {
 			throw new StepFailed(failure);
 		}
@@ -403,7 +442,13 @@ public final class Demo implements AutoCloseable {
 	public record StepResult(int number, String name, boolean passed, String evidence) {
 	}
 
-	private static final class StepFailed extends RuntimeException {
+	/** The dashboard's application context, for the sidecar steps to call through its mesh client. */
+	ConfigurableApplicationContext dashboard() {
+		return this.dashboard;
+	}
+
+	/** A step's failure, with what was observed. */
+	static final class StepFailed extends RuntimeException {
 
 		StepFailed(String message) {
 			super(message);

@@ -1,5 +1,7 @@
 package dev.connect.samples.demo;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -7,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar sample-services/demo/target/connect-demo.jar [--interactive]}: runs the {@link Demo} and exits
  * 0 when every step passed, 1 naming the step that failed. {@code --interactive} keeps everything running with the
  * intention allowing dashboard → counting, and prints the URLs and commands to try.
+ * <p>
+ * The sidecar steps start {@code connect-proxy.jar} from the directory of the demo's jar (the build copies it there)
+ * and {@code python3} from the {@code PATH}. The child processes stop with the demo, also on Ctrl+C.
  */
 public final class DemoMain {
 
@@ -24,13 +29,13 @@ public final class DemoMain {
 				System.exit(2);
 			}
 		}
-		Demo demo = new Demo(System.out);
+		Demo demo = new Demo(System.out, besideTheDemo("connect-proxy.jar"));
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			demo.close();
+			stopped.countDown();
+		}, "demo-shutdown"));
 		if (interactive) {
-			CountDownLatch stopped = new CountDownLatch(1);
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-				demo.close();
-				stopped.countDown();
-			}, "demo-shutdown"));
 			demo.start();
 			demo.printHowToPlay();
 			stopped.await();
@@ -48,6 +53,12 @@ public final class DemoMain {
 		System.exit(exit);
 	}
 
+	/** A file in the directory of the demo's jar (or beside its classes directory when run from classes). */
+	private static Path besideTheDemo(String file) {
+		String first = System.getProperty("java.class.path").split(File.pathSeparator)[0];
+		return Path.of(first).toAbsolutePath().getParent().resolve(file);
+	}
+
 	private static int summary(List<Demo.StepResult> results) {
 		System.out.println("Summary");
 		for (Demo.StepResult result : results) {
@@ -59,7 +70,7 @@ public final class DemoMain {
 			return 1;
 		}
 		System.out.println("Every step passed: identities from the agent's CA, mutual TLS, intentions enforced, "
-				+ "instances followed, a root rotated without a restart.");
+				+ "instances followed, a root rotated without a restart, a Python app in the mesh through a sidecar.");
 		return 0;
 	}
 
