@@ -17,11 +17,21 @@ import org.jspecify.annotations.Nullable;
  * @param serviceAddress static mode: the local app, {@code host:port} ({@code -service-addr}), or {@code null}
  * @param listen static mode: the public listener, {@code host:port} ({@code -listen}), or {@code null} for none
  * @param upstreams static mode: {@code name[.service]:[host:]port} per upstream ({@code -upstream}, repeatable)
+ * @param register static mode: whether the proxy registers itself with the agent and heartbeats a TTL check
+ * ({@code -register}, needs {@code -service} and {@code -listen})
+ * @param registerId the suffix of the self-registered ID, {@code <service>-proxy-<suffix>} ({@code -register-id}),
+ * or {@code null} for {@code <service>-proxy}
+ * @param datacenter the datacenter the proxy is meant for ({@code -datacenter}); it must be the agent's, or
+ * {@code null} for the agent's
+ * @param adminAddress the loopback {@code host:port} serving {@code /metrics} and {@code /ready}
+ * ({@code -admin-addr}), or {@code null} for none
  * @param logLevel {@code trace}, {@code debug}, {@code info} (the default), {@code warn} or {@code error}
+ * @param logJson whether log lines are JSON objects ({@code -log-json})
  */
 public record ProxyConfig(AgentClientSettings agent, @Nullable String proxyId, @Nullable String sidecarFor,
 		@Nullable String service, @Nullable String serviceAddress, @Nullable String listen, List<String> upstreams,
-		String logLevel) {
+		boolean register, @Nullable String registerId, @Nullable String datacenter, @Nullable String adminAddress,
+		String logLevel, boolean logJson) {
 
 	static final String ONE_OF = "Exactly one of -proxy-id, -sidecar-for and -service must be given, not %s";
 
@@ -30,6 +40,12 @@ public record ProxyConfig(AgentClientSettings agent, @Nullable String proxyId, @
 
 	static final String LISTEN_NEEDS_APP = "Flag -listen needs -service-addr: the local app the public listener "
 			+ "forwards to";
+
+	static final String REGISTER_NEEDS_LISTEN = "Flag -register may only be specified with -service and -listen: a "
+			+ "registered proxy (-sidecar-for, -proxy-id) is registered by its application's Connect.SidecarService";
+
+	static final String REGISTER_ID_NEEDS_REGISTER = "Flag -register-id '%s' needs -register: it is the suffix of the "
+			+ "ID the proxy registers itself with";
 
 	public ProxyConfig {
 		Objects.requireNonNull(agent, "'agent' must not be null");
@@ -44,6 +60,12 @@ public record ProxyConfig(AgentClientSettings agent, @Nullable String proxyId, @
 		}
 		if (listen != null && serviceAddress == null) {
 			throw new IllegalArgumentException(LISTEN_NEEDS_APP);
+		}
+		if (register && (service == null || listen == null)) {
+			throw new IllegalArgumentException(REGISTER_NEEDS_LISTEN);
+		}
+		if (registerId != null && !register) {
+			throw new IllegalArgumentException(String.format(REGISTER_ID_NEEDS_REGISTER, registerId));
 		}
 	}
 

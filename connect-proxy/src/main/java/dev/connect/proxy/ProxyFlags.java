@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 final class ProxyFlags {
 
 	static final String UNKNOWN = "Unknown flag '%s'; allowed: -sidecar-for, -proxy-id, -service, -service-addr, "
-			+ "-listen, -upstream, -http-addr, -token, -token-file, -ca-file, -log-level";
+			+ "-listen, -upstream, -register, -register-id, -http-addr, -token, -token-file, -ca-file, -datacenter, "
+			+ "-log-level, -log-json, -admin-addr";
 
-	static final String NOT_YET = "Flag '%s' is not supported yet: register the proxy with Connect.SidecarService and "
-			+ "run with -sidecar-for <service-id> or -proxy-id <id>";
+	static final String SWITCH = "Flag '%s' is a switch: give it alone, or as %s=true or %s=false, not '%s'";
 
 	static final String NEEDS_VALUE = "Flag '%s' needs a value";
 
@@ -29,10 +29,12 @@ final class ProxyFlags {
 
 	static final String EMPTY = "Flag '%s' must not be empty";
 
-	private static final Set<String> STATIC = Set.of("register", "register-id", "log-json", "datacenter");
+	/** Flags that take no value (Go's boolean flags: {@code -register}, {@code -register=false}). */
+	private static final Set<String> SWITCHES = Set.of("register", "log-json");
 
 	private static final Set<String> KNOWN = Set.of("sidecar-for", "proxy-id", "service", "service-addr", "listen",
-			"upstream", "http-addr", "token", "token-file", "ca-file", "log-level");
+			"upstream", "register-id", "http-addr", "token", "token-file", "ca-file", "datacenter", "log-level",
+			"admin-addr");
 
 	private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
@@ -55,6 +57,10 @@ final class ProxyFlags {
 				name = name.substring(0, equals);
 			}
 			check(name);
+			if (SWITCHES.contains(name)) {
+				flags.put(name, switchValue(name, value));
+				continue;
+			}
 			if (value == null) {
 				if (i + 1 >= args.size()) {
 					throw new IllegalArgumentException(String.format(NEEDS_VALUE, "-" + name));
@@ -74,11 +80,19 @@ final class ProxyFlags {
 		return config(flags, upstreams, environment);
 	}
 
-	private static void check(String name) {
-		if (STATIC.contains(name)) {
-			throw new IllegalArgumentException(String.format(NOT_YET, "-" + name));
+	private static String switchValue(String name, @Nullable String value) {
+		if (value == null || value.equalsIgnoreCase("true")) {
+			return "true";
 		}
-		if (!KNOWN.contains(name)) {
+		if (value.equalsIgnoreCase("false")) {
+			return "false";
+		}
+		String flag = "-" + name;
+		throw new IllegalArgumentException(String.format(SWITCH, flag, flag, flag, value));
+	}
+
+	private static void check(String name) {
+		if (!KNOWN.contains(name) && !SWITCHES.contains(name)) {
 			throw new IllegalArgumentException(String.format(UNKNOWN, "-" + name));
 		}
 	}
@@ -109,7 +123,8 @@ final class ProxyFlags {
 		@Nullable String sidecarFor = byFlag ? flags.get("sidecar-for")
 				: blankToNull(environment.get("CONNECT_SIDECAR_FOR"));
 		return new ProxyConfig(agent, proxyId, sidecarFor, flags.get("service"), flags.get("service-addr"),
-				flags.get("listen"), upstreams, level);
+				flags.get("listen"), upstreams, Boolean.parseBoolean(flags.get("register")), flags.get("register-id"),
+				flags.get("datacenter"), flags.get("admin-addr"), level, Boolean.parseBoolean(flags.get("log-json")));
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

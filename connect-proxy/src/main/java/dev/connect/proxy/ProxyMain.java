@@ -35,7 +35,12 @@ public final class ProxyMain {
 			  -token <token>      ACL token (env CONSUL_HTTP_TOKEN)
 			  -token-file <file>  File holding the ACL token (env CONSUL_HTTP_TOKEN_FILE)
 			  -ca-file <file>     CA certificate of an HTTPS agent (env CONSUL_CACERT)
+			  -register           Static mode: register the proxy with the agent and heartbeat it (needs -listen)
+			  -register-id <id>   Static mode: the registered ID is <service>-proxy-<id>
+			  -datacenter <dc>    The agent's datacenter (another one is refused)
+			  -admin-addr <h:p>   Serve /metrics (Prometheus) and /ready on this loopback address
 			  -log-level <level>  trace, debug, info (default), warn or error
+			  -log-json           Log lines as JSON objects
 			""";
 
 	private static final Logger logger = System.getLogger(ProxyMain.class.getName());
@@ -58,7 +63,7 @@ public final class ProxyMain {
 		SidecarProxy proxy;
 		try {
 			ProxyConfig config = ProxyFlags.parse(Arrays.asList(args), environment);
-			logLevel(config.logLevel());
+			logLevel(config.logLevel(), config.logJson());
 			proxy = start(config, null);
 		}
 		catch (IllegalArgumentException | IllegalStateException | AgentException ex) {
@@ -122,18 +127,37 @@ public final class ProxyMain {
 		if (service != null) {
 			ProxyRegistration registration = ProxyRegistration.ofFlags(service, config.serviceAddress(), config.listen(),
 					config.upstreams());
-			return SidecarProxy.startStatic(client, registration, config.listen() != null, Clock.systemUTC(),
-					Duration.ofSeconds(30));
+			SidecarProxy proxy = SidecarProxy.startStatic(client, registration, config.listen() != null,
+					Clock.systemUTC(), Duration.ofSeconds(30), config.datacenter());
+			if (config.register()) {
+				register(client, config, registration, proxy);
+			}
+			return proxy;
 		}
 		String sidecarFor = config.sidecarFor();
 		String proxyId = (sidecarFor != null)
 				? SidecarLookup.proxyIdFor(client, sidecarFor, config.agent().requestTimeout().plusSeconds(1))
 				: config.proxyId();
 		return SidecarProxy.start(client, java.util.Objects.requireNonNull(proxyId), Clock.systemUTC(),
-				Duration.ofSeconds(30));
+				Duration.ofSeconds(30), config.datacenter());
 	}
 
-	private static void logLevel(String level) {
+	/** {@code -register}: the public listener as bound, under the host given to {@code -listen} (Consul's). */
+	private static void register(AgentClient client, ProxyConfig config, ProxyRegistration registration,
+			SidecarProxy proxy) {
+		String listen = java.util.Objects.requireNonNull(config.listen());
+		String host = (listen.lastIndexOf(':') > 0) ? listen.substring(0, listen.lastIndexOf(':')) : "";
+		try {
+			proxy.closeFirst(ProxyRegistrar.start(client, registration.destination(), config.registerId(), host,
+					registration.publicAddress().getPort(), ProxyRegistrar.TTL));
+		}
+		catch (RuntimeException ex) {
+			proxy.close();
+			throw ex;
+		}
+	}
+
+	private static void logLevel(String level, boolean json) {
 		Level jul = switch (level) {
 			case "trace" -> Level.FINEST;
 			case "debug" -> Level.FINE;
@@ -143,7 +167,12 @@ public final class ProxyMain {
 		};
 		java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
 		root.setLevel(jul);
-		Arrays.stream(root.getHandlers()).forEach((handler) -> handler.setLevel(jul));
+		Arrays.stream(root.getHandlers()).forEach((handler) -> {
+			handler.setLevel(jul);
+			if (json) {
+				handler.setFormatter(new JsonLogFormatter(java.time.Clock.systemUTC()));
+			}
+		});
 	}
 
 }

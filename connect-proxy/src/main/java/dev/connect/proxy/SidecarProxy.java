@@ -40,6 +40,10 @@ public final class SidecarProxy implements AutoCloseable {
 
 	private static final Duration AUTHORIZE_TIMEOUT = Duration.ofSeconds(2);
 
+	static final String DATACENTER = "Datacenter '%s' (-datacenter) is not the agent's datacenter '%s': the proxy "
+			+ "presents a leaf of its agent's datacenter and reaches services there only; leave -datacenter out or "
+			+ "give '%s'";
+
 	private final Deque<AutoCloseable> started;
 
 	private final @Nullable Inbound inbound;
@@ -68,12 +72,21 @@ public final class SidecarProxy implements AutoCloseable {
 	 * @throws IllegalStateException when the agent cannot be read or a listener cannot be bound
 	 */
 	public static SidecarProxy start(AgentClient client, String proxyId, Clock clock, Duration materialTimeout) {
+		return start(client, proxyId, clock, materialTimeout, null);
+	}
+
+	/**
+	 * Starts the proxy registered as {@code proxyId}, refusing to start when the agent's datacenter is not the one
+	 * given ({@code -datacenter}).
+	 */
+	static SidecarProxy start(AgentClient client, String proxyId, Clock clock, Duration materialTimeout,
+			@Nullable String datacenter) {
 		Objects.requireNonNull(proxyId, "'proxyId' must not be null");
 		AgentService service = client.service(proxyId, null, WAIT).block(client.settings().requestTimeout().plusSeconds(1));
 		ProxyRegistration registration = ProxyRegistration.from(Objects.requireNonNull(service, "no answer"));
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
-			return start(client, registration, clock, materialTimeout, started, true);
+			return start(client, registration, clock, materialTimeout, started, true, datacenter);
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -86,10 +99,10 @@ public final class SidecarProxy implements AutoCloseable {
 	 * without {@code -listen} there is no public listener.
 	 */
 	static SidecarProxy startStatic(AgentClient client, ProxyRegistration registration, boolean publicListener,
-			Clock clock, Duration materialTimeout) {
+			Clock clock, Duration materialTimeout, @Nullable String datacenter) {
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
-			return start(client, registration, clock, materialTimeout, started, publicListener);
+			return start(client, registration, clock, materialTimeout, started, publicListener, datacenter);
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -98,7 +111,7 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	private static SidecarProxy start(AgentClient client, ProxyRegistration registration, Clock clock,
-			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener) {
+			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener, @Nullable String datacenter) {
 		String destination = registration.destination();
 		AgentCertificateSource source = AgentCertificateSource.start(client, destination, clock);
 		started.push(source::dispose);
@@ -108,6 +121,7 @@ public final class SidecarProxy implements AutoCloseable {
 					+ " s: " + Objects.requireNonNullElse(source.lastProblem(), String.valueOf(error.getMessage())), error))
 			.block();
 		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
+		checkDatacenter(datacenter, Objects.requireNonNull(first, "no TLS material"));
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 		Inbound inbound = null;
@@ -132,6 +146,17 @@ public final class SidecarProxy implements AutoCloseable {
 				registration.proxyId(), destination, (inbound != null) ? inbound.address() : "(none)",
 				registration.local(), upstreams.addresses());
 		return proxy;
+	}
+
+	/**
+	 * Consul's {@code -datacenter} points the API client at another datacenter; a proxy serves the destination's
+	 * leaf, issued in its agent's datacenter, and reaches upstreams there only, so another datacenter is refused.
+	 */
+	private static void checkDatacenter(@Nullable String datacenter, CertificateSnapshot material) {
+		String local = material.identity().datacenter();
+		if (datacenter != null && !datacenter.equalsIgnoreCase(local)) {
+			throw new IllegalArgumentException(String.format(DATACENTER, datacenter, local, local));
+		}
 	}
 
 	private static CachingAuthorizer authorizer(AgentClient client, AgentCertificateSource source, String destination,
@@ -218,9 +243,17 @@ public final class SidecarProxy implements AutoCloseable {
 		return this.upstreams.addresses();
 	}
 
+	/**
+	 * Adds a part to close first when the proxy closes (a self-registration, deregistered before the listeners go).
+	 * @param part the part
+	 */
+	synchronized void closeFirst(AutoCloseable part) {
+		this.started.push(part);
+	}
+
 	/** Stops the listeners and watches; open connections are closed with the event loops. */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		closeAll(this.started);
 	}
 

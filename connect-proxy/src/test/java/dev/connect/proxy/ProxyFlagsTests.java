@@ -20,7 +20,14 @@ class ProxyFlagsTests {
 				Arguments.of(List.of("-sidecar-for", "web", "-port", "1"), String.format(ProxyFlags.UNKNOWN, "-port")),
 				Arguments.of(List.of("-sidecar-for"), String.format(ProxyFlags.NEEDS_VALUE, "-sidecar-for")),
 				Arguments.of(List.of("-proxy-id="), String.format(ProxyFlags.EMPTY, "-proxy-id")),
-				Arguments.of(List.of("-service", "web", "-register"), String.format(ProxyFlags.NOT_YET, "-register")),
+				Arguments.of(List.of("-service", "web", "-register"), ProxyConfig.REGISTER_NEEDS_LISTEN),
+				Arguments.of(List.of("-sidecar-for", "web", "-register"), ProxyConfig.REGISTER_NEEDS_LISTEN),
+				Arguments.of(List.of("-sidecar-for", "web", "-register-id", "a"),
+						String.format(ProxyConfig.REGISTER_ID_NEEDS_REGISTER, "a")),
+				Arguments.of(List.of("-sidecar-for", "web", "-log-json=yes"),
+						String.format(ProxyFlags.SWITCH, "-log-json", "-log-json", "-log-json", "yes")),
+				Arguments.of(List.of("-sidecar-for", "web", "-datacenter"),
+						String.format(ProxyFlags.NEEDS_VALUE, "-datacenter")),
 				Arguments.of(List.of("-sidecar-for", "web", "-upstream", "db:9191"), ProxyConfig.STATIC_ONLY),
 				Arguments.of(List.of("-service", "web", "-listen", ":21000"), ProxyConfig.LISTEN_NEEDS_APP),
 				Arguments.of(List.of("-service", "web", "-proxy-id", "web-proxy"),
@@ -62,6 +69,21 @@ class ProxyFlagsTests {
 		assertThat(config.service()).isEqualTo("web");
 		assertThat(config.proxyId()).isNull();
 		assertThat(config.upstreams()).containsExactly("db:9191", "cache.service:127.0.0.2:9192");
+	}
+
+	@Test
+	void switchesTakeNoValueAndTheRegistrationFlagsAreKept() {
+		ProxyConfig config = ProxyFlags.parse(List.of("-service", "web", "-service-addr", ":8080", "-listen", ":21000",
+				"-register", "-register-id", "a", "-log-json", "-datacenter", "dc1", "-admin-addr", "127.0.0.1:19000"),
+				Map.of());
+		assertThat(config.register()).isTrue();
+		assertThat(config.registerId()).isEqualTo("a");
+		assertThat(config.logJson()).isTrue();
+		assertThat(config.datacenter()).isEqualTo("dc1");
+		assertThat(config.adminAddress()).isEqualTo("127.0.0.1:19000");
+		ProxyConfig off = ProxyFlags.parse(List.of("-sidecar-for", "web", "-log-json=false"), Map.of());
+		assertThat(off.logJson()).isFalse();
+		assertThat(off.register()).isFalse();
 	}
 
 	@Test

@@ -81,9 +81,22 @@ class ProxyMainIntegrationTests {
 	}
 
 	@Test
-	void whenAFlagIsNotSupportedYetThenItIsNamedWithWhatToDoInstead() {
+	void whenRegisterIsGivenWithoutAListenerThenConsulsRuleIsNamed() {
 		assertThat(run("-sidecar-for", "web", "-register")).isEqualTo(1);
-		assertThat(errors()).isEqualTo("Error: " + String.format(ProxyFlags.NOT_YET, "-register") + "\n");
+		assertThat(errors()).isEqualTo("Error: " + ProxyConfig.REGISTER_NEEDS_LISTEN + "\n");
+	}
+
+	@Test
+	void whenTheDatacenterIsNotTheAgentsThenNothingIsBound() throws Exception {
+		int publicPort = ProxyMesh.freePort();
+		assertThat(run("-service", "echo", "-service-addr", "127.0.0.1:1", "-listen", "127.0.0.1:" + publicPort,
+				"-register", "-datacenter", "dc2")).isEqualTo(1);
+		assertThat(errors()).isEqualTo("Error: " + String.format(SidecarProxy.DATACENTER, "dc2", "dc1", "dc1") + "\n");
+		try (java.net.ServerSocket again = new java.net.ServerSocket(publicPort, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
+			assertThat(again.getLocalPort()).isEqualTo(publicPort);
+		}
+		assertThat(ProxyMesh.client(this.mesh).services().block()).doesNotContainKey("echo-proxy");
 	}
 
 	private int run(String... args) {
