@@ -84,6 +84,14 @@ final class AgentAnswers {
 	/** {@code /v1/agent/services}: every local service by its ID. */
 	static final AnswerShape SERVICES = AnswerShape.mapOf(SERVICE);
 
+	/** {@code /v1/config/<kind>/<name>}: an entry, kept as a tree for its kind's own strict reader. */
+	static final AnswerShape CONFIG_ENTRY = AnswerShape.object()
+		.with("Kind", AnswerShape.string())
+		.with("Name", AnswerShape.string());
+
+	static final TypeReference<JsonNode> TREE_TYPE = new TypeReference<>() {
+	};
+
 	static final TypeReference<AgentService> SERVICE_TYPE = new TypeReference<>() {
 	};
 

@@ -4,8 +4,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 
@@ -13,6 +15,7 @@ import dev.connect.api.AgentService;
 import dev.connect.api.AuthorizeRequest;
 import dev.connect.api.AuthorizeResult;
 import dev.connect.api.CaRoots;
+import dev.connect.api.ConfigEntry;
 import dev.connect.api.Indexed;
 import dev.connect.api.Intention;
 import dev.connect.api.LeafCert;
@@ -28,6 +31,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.tcp.SslProvider;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -131,6 +135,46 @@ public final class AgentClient {
 		return read(call, "/v1/connect/intentions/match?by=destination&name=" + encode(service)
 				+ blocking("&", index, wait), index, wait, AgentAnswers.MATCH, AgentAnswers.MATCH_TYPE)
 			.map((matches) -> new Indexed<>(matches.index(), matches.value().getOrDefault(service, List.of())));
+	}
+
+	/**
+	 * {@code GET /v1/config/<kind>/<name>}: one config entry, read strictly (one JSON object with unique keys whose
+	 * {@code Kind} and {@code Name} are the ones asked for). A 404 is the entry's absence, at the index the agent
+	 * gives, so a watch blocks until the entry is written.
+	 * @param kind the entry's kind
+	 * @param name the entry's name
+	 * @param index the last index seen, 0 to answer at once
+	 * @param wait how long to block
+	 * @return the entry or its absence, and the index
+	 */
+	public Mono<Indexed<ConfigEntry>> configEntry(String kind, String name, long index, Duration wait) {
+		String call = "GET /v1/config/" + kind + "/" + name;
+		String path = "/v1/config/" + encode(kind) + "/" + encode(name) + blocking("?", index, wait);
+		return this.http.responseTimeout(timeout(index, wait)).get().uri(path).responseSingle((response, content) -> content
+			.asString()
+			.defaultIfEmpty("")
+			.map((body) -> {
+				int status = response.status().code();
+				if (status != 200 && status != 404) {
+					throw AgentException.status(this.settings.address(), call, status, body);
+				}
+				long answered = consulIndex(response.responseHeaders().get("X-Consul-Index"), call);
+				String policy = Objects.toString(response.responseHeaders().get("X-Consul-Default-ACL-Policy"), "");
+				Optional<JsonNode> entry = (status == 404) ? Optional.empty()
+						: Optional.of(parse(body, call, AgentAnswers.CONFIG_ENTRY, AgentAnswers.TREE_TYPE));
+				entry.ifPresent((node) -> checkEntry(node, kind, name, call));
+				return new Indexed<>(answered,
+						new ConfigEntry(kind, name, entry, policy.trim().toLowerCase(Locale.ROOT)));
+			}))
+			.onErrorMap((error) -> !(error instanceof AgentException),
+					(error) -> AgentException.unreachable(this.settings.address(), call, error));
+	}
+
+	private void checkEntry(JsonNode entry, String kind, String name, String call) {
+		if (!entry.get("Kind").stringValue().equals(kind) || !entry.get("Name").stringValue().equals(name)) {
+			throw AgentException.unreadable(this.settings.address(), call,
+					new IllegalArgumentException("the answer is another entry than the one asked for"));
+		}
 	}
 
 	/**
@@ -262,9 +306,7 @@ public final class AgentClient {
 
 	private <T> Mono<Indexed<T>> read(String call, String path, long index, Duration wait, AnswerShape shape,
 			TypeReference<T> type) {
-		Duration timeout = (index > 0) ? wait.plus(wait.dividedBy(16)).plus(BLOCKING_MARGIN)
-				: this.settings.requestTimeout();
-		return this.http.responseTimeout(timeout)
+		return this.http.responseTimeout(timeout(index, wait))
 			.get()
 			.uri(path)
 			.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map((body) -> {
@@ -276,6 +318,10 @@ public final class AgentClient {
 			}))
 			.onErrorMap((error) -> !(error instanceof AgentException),
 					(error) -> AgentException.unreachable(this.settings.address(), call, error));
+	}
+
+	private Duration timeout(long index, Duration wait) {
+		return (index > 0) ? wait.plus(wait.dividedBy(16)).plus(BLOCKING_MARGIN) : this.settings.requestTimeout();
 	}
 
 	private Mono<String> send(HttpMethod method, String call, String path, @Nullable Object body) {
