@@ -9,13 +9,15 @@ import java.util.Objects;
  */
 public class UnsecurableServiceException extends IllegalStateException {
 
-	static final String SERVLET = "@ConnectService is on a servlet application (Spring MVC on %s): the starter "
-			+ "secures only the reactive web server (Spring WebFlux on Reactor Netty) for now, so this port would serve "
-			+ "plain HTTP with no authorization while being registered as Connect-native service '%s'.";
+	static final String SERVLET = "@ConnectService is on a servlet application on %s: the starter secures servlet "
+			+ "applications on Tomcat only (Spring Boot reloads SSL material on Tomcat and Reactor Netty, not on Jetty), "
+			+ "so this port would serve plain HTTP with no authorization while being registered as Connect-native "
+			+ "service '%s'.";
 
-	static final String SERVLET_ACTION = "Run the service on Spring WebFlux (spring-boot-starter-webflux instead of "
-			+ "spring-boot-starter-web), or, for an application that only calls into the mesh, remove @ConnectService "
-			+ "or set 'connect.registration.enabled=false'.";
+	static final String SERVLET_ACTION = "Run the service on Tomcat (spring-boot-starter-webmvc brings it; remove the "
+			+ "exclusion of spring-boot-starter-tomcat and the other server) or on Spring WebFlux, or, for an "
+			+ "application that only calls into the mesh, remove @ConnectService or set "
+			+ "'connect.registration.enabled=false'.";
 
 	static final String SERVER_OFF = "'connect.tls.server.enabled=false' turns the mesh server off (no mutual TLS, no "
 			+ "authorization of callers), yet @ConnectService would register this plain port as Connect-native "

@@ -15,7 +15,6 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,16 +30,26 @@ class UnsecurableServiceFailureAnalyzerTests {
 		.withPropertyValues("spring.application.name=greeter");
 
 	@Test
-	void aServletApplicationWithConnectServiceIsRefused() {
+	void aServletApplicationWithConnectServiceOnAServerTheStarterDoesNotSecureIsRefused() {
+		new WebApplicationContextRunner()
+			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+					org.apache.catalina.startup.Tomcat.class))
+			.withConfiguration(AutoConfigurations.of(ConnectRegistrationAutoConfiguration.class))
+			.withUserConfiguration(Client.class, Annotated.class)
+			.withPropertyValues("spring.application.name=greeter")
+			.run((context) -> assertRefused(context,
+					String.format(UnsecurableServiceException.SERVLET, "a servlet container", "greeter"),
+					UnsecurableServiceException.SERVLET_ACTION));
+	}
+
+	@Test
+	void aServletApplicationWithConnectServiceOnTomcatWithoutTheMeshTlsIsRefused() {
 		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnectRegistrationAutoConfiguration.class))
 			.withUserConfiguration(Client.class, Annotated.class)
 			.withPropertyValues("spring.application.name=greeter")
-			.run((context) -> {
-				String server = ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", null) ? "Tomcat"
-						: "a servlet container";
-				assertRefused(context, String.format(UnsecurableServiceException.SERVLET, server, "greeter"),
-						UnsecurableServiceException.SERVLET_ACTION);
-			});
+			.run((context) -> assertRefused(context, String.format(UnsecurableServiceException.SERVLET,
+					"Tomcat without the mesh's TLS (ConnectTomcatTlsAutoConfiguration did not apply)", "greeter"),
+					UnsecurableServiceException.SERVLET_ACTION));
 	}
 
 	@Test

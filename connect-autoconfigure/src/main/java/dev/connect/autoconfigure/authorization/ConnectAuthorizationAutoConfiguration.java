@@ -1,6 +1,7 @@
 package dev.connect.autoconfigure.authorization;
 
 import java.time.Clock;
+import java.util.function.IntSupplier;
 
 import dev.connect.authz.AgentAuthorizer;
 import dev.connect.authz.Authorizer;
@@ -22,11 +23,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Authorizes every request on the mesh port against intentions. Active for reactive applications whose server
- * serves mesh TLS (the caller's identity comes from its certificate).
+ * Authorizes every request on the mesh port against intentions. Active for web applications whose server serves
+ * mesh TLS (the caller's identity comes from its certificate): the decisions, their cache and the intention watch are
+ * here, with the reactive {@link IntentionAuthorizationWebFilter}; the servlet filter is
+ * {@link ConnectServletAuthorizationAutoConfiguration}'s.
  */
 @AutoConfiguration(after = { ConnectAutoConfiguration.class, ConnectServerTlsAutoConfiguration.class })
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnWebApplication
 @ConditionalOnBean({ AgentClient.class, CertificateSource.class })
 @ConditionalOnProperty(prefix = "connect.authorization", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ConnectAuthorizationProperties.class)
@@ -63,19 +66,31 @@ public final class ConnectAuthorizationAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
 			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, CertificateSource source,
 			ConnectProperties connect, Environment environment) {
+		return new IntentionAuthorizationWebFilter(
+				callerCheck(authorizer, decorators, denials, source, connect.resolveService(environment)),
+				meshPort(environment));
+	}
+
+	/** The decision shared by both web stacks' filters, over the decorated authorizer. */
+	static CallerCheck callerCheck(CachingAuthorizer authorizer, ObjectProvider<AuthorizerDecorator> decorators,
+			RecentDenials denials, CertificateSource source, String service) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
 		}
-		return new IntentionAuthorizationWebFilter(decorated, denials,
-				() -> environment.getProperty("local.server.port", Integer.class, -1), () -> {
-					CertificateSnapshot snapshot = source.current();
-					return (snapshot != null) ? snapshot.validator() : null;
-				}, connect.resolveService(environment));
+		return new CallerCheck(decorated, denials, () -> {
+			CertificateSnapshot snapshot = source.current();
+			return (snapshot != null) ? snapshot.validator() : null;
+		}, new DenialLog(service, Clock.systemUTC()), Clock.systemUTC());
+	}
+
+	static IntSupplier meshPort(Environment environment) {
+		return () -> environment.getProperty("local.server.port", Integer.class, -1);
 	}
 
 }

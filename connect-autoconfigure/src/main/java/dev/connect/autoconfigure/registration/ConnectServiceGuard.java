@@ -13,14 +13,18 @@ import org.springframework.util.StringUtils;
  * Refuses a {@link ConnectService} the starter cannot secure, once every singleton exists and before the web server
  * starts, so a refused configuration never opens its port nor registers it:
  * <ol>
- * <li>a servlet application (the starter secures only the reactive server for now);</li>
  * <li>{@code connect.tls.server.enabled=false} (the mesh server is off: no mutual TLS, no authorization);</li>
+ * <li>a servlet application on another server than Tomcat (the starter secures Tomcat only: Jetty's connector
+ * would serve plain HTTP);</li>
  * <li>{@code @ConnectService(name = ...)} naming another service than the identity the certificate proves.</li>
  * </ol>
  */
 final class ConnectServiceGuard implements SmartInitializingSingleton {
 
 	private static final String SERVLET_CONTEXT = "org.springframework.web.context.WebApplicationContext";
+
+	/** The bean that secures Tomcat ({@code ConnectTomcatTlsAutoConfiguration}); without it nothing secures the port. */
+	private static final String TOMCAT_TLS = "connectTomcatTlsCustomizer";
 
 	private final ApplicationContext context;
 
@@ -38,11 +42,11 @@ final class ConnectServiceGuard implements SmartInitializingSingleton {
 			return;
 		}
 		String identity = this.connect.resolveService(this.context.getEnvironment());
-		if (isServlet(this.context)) {
-			throw UnsecurableServiceException.servlet(servletServer(this.context.getClassLoader()), identity);
-		}
 		if (!this.context.getEnvironment().getProperty("connect.tls.server.enabled", Boolean.class, true)) {
 			throw UnsecurableServiceException.serverOff(identity);
+		}
+		if (isServlet(this.context) && !this.context.containsBean(TOMCAT_TLS)) {
+			throw UnsecurableServiceException.servlet(servletServer(this.context.getClassLoader()), identity);
 		}
 		if (StringUtils.hasText(annotation.name()) && !annotation.name().equals(identity)) {
 			String source = StringUtils.hasText(this.connect.getService()) ? "connect.service"
@@ -76,14 +80,14 @@ final class ConnectServiceGuard implements SmartInitializingSingleton {
 	}
 
 	private static String servletServer(@Nullable ClassLoader classLoader) {
-		if (ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)) {
-			return "Tomcat";
-		}
 		if (ClassUtils.isPresent("org.eclipse.jetty.server.Server", classLoader)) {
 			return "Jetty";
 		}
 		if (ClassUtils.isPresent("io.undertow.Undertow", classLoader)) {
 			return "Undertow";
+		}
+		if (ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)) {
+			return "Tomcat without the mesh's TLS (ConnectTomcatTlsAutoConfiguration did not apply)";
 		}
 		return "a servlet container";
 	}

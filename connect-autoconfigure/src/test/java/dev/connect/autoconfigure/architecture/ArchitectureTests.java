@@ -42,8 +42,10 @@ class ArchitectureTests {
 				"dev.connect.autoconfigure.tls.ConnectSslBundleRegistrar",
 				"dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration",
 				"dev.connect.autoconfigure.tls.server.ConnectServerTlsProperties",
+				"dev.connect.autoconfigure.tls.server.ConnectTomcatTlsAutoConfiguration",
 				"dev.connect.autoconfigure.authorization.ConnectAuthorizationAutoConfiguration",
 				"dev.connect.autoconfigure.authorization.ConnectAuthorizationProperties",
+				"dev.connect.autoconfigure.authorization.ConnectServletAuthorizationAutoConfiguration",
 				// The filter bean, its extension point, and the denials the endpoint shows.
 				"dev.connect.autoconfigure.authorization.IntentionAuthorizationWebFilter",
 				"dev.connect.autoconfigure.authorization.AuthorizerDecorator",
@@ -53,6 +55,7 @@ class ArchitectureTests {
 				"dev.connect.autoconfigure.caller.ConnectCallerAuthentication",
 				"dev.connect.autoconfigure.caller.ConnectCallerAutoConfiguration",
 				"dev.connect.autoconfigure.caller.ConnectCallerSecurityAutoConfiguration",
+				"dev.connect.autoconfigure.caller.ConnectCallerServletAutoConfiguration",
 				"dev.connect.autoconfigure.caller.ConnectCallerProperties",
 				"dev.connect.autoconfigure.client.ConnectClientAutoConfiguration",
 				"dev.connect.autoconfigure.client.ConnectClientProperties",
