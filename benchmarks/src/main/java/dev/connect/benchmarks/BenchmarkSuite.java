@@ -28,12 +28,13 @@ import io.netty.handler.ssl.OpenSsl;
  * benchmarks/run --only=calls,rotation   # some parts; writes results/partial.*
  * </pre>
  * The parts, in the order they run: {@code calls} (section 1 of the results), {@code handshakes} (2),
- * {@code intentions} (4), {@code rotation} (5), {@code authorization} (3), {@code agent} (6). The dev agent and the load generator run in
+ * {@code intentions} (4), {@code rotation} (5), {@code authorization} (3), {@code agent} (6), {@code sidecar} (7). The dev agent and the load generator run in
  * this JVM; each counting server in its own ({@code -Xms512m -Xmx512m}); JMH forks its own.
  */
 public final class BenchmarkSuite {
 
-	static final List<String> PARTS = List.of("calls", "handshakes", "intentions", "rotation", "authorization", "agent");
+	static final List<String> PARTS = List.of("calls", "handshakes", "intentions", "rotation", "authorization", "agent",
+			"sidecar");
 
 	static final String BEGIN = "<!-- BEGIN GENERATED RESULTS: written by benchmarks/run; edit below the END marker -->";
 
@@ -83,7 +84,7 @@ public final class BenchmarkSuite {
 				if (part.equals("intentions")) {
 					suite.keepOnly(List.of("mtls-boringssl"));
 				}
-				if (part.equals("authorization")) {
+				if (part.equals("authorization") || part.equals("sidecar")) {
 					suite.keepOnly(List.of());
 				}
 				switch (part) {
@@ -93,6 +94,7 @@ public final class BenchmarkSuite {
 					case "rotation" -> RotationUnderLoad.measure(suite);
 					case "authorization" -> CachedAuthorization.measure(suite);
 					case "agent" -> AgentBenchmarks.measure(suite);
+					case "sidecar" -> SidecarProxies.measure(suite);
 					default -> throw new IllegalStateException(part);
 				}
 			}

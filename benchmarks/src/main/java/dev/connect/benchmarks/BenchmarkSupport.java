@@ -70,10 +70,27 @@ final class BenchmarkSupport {
 	static StartedJvm startJvm(List<String> options, String mainClass, List<String> args, Pattern ready, Path log)
 			throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(java());
 		command.addAll(options);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
 		command.addAll(args);
+		return startProcess(command, ready, log);
+	}
+
+	/** This JVM's {@code java} command. */
+	static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	/**
+	 * Starts a process and returns once a line of its output (standard output and error together) matches; the rest
+	 * of its output goes to a log file.
+	 * @param command the command and its arguments
+	 * @param ready the line that says it is ready
+	 * @param log where the rest of its output goes
+	 * @return the process and the matched line
+	 */
+	static StartedJvm startProcess(List<String> command, Pattern ready, Path log) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 		List<String> seen = new ArrayList<>();
@@ -99,7 +116,7 @@ final class BenchmarkSupport {
 			}
 		}
 		process.destroy();
-		throw new IllegalStateException(mainClass + " did not start: " + String.join("\n", seen));
+		throw new IllegalStateException(String.join(" ", command) + " did not start: " + String.join("\n", seen));
 	}
 
 	/** Extra JVM options from a system property (space separated), with {@code {mode}} replaced. */

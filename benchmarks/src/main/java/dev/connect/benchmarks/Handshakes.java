@@ -130,7 +130,7 @@ final class Handshakes {
 	}
 
 	/** New connections, one request each, for the given time; returns {succeeded, failed}. */
-	private static long[] connections(HttpClient client, String url, int concurrency, Duration duration) {
+	static long[] connections(HttpClient client, String url, int concurrency, Duration duration) {
 		long end = System.nanoTime() + duration.toNanos();
 		AtomicLong done = new AtomicLong();
 		AtomicLong errors = new AtomicLong();

@@ -49,6 +49,19 @@ record Spread(double[] runs) {
 		return new Spread(ratios);
 	}
 
+	/** Each run's value less the same run's value of another figure (differences are paired run by run). */
+	Spread minus(Spread baseline) {
+		if (baseline.runs.length != this.runs.length) {
+			throw new IllegalArgumentException(
+					"Runs must pair up: " + this.runs.length + " against a baseline of " + baseline.runs.length);
+		}
+		double[] differences = new double[this.runs.length];
+		for (int i = 0; i < differences.length; i++) {
+			differences[i] = this.runs[i] - baseline.runs[i];
+		}
+		return new Spread(differences);
+	}
+
 	/** The median in bold and, with more than one run, the range: {@code **1.23** (1.10 – 1.30)}. */
 	String format(String pattern) {
 		String median = String.format(Locale.ROOT, pattern, median());

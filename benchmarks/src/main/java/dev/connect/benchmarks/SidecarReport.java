@@ -1,0 +1,133 @@
+package dev.connect.benchmarks;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Section 7 of the results from {@link SidecarProxies}' runs: one table per mode, the memory of each tunnel, and the
+ * issue's targets as ratios of the sidecars to the HAProxy pair, paired run by run.
+ */
+final class SidecarReport {
+
+	private static final int RATE = 0;
+
+	private static final int P50 = 1;
+
+	private static final int P99 = 2;
+
+	private static final int CPU = 3;
+
+	private static final int BULK = 4;
+
+	private static final int CONNECTIONS = 5;
+
+	private static final int ERRORS = 6;
+
+	private SidecarReport() {
+	}
+
+	/**
+	 * @param results per mode, per run: requests/s, p50 ms, p99 ms, tunnel CPU µs per request, bulk MB/s, new
+	 * connections/s, failures
+	 * @param memory per tunnel: RSS and heap idle, then their maxima under load, in bytes (heap -1: not a JVM)
+	 */
+	static void write(Suite suite, Map<String, List<double[]>> results, Map<String, long[]> memory, long bulkBytes) {
+		Plan plan = suite.plan();
+		StringBuilder table = new StringBuilder("| Mode | Requests/s | p50 | p99 | p99 added to direct | Tunnel CPU per "
+				+ "request | Bulk MB/s | New connections/s | Errors |\n|---|---|---|---|---|---|---|---|---|\n");
+		Map<String, Object> modes = new LinkedHashMap<>();
+		Spread directP99 = spread(results.get("direct"), (run) -> run[P99]);
+		for (Map.Entry<String, List<double[]>> entry : results.entrySet()) {
+			List<double[]> runs = entry.getValue();
+			Spread added = spread(runs, (run) -> run[P99]).minus(directP99);
+			boolean direct = entry.getKey().equals("direct");
+			long errors = (long) runs.stream().mapToDouble((run) -> run[ERRORS]).sum();
+			table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %d |%n", entry.getKey(),
+					spread(runs, (run) -> run[RATE]).format("%,.0f"), spread(runs, (run) -> run[P50]).format("%.2f ms"),
+					spread(runs, (run) -> run[P99]).format("%.2f ms"), direct ? "" : added.format("%.2f ms"),
+					direct ? "" : spread(runs, (run) -> run[CPU]).format("%,.0f µs"),
+					spread(runs, (run) -> run[BULK]).format("%,.0f"),
+					spread(runs, (run) -> run[CONNECTIONS]).format("%,.0f"), errors));
+			modes.put(entry.getKey(), Report.object("requestsPerSecond", spread(runs, (run) -> run[RATE]), "p50Ms",
+					spread(runs, (run) -> run[P50]), "p99Ms", spread(runs, (run) -> run[P99]), "p99AddedMs",
+					direct ? null : added, "tunnelCpuMicrosPerRequest", direct ? null : spread(runs, (run) -> run[CPU]),
+					"bulkMegabytesPerSecond", spread(runs, (run) -> run[BULK]), "newConnectionsPerSecond",
+					spread(runs, (run) -> run[CONNECTIONS]), "errors", errors));
+			if (errors > 0) {
+				suite.report().target("failed requests, " + entry.getKey(), "0", Long.toString(errors), false);
+			}
+		}
+		List<double[]> sidecars = results.get("sidecars");
+		List<double[]> haproxy = results.get("haproxy");
+		Spread throughput = ratio(sidecars, haproxy, RATE);
+		Spread bulk = ratio(sidecars, haproxy, BULK);
+		Spread connections = ratio(sidecars, haproxy, CONNECTIONS);
+		Spread addedP99 = spread(sidecars, (run) -> run[P99]).minus(directP99)
+			.over(spread(haproxy, (run) -> run[P99]).minus(directP99));
+		target(suite, "sidecars ÷ HAProxy pair, kept-alive requests/s", "≥ 0.80", throughput, throughput.median() >= 0.8);
+		target(suite, "sidecars ÷ HAProxy pair, bulk MB/s", "≥ 0.80", bulk, bulk.median() >= 0.8);
+		target(suite, "sidecars ÷ HAProxy pair, p99 added to direct", "≤ 1.25", addedP99, addedP99.median() <= 1.25);
+		target(suite, "sidecars ÷ HAProxy pair, new connections/s", "≥ 0.50", connections, connections.median() >= 0.5);
+		StringBuilder memoryTable = new StringBuilder(
+				"| Tunnel (both processes) | RSS idle | Heap used idle | RSS under load (max) | Heap used under load (max) |\n"
+						+ "|---|---|---|---|---|\n");
+		Map<String, Object> memoryJson = new LinkedHashMap<>();
+		for (Map.Entry<String, long[]> entry : memory.entrySet()) {
+			if (entry.getKey().equals("direct")) {
+				continue;
+			}
+			long[] bytes = entry.getValue();
+			memoryTable.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", entry.getKey(), mib(bytes[0]),
+					mib(bytes[1]), mib(bytes[2]), mib(bytes[3])));
+			memoryJson.put(entry.getKey(), Report.object("rssIdleBytes", bytes[0], "heapUsedIdleBytes", bytes[1],
+					"rssUnderLoadMaxBytes", bytes[2], "heapUsedUnderLoadMaxBytes", bytes[3]));
+		}
+		String markdown = String.format(Locale.ROOT, """
+				The same Reactor Netty client and plain HTTP app (both in the suite's JVM) with nothing between them
+				(`direct`), through two `connect-proxy` sidecars (`sidecars`: client → `bench-client`'s upstream
+				listener → mTLS → `bench-app`'s public listener, which authorizes the caller, → app; default JVM
+				settings) and through two HAProxy processes doing the same mutual-TLS tunnel in TCP mode with client
+				certificates required and verified (`haproxy`: Debian's package, leaves and roots from the dev agent's
+				CLI, `leaf SERVICE -out DIR`; HAProxy checks the chains only, no SPIFFE identity and no intentions).
+				Kept-alive: `GET /small` (%d B answers), %d in flight over %d connections, %d s per run. Bulk: one
+				`GET` of %d MiB on a new connection. New connections: one request each, %d at a time, %d s per run.
+				Each mode warmed up (%d s kept-alive, %d s new connections, one bulk stream), then %d runs with the
+				modes interleaved. The tunnel's CPU is both of its processes' CPU time over the kept-alive window.
+
+				%s
+				Ratios, sidecars ÷ HAProxy pair, run by run: requests/s %s, bulk MB/s %s, p99 added to direct %s, new
+				connections/s %s.
+
+				Memory of each pair, idle (after start, before any traffic) and sampled every second under the
+				kept-alive load (heap: `jcmd <pid> GC.heap_info`, used; RSS: `/proc/<pid>/status`):
+
+				%s""", Tunnels.SMALL.length, plan.concurrency(), plan.concurrency(), plan.callMeasure().toSeconds(),
+				bulkBytes >> 20, plan.concurrency(), plan.handshakeMeasure().toSeconds(), plan.callWarmup().toSeconds(),
+				plan.handshakeWarmup().toSeconds(), plan.runs(), table, throughput.format("%.2f"), bulk.format("%.2f"),
+				addedP99.format("%.2f"), connections.format("%.2f"), memoryTable);
+		suite.report().section("sidecar", "7. Sidecar proxies against a HAProxy pair", Report.object("concurrency",
+				plan.concurrency(), "bulkBytes", bulkBytes, "modes", modes, "sidecarsOverHaproxy", Report.object(
+						"requestsPerSecond", throughput, "bulkMegabytesPerSecond", bulk, "p99Added", addedP99,
+						"newConnectionsPerSecond", connections), "memory", memoryJson), markdown);
+	}
+
+	private static void target(Suite suite, String what, String target, Spread measured, boolean met) {
+		suite.report().target(what, target, measured.format("%.2f"), met);
+	}
+
+	private static Spread ratio(List<double[]> runs, List<double[]> baseline, int figure) {
+		return spread(runs, (run) -> run[figure]).over(spread(baseline, (run) -> run[figure]));
+	}
+
+	private static Spread spread(List<double[]> runs, ToDoubleFunction<double[]> figure) {
+		return new Spread(runs.stream().mapToDouble(figure).toArray());
+	}
+
+	private static String mib(long bytes) {
+		return (bytes < 0) ? "(not a JVM)" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+	}
+
+}
