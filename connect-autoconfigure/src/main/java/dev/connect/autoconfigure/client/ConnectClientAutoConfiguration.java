@@ -20,11 +20,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.BlockingLoadBalancerInterceptor;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -34,7 +37,8 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * Outbound mesh calls: upstream instances from the agent (the default LoadBalancer configuration) and the mesh
  * connector on every {@code @LoadBalanced WebClient.Builder}, and only there, so WebClients for other hosts are
- * untouched. The connector is also a bean ({@code connectMeshConnector}) for hand-built clients. It runs on the
+ * untouched; the same for {@code @LoadBalanced RestClient.Builder} and {@code RestTemplate} ({@link BlockingMeshClients},
+ * over the same Reactor Netty client and pool). The connector is also a bean ({@code connectMeshConnector}) for hand-built clients. It runs on the
  * app's Reactor event loops with its own connection pool ({@code connectMeshConnectionProvider}), whose
  * connections are closed when their instance leaves, when the leaf or the roots change, and after a maximum lifetime.
  * Without a {@code @LoadBalanced} bean, {@link ConnectUpstreams} gives a client for a named upstream.
@@ -44,6 +48,7 @@ import reactor.netty.resources.ConnectionProvider;
 @ConditionalOnBean(CertificateSource.class)
 @LoadBalancerClients(defaultConfiguration = ConnectLoadBalancerConfiguration.class)
 @EnableConfigurationProperties(ConnectClientProperties.class)
+@Import(BlockingMeshClients.class)
 public final class ConnectClientAutoConfiguration {
 
 	ConnectClientAutoConfiguration() {
@@ -84,8 +89,13 @@ public final class ConnectClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectUpstreams connectUpstreams(@Qualifier("connectMeshConnector") ReactorClientHttpConnector connector,
-			ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancing) {
-		return new ConnectUpstreams(connector, loadBalancing::getIfAvailable);
+			ObjectProvider<LoadBalancedExchangeFilterFunction> loadBalancing,
+			@Qualifier(BlockingMeshClients.REQUEST_FACTORY) ClientHttpRequestFactory requests,
+			ObjectProvider<BlockingLoadBalancerInterceptor> blockingLoadBalancing, BeanFactory beanFactory) {
+		ClassLoader classLoader = (beanFactory instanceof ConfigurableListableBeanFactory configurable)
+				? configurable.getBeanClassLoader() : null;
+		return new ConnectUpstreams(connector, loadBalancing::getIfAvailable, requests,
+				BlockingMeshClients.interceptor(classLoader), blockingLoadBalancing::getIfAvailable);
 	}
 
 	@Bean

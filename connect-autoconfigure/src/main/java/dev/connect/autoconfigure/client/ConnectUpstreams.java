@@ -7,7 +7,11 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.loadbalancer.reactive.LoadBalancedExchangeFilterFunction;
+import org.springframework.cloud.client.loadbalancer.BlockingLoadBalancerInterceptor;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -15,7 +19,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * is a {@link WebClient} whose base URL is {@code http://counting} and whose calls go exactly as those of a
  * {@code @LoadBalanced WebClient.Builder}: to a healthy instance the agent reports, over mutual TLS, only to a
  * server that proves it is {@code counting}, retried once on another instance when nothing was sent. Each call
- * returns a new client; they share the mesh connection pool.
+ * returns a new client; they share the mesh connection pool. {@code upstreams.restClient("counting")} is the same
+ * for the blocking {@link RestClient}.
  */
 public final class ConnectUpstreams {
 
@@ -27,9 +32,20 @@ public final class ConnectUpstreams {
 
 	private final Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing;
 
-	ConnectUpstreams(ClientHttpConnector connector, Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing) {
+	private final ClientHttpRequestFactory requests;
+
+	private final ClientHttpRequestInterceptor expected;
+
+	private final Supplier<@Nullable BlockingLoadBalancerInterceptor> blockingLoadBalancing;
+
+	ConnectUpstreams(ClientHttpConnector connector, Supplier<@Nullable LoadBalancedExchangeFilterFunction> loadBalancing,
+			ClientHttpRequestFactory requests, ClientHttpRequestInterceptor expected,
+			Supplier<@Nullable BlockingLoadBalancerInterceptor> blockingLoadBalancing) {
 		this.connector = connector;
 		this.loadBalancing = loadBalancing;
+		this.requests = requests;
+		this.expected = expected;
+		this.blockingLoadBalancing = blockingLoadBalancing;
 	}
 
 	/**
@@ -63,6 +79,41 @@ public final class ConnectUpstreams {
 			.clientConnector(this.connector)
 			.filter(ExpectedUpstream.INSTANCE)
 			.filter(loadBalancing);
+	}
+
+	/**
+	 * Returns a blocking client for one upstream service, with relative URIs resolved against
+	 * {@code http://<service>}; its calls go as those of a {@code @LoadBalanced RestClient.Builder}.
+	 * @param service the upstream's service name, as registered with the agent
+	 * @return the client
+	 * @throws IllegalArgumentException if the name cannot be the host of a URL (letters, digits and {@code -} in
+	 * labels separated by {@code .}, the last label starting with a letter)
+	 * @throws IllegalStateException if no load balancer is configured
+	 */
+	public RestClient restClient(String service) {
+		return restClientBuilder(service).build();
+	}
+
+	/**
+	 * Returns a builder for a blocking client of one upstream service, to add interceptors, converters or default
+	 * headers. Changing its request factory or base URL takes the calls out of the mesh.
+	 * @param service the upstream's service name, as registered with the agent
+	 * @return a new builder
+	 * @throws IllegalArgumentException if the name cannot be the host of a URL (letters, digits and {@code -} in
+	 * labels separated by {@code .}, the last label starting with a letter)
+	 * @throws IllegalStateException if no load balancer is configured
+	 */
+	public RestClient.Builder restClientBuilder(String service) {
+		checkName(service);
+		BlockingLoadBalancerInterceptor loadBalancing = this.blockingLoadBalancing.get();
+		if (loadBalancing == null) {
+			throw new IllegalStateException(String.format(NO_LOAD_BALANCER, service));
+		}
+		return RestClient.builder()
+			.baseUrl("http://" + service)
+			.requestFactory(this.requests)
+			.requestInterceptor(this.expected)
+			.requestInterceptor(loadBalancing);
 	}
 
 	static void checkName(String service) {

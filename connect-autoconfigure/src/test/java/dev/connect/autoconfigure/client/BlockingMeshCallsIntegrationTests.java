@@ -1,0 +1,172 @@
+package dev.connect.autoconfigure.client;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import dev.connect.test.TestMesh;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A Spring MVC application on Tomcat ('dashboard') calling 'counting' instances through its
+ * {@code @LoadBalanced RestClient.Builder} and {@code @LoadBalanced RestTemplate}, against one dev agent: the same
+ * guarantees as the WebClient's ({@link LoadBalancedMeshCallsIntegrationTests}), from the same mesh client.
+ */
+class BlockingMeshCallsIntegrationTests {
+
+	private static final Duration PROMPTLY = Duration.ofSeconds(10);
+
+	@Test
+	void restClientAndRestTemplateReachEveryProvenInstanceAndPlainClientsAreUntouched() throws Exception {
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "counting");
+			try (ConfigurableApplicationContext first = counting(mesh);
+					ConfigurableApplicationContext second = counting(mesh);
+					ConfigurableApplicationContext dashboard = dashboard(mesh, Dashboard.class)) {
+				RestClient client = dashboard.getBean(RestClient.Builder.class).build();
+				RestTemplate template = dashboard.getBean("meshRestTemplate", RestTemplate.class);
+				Set<String> expected = Set.of(port(first), port(second));
+				assertThat(answering(() -> client.get().uri("http://counting/whoami").retrieve().body(String.class)))
+					.isEqualTo(expected);
+				assertThat(answering(() -> template.getForObject("http://counting/whoami", String.class)))
+					.isEqualTo(expected);
+				assertThat(client.post().uri("http://counting/whoami").retrieve().body(String.class))
+					.matches("[0-9]+ [0-9a-f]+");
+				RestTemplate plain = dashboard.getBean("plainRestTemplate", RestTemplate.class);
+				assertThat(plain.getInterceptors()).isEmpty();
+				assertThat(plain.getRequestFactory()).isNotInstanceOf(MeshClientHttpRequestFactory.class);
+			}
+		}
+	}
+
+	@Test
+	void anImpostorRegisteredUnderTheUpstreamsNameGetsNoRequest() throws Exception {
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "*");
+			try (ConfigurableApplicationContext billing = new SpringApplicationBuilder(
+					LoadBalancedMeshCallsIntegrationTests.Counting.class)
+				.properties("server.port=0", "spring.application.name=billing", "connect.agent.url=" + mesh.agentUrl())
+				.run(); ConfigurableApplicationContext dashboard = dashboard(mesh, Dashboard.class)) {
+				register(mesh, "{\"ID\":\"impostor\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+						+ port(billing) + ",\"Connect\":{\"Native\":true}}");
+				RestClient client = dashboard.getBean(RestClient.Builder.class).build();
+				assertThatThrownBy(() -> client.get().uri("http://counting/whoami").retrieve().body(String.class))
+					.hasStackTraceContaining("Expected '/ns/default/dc/dc1/svc/counting' at 127.0.0.1:" + port(billing)
+							+ ", but the server presented 'spiffe://" + mesh.trustDomain()
+							+ "/ns/default/dc/dc1/svc/billing'");
+				assertThat(billing.getBean(LoadBalancedMeshCallsIntegrationTests.Counting.class).handled)
+					.as("requests the impostor received")
+					.hasValue(0);
+			}
+		}
+	}
+
+	@Test
+	void aCallWhoseConnectionIsRefusedIsRetriedOnceOnAnotherInstanceAndNamedUpstreamsHaveARestClient()
+			throws Exception {
+		try (TestMesh mesh = TestMesh.start()) {
+			mesh.allow("dashboard", "counting");
+			try (ConfigurableApplicationContext live = counting(mesh);
+					ConfigurableApplicationContext dashboard = dashboard(mesh, Dashboard.class)) {
+				int deadPort;
+				try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+					deadPort = socket.getLocalPort();
+				}
+				register(mesh, "{\"ID\":\"counting-dead\",\"Name\":\"counting\",\"Address\":\"127.0.0.1\",\"Port\":"
+						+ deadPort + ",\"Connect\":{\"Native\":true}}");
+				ServiceInstanceListSupplier instances = dashboard.getBean(LoadBalancerClientFactory.class)
+					.getInstance("counting", ServiceInstanceListSupplier.class);
+				long deadline = System.nanoTime() + PROMPTLY.toNanos();
+				while (instances.get().blockFirst(PROMPTLY).size() < 2 && System.nanoTime() < deadline) {
+					Thread.sleep(50);
+				}
+				assertThat(instances.get().blockFirst(PROMPTLY)).hasSize(2);
+				RestClient client = dashboard.getBean(RestClient.Builder.class).build();
+				RestClient named = dashboard.getBean(ConnectUpstreams.class).restClient("counting");
+				for (int i = 0; i < 4; i++) {
+					// Nothing reached the dead instance, so a POST is retried as well.
+					assertThat(client.post().uri("http://counting/whoami").retrieve().body(String.class))
+						.startsWith(port(live) + " ");
+					assertThat(named.get().uri("/whoami").retrieve().body(String.class)).startsWith(port(live) + " ");
+				}
+			}
+		}
+	}
+
+	private static Set<String> answering(java.util.function.Supplier<String> call) {
+		Set<String> ports = new HashSet<>();
+		for (int i = 0; i < 6; i++) {
+			ports.add(call.get().split(" ")[0]);
+		}
+		return ports;
+	}
+
+	private static void register(TestMesh mesh, String registration) throws Exception {
+		HttpResponse<String> registered = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(mesh.agentUrl() + "/v1/agent/service/register"))
+				.PUT(HttpRequest.BodyPublishers.ofString(registration))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+	}
+
+	private static String port(ConfigurableApplicationContext app) {
+		return app.getEnvironment().getProperty("local.server.port");
+	}
+
+	private static ConfigurableApplicationContext counting(TestMesh mesh) throws InterruptedException {
+		ConfigurableApplicationContext counting = new SpringApplicationBuilder(
+				LoadBalancedMeshCallsIntegrationTests.Counting.class)
+			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl())
+			.run();
+		return counting;
+	}
+
+	private static ConfigurableApplicationContext dashboard(TestMesh mesh, Class<?> app) {
+		return new SpringApplicationBuilder(app)
+			.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl())
+			.run("--spring.main.web-application-type=servlet");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Dashboard {
+
+		@Bean
+		@LoadBalanced
+		RestClient.Builder meshRestClient() {
+			return RestClient.builder();
+		}
+
+		@Bean
+		@LoadBalanced
+		RestTemplate meshRestTemplate() {
+			return new RestTemplate();
+		}
+
+		@Bean
+		RestTemplate plainRestTemplate() {
+			return new RestTemplate();
+		}
+
+	}
+
+}
