@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.connect.agent.ca.CaSnapshot;
+import dev.connect.agent.config.ConfigEntry;
 import dev.connect.api.Intention;
 import dev.connect.api.ServiceRegistration;
 import org.jspecify.annotations.Nullable;
@@ -24,8 +25,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's data directory: the CA (keys included, readable by the owner only), intentions, registered services
- * and the last index, one JSON file each. Every write goes to a temporary file that is forced to disk and then
+ * The agent's data directory: the CA (keys included, readable by the owner only), config entries (intentions among
+ * them), registered services and the last index, one JSON file each ({@value #INTENTIONS}, the intentions of agents
+ * before config entries, is read once, migrated and removed). Every write goes to a temporary file that is forced to disk and then
  * renamed over the old one, and the directory is forced after the rename where the platform can, so a crash leaves
  * the old or the new file, never half of one. A file that cannot be read stops start-up with a message naming it:
  * the agent never replaces a data directory it cannot read with a new CA.
@@ -37,6 +39,8 @@ final class DataDir {
 	static final String INTENTIONS = "intentions.json";
 
 	static final String SERVICES = "services.json";
+
+	static final String CONFIG = "config.json";
 
 	static final String AGENT = "agent.json";
 
@@ -77,16 +81,31 @@ final class DataDir {
 		});
 		List<ServiceRegistration> services = read(SERVICES, new TypeReference<List<ServiceRegistration>>() {
 		});
+		List<Map<String, Object>> config = read(CONFIG, new TypeReference<List<Map<String, Object>>>() {
+		});
 		return new Contents(agent, ca, (intentions != null) ? intentions : List.of(),
-				(services != null) ? services : List.of());
+				(services != null) ? services : List.of(), (config != null) ? config : List.of());
 	}
 
 	void saveCa(CaSnapshot snapshot) {
 		write(CA, snapshot, true);
 	}
 
-	void saveIntentions(List<Intention> intentions) {
-		write(INTENTIONS, intentions, false);
+	/** Removes the intentions file of the format before config entries, once they are in {@link #CONFIG}. */
+	void deleteLegacyIntentions() {
+		try {
+			if (Files.deleteIfExists(this.directory.resolve(INTENTIONS))) {
+				syncDirectory();
+			}
+		}
+		catch (IOException ex) {
+			throw new DataDirException("Unable to delete '" + this.directory.resolve(INTENTIONS) + "': " + reasonOf(ex),
+					ex);
+		}
+	}
+
+	void saveConfig(List<ConfigEntry> entries) {
+		write(CONFIG, entries.stream().map(ConfigEntry::toJson).toList(), false);
 	}
 
 	void saveServices(Map<String, ServiceRegistration> registrations) {
@@ -184,7 +203,7 @@ final class DataDir {
 	}
 
 	record Contents(@Nullable AgentState agent, @Nullable CaSnapshot ca, List<Intention> intentions,
-			List<ServiceRegistration> services) {
+			List<ServiceRegistration> services, List<Map<String, Object>> config) {
 	}
 
 	/** The data directory cannot be used; the message says which file and what to do. */

@@ -13,6 +13,7 @@ import java.util.UUID;
 import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.CertificateAuthority;
 import dev.connect.agent.catalog.Catalog;
+import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.catalog.CheckRunner;
 import dev.connect.agent.http.AgentHttpServer;
 import dev.connect.agent.index.BlockingQuery;
@@ -90,25 +91,27 @@ public final class DevAgent implements AutoCloseable {
 		Objects.requireNonNull(settings, "'settings' must not be null");
 		DataDir dataDir = (settings.dataDir() != null) ? new DataDir(settings.dataDir()) : null;
 		DataDir.Contents stored = (dataDir != null) ? dataDir.load()
-				: new DataDir.Contents(null, null, List.of(), List.of());
+				: new DataDir.Contents(null, null, List.of(), List.of(), List.of());
 		UUID nodeId = (stored.agent() != null) ? stored.agent().nodeId() : UUID.randomUUID();
 		ChangeIndex changes = new ChangeIndex(firstIndex(stored, clock));
 		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
 		CaStore ca = new CaStore(authority, changes);
 		LeafCertificates leaves = new LeafCertificates(ca, changes, clock, random, settings.rootRotationJitter());
 		BlockingQuery queries = new BlockingQuery(changes);
-		IntentionStore intentions = new IntentionStore(changes, settings.defaultIntentionPolicy(), clock,
+		ConfigEntryStore entries = new ConfigEntryStore(changes);
+		restoreEntries(stored, entries, dataDir);
+		IntentionStore intentions = new IntentionStore(entries, changes, settings.defaultIntentionPolicy(), clock,
 				UUID::randomUUID);
-		intentions.restore(stored.intentions());
+		migrateIntentions(stored, intentions, dataDir);
 		Catalog catalog = new Catalog(changes, clock,
 				new Catalog.NodeInfo(nodeId.toString(), settings.nodeName(), settings.bindAddress(), settings.datacenter()));
 		LoopResources loops = LoopResources.create("connect-agent", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
 		CheckRunner checks = new CheckRunner(catalog, loops);
 		if (dataDir != null) {
 			restoreServices(stored.services(), catalog, dataDir);
-			persistChanges(dataDir, changes, nodeId, authority, intentions, catalog);
+			persistChanges(dataDir, changes, nodeId, authority, entries, catalog);
 		}
-		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, changes, queries,
+		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, entries, changes, queries,
 				settings.aclManagementToken());
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort(), loops);
 		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
@@ -128,6 +131,32 @@ public final class DevAgent implements AutoCloseable {
 			catch (RuntimeException ex) {
 				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex);
 			}
+		}
+	}
+
+	/** Intentions of a data directory written before config entries become service-intentions entries. */
+	private static void migrateIntentions(DataDir.Contents stored, IntentionStore intentions,
+			@Nullable DataDir dataDir) {
+		try {
+			intentions.migrate(stored.intentions());
+		}
+		catch (RuntimeException ex) {
+			if (dataDir == null) {
+				throw ex;
+			}
+			throw dataDir.unreadable(dataDir.directory().resolve(DataDir.INTENTIONS), ex);
+		}
+	}
+
+	private static void restoreEntries(DataDir.Contents stored, ConfigEntryStore entries, @Nullable DataDir dataDir) {
+		try {
+			entries.restore(stored.config());
+		}
+		catch (RuntimeException ex) {
+			if (dataDir == null) {
+				throw ex;
+			}
+			throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CONFIG), ex);
 		}
 	}
 
@@ -151,18 +180,23 @@ public final class DevAgent implements AutoCloseable {
 
 	/** Writes each change to the data directory on the writing thread, once the new state is visible. */
 	private static void persistChanges(DataDir dataDir, ChangeIndex changes, UUID nodeId,
-			CertificateAuthority authority, IntentionStore intentions, Catalog catalog) {
+			CertificateAuthority authority, ConfigEntryStore entries, Catalog catalog) {
 		changes.onPublish((topic) -> {
 			switch (topic) {
 				// A new leaf advances the CA's serial counter, which must survive a restart.
 				case CA_ROOTS, CA_CONFIG, LEAF -> dataDir.saveCa(authority.snapshot());
-				case INTENTIONS -> dataDir.saveIntentions(intentions.list().value());
+				// Intentions live in service-intentions entries: their writes publish CONFIG too.
+				case INTENTIONS -> {
+				}
+				case CONFIG -> dataDir.saveConfig(entries.all());
 				case CATALOG -> dataDir.saveServices(catalog.registrations());
 			}
 			dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
 		});
 		dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
-		dataDir.saveIntentions(intentions.list().value());
+		dataDir.saveConfig(entries.all());
+		// Only once config.json holds them: a crash before this line leaves the old file, read again next time.
+		dataDir.deleteLegacyIntentions();
 		dataDir.saveServices(catalog.registrations());
 	}
 

@@ -113,9 +113,10 @@ class DataDirRegistrationsIntegrationTests {
 			send(agent, "PUT", "/v1/connect/intentions/exact?source=web&destination=billing",
 					"{\"Action\":\"allow\",\"Description\":\"web pays\"}");
 			send(agent, "PUT", "/v1/connect/intentions/exact?source=*&destination=billing", "{\"Action\":\"deny\"}");
+			send(agent, "PUT", "/v1/config", "{\"Kind\":\"service-defaults\",\"Name\":\"billing\",\"Protocol\":\"http\"}");
 			send(agent, "PUT", "/v1/connect/intentions/exact?source=api&destination=billing",
 					"{\"Permissions\":[{\"Action\":\"allow\",\"HTTP\":{\"PathPrefix\":\"/v1/\",\"Methods\":[\"GET\"],"
-							+ "\"Header\":[{\"Name\":\"X-Team\",\"Exact\":\"pay\"}]}},{\"Action\":\"deny\",\"HTTP\":{}}]}");
+							+ "\"Header\":[{\"Name\":\"X-Team\",\"Exact\":\"pay\"}]}},{\"Action\":\"deny\",\"HTTP\":{\"PathExact\":\"/admin\"}}]}");
 			send(agent, "POST", "/v1/connect/intentions", "{\"SourceName\":\"worker\",\"DestinationName\":\"*\","
 					+ "\"Action\":\"deny\",\"Meta\":{\"owner\":\"ops\"},\"Description\":\"legacy\"}");
 			before = json(send(agent, "GET", "/v1/connect/intentions", null));

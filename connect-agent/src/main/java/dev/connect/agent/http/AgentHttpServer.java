@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.catalog.Catalog;
+import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.intentions.IntentionStore;
@@ -59,13 +60,14 @@ public final class AgentHttpServer {
 	 * @param leaves the leaf cache
 	 * @param intentions the intentions
 	 * @param catalog the services and checks
+	 * @param entries the config entries
 	 * @param changes the agent's change index
 	 * @param queries the blocking-query loop
 	 * @param aclManagementToken the token every request must present, or {@code null} for no ACLs; with a token
 	 * the default ACL policy is {@code deny}
 	 */
 	public AgentHttpServer(CaStore ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
-			ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
+			ConfigEntryStore entries, ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
 		this.acl = new AclTokens(aclManagementToken);
 		this.defaultAclPolicy = this.acl.enabled() ? "deny" : "allow";
 		Datacenter datacenter = new Datacenter(catalog.node().datacenter());
@@ -74,6 +76,7 @@ public final class AgentHttpServer {
 		new AuthorizeHandler(intentions).register(this.router);
 		new AgentServiceHandler(catalog, changes, datacenter).register(this.router);
 		new HealthHandler(catalog, queries, datacenter).register(this.router);
+		new ConfigHandler(entries, queries, datacenter).register(this.router);
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.connect.agent.config.ConfigEntryStore;
+import dev.connect.agent.config.InvalidConfigEntryException;
 import dev.connect.agent.index.BlockingQuery.Watch;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.QueryOptions;
@@ -51,7 +53,7 @@ final class IntentionsHandler {
 	private Mono<Reply> root(Exchange exchange) {
 		if (exchange.method().equals(HttpMethod.POST)) {
 			return Mono.fromCallable(() -> {
-				Intention request = LegacyIntentionBodies.create(exchange.body());
+				Intention request = decodedPermissions(LegacyIntentionBodies.create(exchange.body()));
 				String id = write(() -> this.intentions.create(request));
 				return Reply.json(Json.write(Map.of("ID", id)));
 			});
@@ -82,7 +84,7 @@ final class IntentionsHandler {
 			});
 		}
 		return Mono.fromCallable(() -> {
-			Intention request = Json.read(exchange.body(), Intention.class, DECODE_FAILED);
+			Intention request = decodedPermissions(Json.read(exchange.body(), Intention.class, DECODE_FAILED));
 			// The names come from the path; the body gives only what the exact API takes from it.
 			Intention scoped = Intention.of(source.name(), destination.name(), "")
 				.withDescription(request.description())
@@ -123,8 +125,7 @@ final class IntentionsHandler {
 		requireLocal(destination, "destination");
 		return blocking(options, () -> {
 			Indexed<List<Intention>> all = this.intentions.list();
-			Optional<Intention> found = source.peer().isEmpty()
-					? this.intentions.find(source.name(), destination.name()) : Optional.empty();
+			Optional<Intention> found = this.intentions.find(source.peer(), source.name(), destination.name());
 			return new Indexed<>(all.index(), found);
 		}).map((found) -> found.value()
 			.map((intention) -> Reply.json(Json.write(intention)).indexed(found.index()))
@@ -217,7 +218,7 @@ final class IntentionsHandler {
 
 	private Mono<Reply> updateById(Exchange exchange, String id) {
 		return Mono.fromCallable(() -> {
-			Intention request = LegacyIntentionBodies.update(exchange.body());
+			Intention request = decodedPermissions(LegacyIntentionBodies.update(exchange.body()));
 			if (this.intentions.byId(id).isEmpty()) {
 				throw new HttpError(500, "Cannot modify non-existent intention: '" + id + "'");
 			}
@@ -244,12 +245,33 @@ final class IntentionsHandler {
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.INTENTIONS)), query);
 	}
 
+	/**
+	 * Decodes L7 permissions with Consul's field names, refusing a key Consul's decoder does not know (Go's
+	 * {@code json: unknown field}) instead of storing what nothing would enforce.
+	 */
+	private static Intention decodedPermissions(Intention request) {
+		List<Map<String, Object>> permissions = request.permissions();
+		if (permissions == null || permissions.isEmpty()) {
+			return request;
+		}
+		try {
+			return request.withAction(request.action(), ConfigEntryStore.decodePermissions(permissions));
+		}
+		catch (InvalidConfigEntryException ex) {
+			throw HttpError.badRequest(DECODE_FAILED + ex.getMessage());
+		}
+	}
+
 	private static <T> T write(java.util.function.Supplier<T> write) {
 		try {
 			return write.get();
 		}
 		catch (InvalidIntentionException ex) {
 			throw HttpError.of(500, ex);
+		}
+		catch (InvalidConfigEntryException ex) {
+			throw ex.decoding() ? HttpError.badRequest(ConfigHandler.DECODING_FAILED + ex.getMessage())
+					: HttpError.of(500, ex);
 		}
 	}
 

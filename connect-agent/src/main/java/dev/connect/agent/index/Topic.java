@@ -15,8 +15,11 @@ public enum Topic {
 	/** Leaf certificates issued by the agent (keyed by service name). */
 	LEAF,
 
-	/** Intentions. */
+	/** Intentions: the view onto {@code service-intentions} config entries. */
 	INTENTIONS,
+
+	/** Config entries (keyed by kind). */
+	CONFIG,
 
 	/** Services, checks and their health. */
 	CATALOG

@@ -9,25 +9,29 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.connect.agent.config.ConfigEntry;
+import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
+import dev.connect.api.Indexed;
 import dev.connect.api.Intention;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The agent's intentions: exactly one per (source, destination) pair, validated with Consul's rules, kept in
- * Consul's evaluation order (precedence descending, then names), with the default policy deciding when nothing
- * matches. Reads see an immutable snapshot; every write bumps {@link Topic#INTENTIONS} and changes nothing when
- * it is refused.
+ * The agent's intentions, a view onto {@code service-intentions} config entries as in Consul 1.9 and later: one
+ * intention per source of a destination's entry, validated with Consul's rules, read in Consul's evaluation order
+ * (precedence descending, then names), with the default policy deciding when nothing matches. Writes change the
+ * destination's entry (creating it for its first source and deleting it with its last), so a change through either
+ * API is seen, and wakes blocked readers, through the other. A refused write changes nothing.
  */
 public final class IntentionStore {
 
 	static final String NOT_FOUND = "Intention not found";
 
-	private static final long NEW = -1;
+	private final ConfigEntryStore entries;
 
 	private final ChangeIndex changes;
 
@@ -37,16 +41,19 @@ public final class IntentionStore {
 
 	private final Supplier<UUID> ids;
 
-	private volatile Snapshot snapshot = new Snapshot(List.of(), 0);
+	private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), 0);
 
 	/**
-	 * Creates an empty store.
+	 * Creates the view.
+	 * @param entries the config entries that hold the intentions
 	 * @param changes the agent's change index
 	 * @param defaultPolicy {@code allow} or {@code deny}: the decision when no intention matches
 	 * @param clock the clock for legacy intentions' timestamps
 	 * @param ids the source of legacy intention IDs
 	 */
-	public IntentionStore(ChangeIndex changes, String defaultPolicy, Clock clock, Supplier<UUID> ids) {
+	public IntentionStore(ConfigEntryStore entries, ChangeIndex changes, String defaultPolicy, Clock clock,
+			Supplier<UUID> ids) {
+		this.entries = Objects.requireNonNull(entries, "'entries' must not be null");
 		this.changes = Objects.requireNonNull(changes, "'changes' must not be null");
 		if (!"allow".equals(defaultPolicy) && !"deny".equals(defaultPolicy)) {
 			throw new IllegalArgumentException("Default intention policy '" + defaultPolicy + "' must be 'allow' or 'deny'");
@@ -57,33 +64,61 @@ public final class IntentionStore {
 	}
 
 	/**
-	 * Replaces every intention with ones read back from the data directory, indexes included.
-	 * @param intentions the stored intentions
+	 * Returns the default policy.
+	 * @return {@code allow} or {@code deny}
 	 */
-	public synchronized void restore(List<Intention> intentions) {
-		List<Intention> sorted = new ArrayList<>(intentions);
-		sorted.sort(IntentionRules.EVALUATION_ORDER);
-		long index = this.changes.next();
-		this.snapshot = new Snapshot(List.copyOf(sorted), index);
-		this.changes.publish(Topic.INTENTIONS, "", index);
+	public String defaultPolicy() {
+		return this.defaultAllow ? "allow" : "deny";
 	}
 
 	/**
-	 * Creates or replaces the intention between a source and a destination (the exact API).
+	 * Moves intentions stored by an older agent (one list, before config entries) into {@code service-intentions}
+	 * entries, keeping legacy IDs, metadata and timestamps. Does nothing when an entry already holds intentions: a
+	 * directory migrated before a crash is not migrated twice.
+	 * @param stored the intentions of the old format
+	 * @return whether anything was migrated
+	 */
+	public synchronized boolean migrate(List<Intention> stored) {
+		if (stored.isEmpty() || !this.entries.list(IntentionSources.KIND).value().isEmpty()) {
+			return false;
+		}
+		Map<String, List<Map<String, Object>>> byDestination = new LinkedHashMap<>();
+		for (Intention intention : stored) {
+			byDestination.computeIfAbsent(Objects.requireNonNull(intention.destinationName()), (d) -> new ArrayList<>())
+				.add(IntentionSources.sourceOf(intention));
+		}
+		byDestination.forEach((destination, sources) -> this.entries.modify(IntentionSources.KIND, destination,
+				(existing) -> Optional.of(IntentionSources.withSources(null, sources))));
+		return true;
+	}
+
+	/**
+	 * Creates or replaces the intention between a source and a destination (the exact API): one source of the
+	 * destination's entry.
 	 * @param source the source service or {@code *}
 	 * @param destination the destination service or {@code *}
-	 * @param request the body: action or permissions, description, source type
+	 * @param request the body: action or permissions, description, source type, meta
 	 * @return the stored intention
 	 * @throws InvalidIntentionException when a rule is broken; nothing changes
 	 */
 	public synchronized Intention upsert(String source, String destination, Intention request) {
-		if (request.meta() != null && !request.meta().isEmpty()) {
-			throw new InvalidIntentionException("Meta must not be specified");
-		}
-		Intention existing = find(source, destination).orElse(null);
 		Intention candidate = normalized(request, null, source, destination, null, null);
 		check(request, candidate);
-		return put(existing, candidate, (existing != null) ? existing.createIndex() : NEW);
+		Map<String, String> meta = request.meta();
+		this.entries.modify(IntentionSources.KIND, destination, (existing) -> {
+			if (meta != null && !meta.isEmpty()) {
+				if (existing.isEmpty()) {
+					throw new InvalidIntentionException("Meta must not be specified");
+				}
+				if (!meta.equals(existing.get().meta())) {
+					throw new InvalidIntentionException("Meta must not be specified, or should be unchanged during an update.");
+				}
+			}
+			List<Map<String, Object>> sources = others(existing, sameLocalName(source));
+			sources.add(IntentionSources.sourceOf(candidate.withId(null).withMeta(null)));
+			return Optional.of(IntentionSources.withSources(existing.orElse(null), sources));
+		});
+		return find(source, destination).orElseThrow();
 	}
 
 	/**
@@ -101,12 +136,12 @@ public final class IntentionStore {
 		if (duplicate.isPresent()) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(duplicate.get()));
 		}
-		put(null, candidate, NEW);
+		add(candidate);
 		return id;
 	}
 
 	/**
-	 * Replaces a legacy intention by ID.
+	 * Replaces a legacy intention by ID; a new destination moves it to that destination's entry.
 	 * @param id the intention ID
 	 * @param request the new body
 	 * @throws InvalidIntentionException when a rule is broken, the ID is unknown or the new pair is taken
@@ -120,7 +155,13 @@ public final class IntentionStore {
 		if (other.isPresent() && !id.equals(other.get().id())) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(other.get()));
 		}
-		put(existing, candidate, existing.createIndex());
+		if (Objects.equals(existing.destinationName(), candidate.destinationName())) {
+			replace(Objects.requireNonNull(existing.destinationName()), legacyId(id), candidate);
+			return;
+		}
+		// Added to the new destination first: if that entry refuses it, the intention stays where it was.
+		add(candidate);
+		replace(Objects.requireNonNull(existing.destinationName()), legacyId(id), null);
 	}
 
 	/**
@@ -130,9 +171,11 @@ public final class IntentionStore {
 	 * @return whether an intention was deleted
 	 */
 	public synchronized boolean delete(String source, String destination) {
-		Optional<Intention> existing = find(source, destination);
-		existing.ifPresent(this::remove);
-		return existing.isPresent();
+		boolean present = find(source, destination).isPresent();
+		if (present) {
+			replace(destination, sameLocalName(source), null);
+		}
+		return present;
 	}
 
 	/**
@@ -141,7 +184,43 @@ public final class IntentionStore {
 	 * @throws InvalidIntentionException when the ID is unknown
 	 */
 	public synchronized void deleteById(String id) {
-		remove(byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND)));
+		Intention existing = byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND));
+		replace(Objects.requireNonNull(existing.destinationName()), legacyId(id), null);
+	}
+
+	private void add(Intention candidate) {
+		this.entries.modify(IntentionSources.KIND, Objects.requireNonNull(candidate.destinationName()), (existing) -> {
+			List<Map<String, Object>> sources = others(existing, (s) -> false);
+			sources.add(IntentionSources.sourceOf(candidate));
+			return Optional.of(IntentionSources.withSources(existing.orElse(null), sources));
+		});
+	}
+
+	/** Replaces the sources a predicate selects with one (or with none); an entry left without sources goes. */
+	private void replace(String destination, Predicate<Map<String, Object>> selected, @Nullable Intention with) {
+		this.entries.modify(IntentionSources.KIND, destination, (existing) -> {
+			List<Map<String, Object>> sources = others(existing, selected);
+			if (with != null) {
+				sources.add(IntentionSources.sourceOf(with));
+			}
+			return sources.isEmpty() ? Optional.empty()
+					: Optional.of(IntentionSources.withSources(existing.orElse(null), sources));
+		});
+	}
+
+	private static List<Map<String, Object>> others(Optional<ConfigEntry> entry,
+			Predicate<Map<String, Object>> excluded) {
+		List<Map<String, Object>> sources = new ArrayList<>();
+		entry.ifPresent((e) -> e.sources().stream().filter(excluded.negate()).forEach(sources::add));
+		return sources;
+	}
+
+	private static Predicate<Map<String, Object>> sameLocalName(String source) {
+		return (s) -> source.equals(IntentionSources.text(s, "Name")) && IntentionSources.text(s, "Peer").isEmpty();
+	}
+
+	private static Predicate<Map<String, Object>> legacyId(String id) {
+		return (s) -> id.equals(IntentionSources.text(s, "LegacyID"));
 	}
 
 	/**
@@ -151,19 +230,31 @@ public final class IntentionStore {
 	 * @return the intention, if any
 	 */
 	public Optional<Intention> find(String source, String destination) {
-		return this.snapshot.intentions()
+		return find("", source, destination);
+	}
+
+	/**
+	 * Returns the intention between a source of a cluster peer (or of this cluster) and a destination.
+	 * @param peer the source's peer, or {@code ""} for this cluster
+	 * @param source the source service or {@code *}
+	 * @param destination the destination service or {@code *}
+	 * @return the intention, if any
+	 */
+	public Optional<Intention> find(String peer, String source, String destination) {
+		return snapshot().intentions()
 			.stream()
-			.filter((i) -> source.equals(i.sourceName()) && destination.equals(i.destinationName()))
+			.filter((i) -> peer.equals(peerOf(i)) && source.equals(i.sourceName())
+					&& destination.equals(i.destinationName()))
 			.findFirst();
+	}
+
+	private static String peerOf(Intention intention) {
+		return (intention.sourcePeer() != null) ? intention.sourcePeer() : "";
 	}
 
 	/** The stored intention with a candidate's source and destination, once {@link #check} has passed it. */
 	private Optional<Intention> samePair(Intention candidate) {
-		return this.snapshot.intentions()
-			.stream()
-			.filter((i) -> Objects.equals(i.sourceName(), candidate.sourceName())
-					&& Objects.equals(i.destinationName(), candidate.destinationName()))
-			.findFirst();
+		return find(Objects.requireNonNull(candidate.sourceName()), Objects.requireNonNull(candidate.destinationName()));
 	}
 
 	/**
@@ -172,7 +263,7 @@ public final class IntentionStore {
 	 * @return the intention, if any
 	 */
 	public Optional<Intention> byId(String id) {
-		return this.snapshot.intentions().stream().filter((i) -> id.equals(i.id())).findFirst();
+		return snapshot().intentions().stream().filter((i) -> id.equals(i.id())).findFirst();
 	}
 
 	/**
@@ -180,7 +271,7 @@ public final class IntentionStore {
 	 * @return the indexed list
 	 */
 	public Indexed<List<Intention>> list() {
-		Snapshot current = this.snapshot;
+		Snapshot current = snapshot();
 		return new Indexed<>(current.index(), current.intentions());
 	}
 
@@ -192,13 +283,14 @@ public final class IntentionStore {
 	 * @return the matches per name, with the index of the last change
 	 */
 	public Indexed<Map<String, List<Intention>>> match(boolean byDestination, List<String> names) {
-		Snapshot current = this.snapshot;
+		Snapshot current = snapshot();
 		Map<String, List<Intention>> matches = new LinkedHashMap<>();
 		for (String name : names) {
 			List<Intention> applying = new ArrayList<>();
 			for (Intention intention : current.intentions()) {
 				String pattern = byDestination ? intention.destinationName() : intention.sourceName();
-				if (IntentionRules.matches(pattern, name)) {
+				// A source of another cluster is never the local service of the same name.
+				if (IntentionRules.matches(pattern, name) && (byDestination || peerOf(intention).isEmpty())) {
 					applying.add(intention);
 				}
 			}
@@ -216,9 +308,9 @@ public final class IntentionStore {
 	 * @return the decision and its reason
 	 */
 	public IntentionDecision decide(String source, String destination) {
-		for (Intention intention : this.snapshot.intentions()) {
+		for (Intention intention : snapshot().intentions()) {
 			if (IntentionRules.matches(intention.destinationName(), destination)
-					&& IntentionRules.matches(intention.sourceName(), source)) {
+					&& IntentionRules.matches(intention.sourceName(), source) && peerOf(intention).isEmpty()) {
 				if (IntentionRules.isL7(intention)) {
 					return new IntentionDecision(false, intention,
 							"Matched L7 intention: " + IntentionRules.describe(intention));
@@ -269,34 +361,22 @@ public final class IntentionStore {
 	}
 
 	/**
-	 * Stores an intention in place of another one (or of none), stamped with the new index (and its create index,
-	 * or the new index for {@link #NEW}), and publishes a new snapshot.
+	 * The intentions as of the last change, flattened once per list of entries. The index is read first: entries
+	 * are made visible before their index is published, so the intentions are never older than the index.
 	 */
-	private Intention put(@Nullable Intention old, Intention replacement, long createIndex) {
-		List<Intention> next = new ArrayList<>(this.snapshot.intentions());
-		if (old != null) {
-			next.remove(old);
+	private Snapshot snapshot() {
+		long index = this.changes.index(Topic.INTENTIONS, "");
+		List<ConfigEntry> current = this.entries.list(IntentionSources.KIND).value();
+		Snapshot cached = this.snapshot;
+		if (cached.entries() == current) {
+			return (cached.index() == index) ? cached : new Snapshot(current, cached.intentions(), index);
 		}
-		long index = this.changes.next();
-		Intention stored = replacement.withIndexes((createIndex == NEW) ? index : createIndex, index);
-		next.add(stored);
-		publish(next, index);
-		return stored;
+		Snapshot next = new Snapshot(current, IntentionSources.flatten(current), index);
+		this.snapshot = next;
+		return next;
 	}
 
-	private void remove(Intention old) {
-		List<Intention> next = new ArrayList<>(this.snapshot.intentions());
-		next.remove(old);
-		publish(next, this.changes.next());
-	}
-
-	private void publish(List<Intention> next, long index) {
-		next.sort(IntentionRules.EVALUATION_ORDER);
-		this.snapshot = new Snapshot(List.copyOf(next), index);
-		this.changes.publish(Topic.INTENTIONS, "", index);
-	}
-
-	private record Snapshot(List<Intention> intentions, long index) {
+	private record Snapshot(List<ConfigEntry> entries, List<Intention> intentions, long index) {
 	}
 
 }

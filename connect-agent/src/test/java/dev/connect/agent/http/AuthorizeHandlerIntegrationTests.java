@@ -28,6 +28,8 @@ class AuthorizeHandlerIntegrationTests {
 		td = agent.trustDomain().name();
 		http.put("/v1/connect/intentions/exact?source=web&destination=db", "{\"Action\":\"allow\"}");
 		http.put("/v1/connect/intentions/exact?source=*&destination=db", "{\"Action\":\"deny\"}");
+		// L7 permissions need a destination that speaks HTTP, as in Consul.
+		http.put("/v1/config", "{\"Kind\":\"service-defaults\",\"Name\":\"db\",\"Protocol\":\"http\"}");
 		http.put("/v1/connect/intentions/exact?source=api&destination=db",
 				"{\"Permissions\":[{\"Action\":\"allow\",\"HTTP\":{\"PathPrefix\":\"/\"}}]}");
 	}

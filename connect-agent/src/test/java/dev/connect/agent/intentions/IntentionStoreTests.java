@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.Intention;
@@ -22,7 +23,10 @@ class IntentionStoreTests {
 
 	private final ChangeIndex changes = new ChangeIndex(0);
 
-	private final IntentionStore store = new IntentionStore(this.changes, "deny", Clock.systemUTC(), UUID::randomUUID);
+	private final ConfigEntryStore entries = new ConfigEntryStore(this.changes);
+
+	private final IntentionStore store = new IntentionStore(this.entries, this.changes, "deny", Clock.systemUTC(),
+			UUID::randomUUID);
 
 	@ParameterizedTest
 	@CsvSource({ "web, db, 9", "*, db, 8", "web, *, 6", "*, *, 5" })
@@ -50,12 +54,14 @@ class IntentionStoreTests {
 
 	@Test
 	void defaultAllowPolicyAllowsWhenNothingMatches() {
-		IntentionStore allowing = new IntentionStore(this.changes, "allow", Clock.systemUTC(), UUID::randomUUID);
+		IntentionStore allowing = new IntentionStore(this.entries, this.changes, "allow", Clock.systemUTC(),
+				UUID::randomUUID);
 		assertThat(allowing.decide("web", "db").allowed()).isTrue();
 	}
 
 	@Test
 	void anL7IntentionDeniesConnectionLevelDecisions() {
+		this.entries.apply(Map.of("Kind", "service-defaults", "Name", "db", "Protocol", "http"), null);
 		Intention l7 = Intention.of("web", "db", "allow")
 			.withAction(null, List.of(Map.of("Action", "allow", "HTTP", Map.of("PathPrefix", "/"))));
 		Intention stored = this.store.upsert("web", "db", l7);
