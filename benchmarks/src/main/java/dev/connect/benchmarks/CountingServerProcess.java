@@ -31,7 +31,9 @@ final class CountingServerProcess implements AutoCloseable {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.application.name=counting",
 				"--connect.agent.url=" + agentAddress, "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
 		if (mode.equals("plaintext")) {
-			args.addAll(List.of("--connect.tls.server.enabled=false", "--connect.authorization.enabled=false"));
+			// The edge shape: a plain port is never registered as a Connect-native service (the starter refuses that).
+			args.addAll(List.of("--connect.tls.server.enabled=false", "--connect.authorization.enabled=false",
+					"--connect.registration.enabled=false"));
 		}
 		BenchmarkSupport.StartedJvm started = BenchmarkSupport.startJvm(options, CountingServerMain.class.getName(),
 				args, Pattern.compile("COUNTING_READY port=(\\d+) openssl=(true|false)"),
@@ -42,6 +44,10 @@ final class CountingServerProcess implements AutoCloseable {
 
 	java.time.Duration cpuTime() {
 		return this.process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+	}
+
+	long pid() {
+		return this.process.pid();
 	}
 
 	int port() {

@@ -113,7 +113,7 @@ final class Handshakes {
 	}
 
 	/** The caller's material, as a new but equal snapshot on every read: no TLS session outlives one connection. */
-	private record NoResumption(CertificateSource source) implements CertificateSource {
+	record NoResumption(CertificateSource source) implements CertificateSource {
 
 		@Override
 		public CertificateSnapshot current() {
