@@ -151,6 +151,7 @@ final class Tunnels implements AutoCloseable {
 			List<String> command = new ArrayList<>(List.of(BenchmarkSupport.java()));
 			command.addAll(BenchmarkSupport.extraOptions("proxy.jvmArgs", service));
 			command.addAll(List.of("-jar", jar.toString(), "-sidecar-for", service, "-http-addr", agent.httpAddress()));
+			command.addAll(BenchmarkSupport.extraOptions("proxy.args", service));
 			processes.add(BenchmarkSupport.startProcess(command, Pattern.compile("==> Connect proxy running"),
 					directory.resolve("proxy-" + service + ".log")).process());
 		}
