@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.connect.authz.Authorizer;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.proxy.listener.PublicListener;
 import dev.connect.tls.CertificateSource;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * The public listener, kept in step with the registration's address, port, local app and timeouts: on a change a
+ * The public listener, kept in step with the registration's address, port, local app, timeouts and limit: on a change a
  * new listener is bound and the old one stops accepting. The old one's open connections finish on their own, and are
  * still closed when their caller is no longer allowed. Thread-safe.
  */
@@ -29,23 +30,33 @@ final class Inbound implements AutoCloseable {
 
 	private final Duration authorizeTimeout;
 
+	private final ProxyMetrics.Side metrics;
+
+	private final boolean boringSsl;
+
 	private final List<PublicListener> retired = new CopyOnWriteArrayList<>();
 
 	private volatile PublicListener current;
 
 	Inbound(EventLoopGroup group, CertificateSource source, Authorizer authorizer, Duration authorizeTimeout,
-			ProxyRegistration registration) {
+			ProxyRegistration registration, ProxyMetrics metrics, boolean boringSsl) {
 		this.group = group;
 		this.source = source;
 		this.authorizer = authorizer;
 		this.authorizeTimeout = authorizeTimeout;
+		this.metrics = metrics.inbound(registration.destination());
+		this.boringSsl = boringSsl;
 		this.current = start(registration);
 	}
 
 	private PublicListener start(ProxyRegistration registration) {
-		return PublicListener.start(this.group, registration.publicAddress(), this.source, this.authorizer,
-				registration.local(), registration.handshakeTimeout(), this.authorizeTimeout,
-				registration.localConnectTimeout());
+		return PublicListener.start(this.group, settings(registration), this.source, this.authorizer, this.metrics);
+	}
+
+	private PublicListener.Settings settings(ProxyRegistration registration) {
+		return new PublicListener.Settings(registration.publicAddress(), registration.local(),
+				registration.handshakeTimeout(), this.authorizeTimeout, registration.localConnectTimeout(),
+				registration.localIdleTimeout(), registration.maxInboundConnections(), this.boringSsl);
 	}
 
 	/**
@@ -55,9 +66,7 @@ final class Inbound implements AutoCloseable {
 	 * @param after the changed registration
 	 */
 	synchronized void apply(ProxyRegistration before, ProxyRegistration after) {
-		if (before.publicAddress().equals(after.publicAddress()) && before.local().equals(after.local())
-				&& before.handshakeTimeout().equals(after.handshakeTimeout())
-				&& before.localConnectTimeout().equals(after.localConnectTimeout())) {
+		if (settings(before).equals(settings(after))) {
 			return;
 		}
 		PublicListener old = this.current;
@@ -91,6 +100,10 @@ final class Inbound implements AutoCloseable {
 
 	InetSocketAddress address() {
 		return this.current.address();
+	}
+
+	boolean serving() {
+		return this.current.serving();
 	}
 
 	@Override

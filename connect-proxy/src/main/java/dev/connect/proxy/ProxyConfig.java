@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * ({@code -admin-addr}), or {@code null} for none
  * @param logLevel {@code trace}, {@code debug}, {@code info} (the default), {@code warn} or {@code error}
  * @param logJson whether log lines are JSON objects ({@code -log-json})
+ * @param tlsProvider {@code jdk} (the default) or {@code boringssl} ({@code -tls-provider})
  */
 public record ProxyConfig(AgentClientSettings agent, @Nullable String proxyId, @Nullable String sidecarFor,
 		@Nullable String service, @Nullable String serviceAddress, @Nullable String listen, List<String> upstreams,
 		boolean register, @Nullable String registerId, @Nullable String datacenter, @Nullable String adminAddress,
-		String logLevel, boolean logJson) {
+		String logLevel, boolean logJson, String tlsProvider) {
 
 	static final String ONE_OF = "Exactly one of -proxy-id, -sidecar-for and -service must be given, not %s";
 
@@ -50,6 +51,7 @@ public record ProxyConfig(AgentClientSettings agent, @Nullable String proxyId, @
 	public ProxyConfig {
 		Objects.requireNonNull(agent, "'agent' must not be null");
 		Objects.requireNonNull(logLevel, "'logLevel' must not be null");
+		Objects.requireNonNull(tlsProvider, "'tlsProvider' must not be null");
 		upstreams = List.copyOf(upstreams);
 		long modes = java.util.stream.Stream.of(proxyId, sidecarFor, service).filter(Objects::nonNull).count();
 		if (modes != 1) {

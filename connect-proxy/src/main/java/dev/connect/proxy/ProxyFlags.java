@@ -19,7 +19,10 @@ final class ProxyFlags {
 
 	static final String UNKNOWN = "Unknown flag '%s'; allowed: -sidecar-for, -proxy-id, -service, -service-addr, "
 			+ "-listen, -upstream, -register, -register-id, -http-addr, -token, -token-file, -ca-file, -datacenter, "
-			+ "-log-level, -log-json, -admin-addr";
+			+ "-log-level, -log-json, -admin-addr, -tls-provider";
+
+	static final String TLS_PROVIDER = "TLS provider '%s' must be jdk (TCP half-close passed through) or boringssl "
+			+ "(netty-tcnative; a peer's close_notify ends both directions)";
 
 	static final String SWITCH = "Flag '%s' is a switch: give it alone, or as %s=true or %s=false, not '%s'";
 
@@ -34,7 +37,7 @@ final class ProxyFlags {
 
 	private static final Set<String> KNOWN = Set.of("sidecar-for", "proxy-id", "service", "service-addr", "listen",
 			"upstream", "register-id", "http-addr", "token", "token-file", "ca-file", "datacenter", "log-level",
-			"admin-addr");
+			"admin-addr", "tls-provider");
 
 	private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
@@ -117,6 +120,10 @@ final class ProxyFlags {
 		if (!LEVELS.contains(level)) {
 			throw new IllegalArgumentException(String.format(LOG_LEVEL, flags.get("log-level")));
 		}
+		String tls = flags.getOrDefault("tls-provider", "jdk").toLowerCase(Locale.ROOT);
+		if (!tls.equals("jdk") && !tls.equals("boringssl")) {
+			throw new IllegalArgumentException(String.format(TLS_PROVIDER, flags.get("tls-provider")));
+		}
 		// A mode given by flag wins over the variables of the other modes.
 		boolean byFlag = flags.containsKey("proxy-id") || flags.containsKey("sidecar-for") || flags.containsKey("service");
 		@Nullable String proxyId = byFlag ? flags.get("proxy-id") : blankToNull(environment.get("CONNECT_PROXY_ID"));
@@ -124,7 +131,7 @@ final class ProxyFlags {
 				: blankToNull(environment.get("CONNECT_SIDECAR_FOR"));
 		return new ProxyConfig(agent, proxyId, sidecarFor, flags.get("service"), flags.get("service-addr"),
 				flags.get("listen"), upstreams, Boolean.parseBoolean(flags.get("register")), flags.get("register-id"),
-				flags.get("datacenter"), flags.get("admin-addr"), level, Boolean.parseBoolean(flags.get("log-json")));
+				flags.get("datacenter"), flags.get("admin-addr"), level, Boolean.parseBoolean(flags.get("log-json")), tls);
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

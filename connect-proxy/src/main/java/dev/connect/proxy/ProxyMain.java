@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
 import dev.connect.client.AgentClient;
 import dev.connect.client.AgentException;
+import dev.connect.proxy.metrics.AdminServer;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +44,7 @@ public final class ProxyMain {
 			  -admin-addr <h:p>   Serve /metrics (Prometheus) and /ready on this loopback address
 			  -log-level <level>  trace, debug, info (default), warn or error
 			  -log-json           Log lines as JSON objects
+			  -tls-provider <p>   jdk (default: TCP half-close passed through) or boringssl (faster handshakes)
 			""";
 
 	private static final Logger logger = System.getLogger(ProxyMain.class.getName());
@@ -71,7 +75,7 @@ public final class ProxyMain {
 			return 1;
 		}
 		out.println("==> Connect proxy running: public listener " + proxy.publicAddress() + ", upstreams "
-				+ proxy.upstreamAddresses());
+				+ proxy.upstreamAddresses() + ((proxy.adminAddress() != null) ? ", admin " + proxy.adminAddress() : ""));
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			proxy.close();
@@ -88,16 +92,42 @@ public final class ProxyMain {
 
 	/**
 	 * Starts the proxy, waiting for an agent that cannot be reached yet (not for one that answers with a refusal).
+	 * With {@code -admin-addr}, the admin server starts first and answers {@code /ready} with 503 until the proxy
+	 * serves.
 	 * @param config the configuration
 	 * @param agentWait how long to keep trying to reach the agent; {@code null} for as long as it takes
 	 * @return the running proxy
 	 */
 	static SidecarProxy start(ProxyConfig config, @Nullable Duration agentWait) {
+		ProxyMetrics metrics = new ProxyMetrics();
+		AtomicReference<SidecarProxy> running = new AtomicReference<>();
+		String adminAddress = config.adminAddress();
+		AdminServer admin = (adminAddress != null) ? AdminServer.start(adminAddress, metrics, () -> {
+			SidecarProxy proxy = running.get();
+			return proxy != null && proxy.ready();
+		}) : null;
+		try {
+			SidecarProxy proxy = startWaiting(config, agentWait, metrics);
+			if (admin != null) {
+				proxy.admin(admin);
+			}
+			running.set(proxy);
+			return proxy;
+		}
+		catch (RuntimeException ex) {
+			if (admin != null) {
+				admin.close();
+			}
+			throw ex;
+		}
+	}
+
+	private static SidecarProxy startWaiting(ProxyConfig config, @Nullable Duration agentWait, ProxyMetrics metrics) {
 		long deadline = (agentWait != null) ? System.nanoTime() + agentWait.toNanos() : Long.MAX_VALUE;
 		Duration pause = Duration.ofSeconds(1);
 		while (true) {
 			try {
-				return start(config);
+				return startOnce(config, metrics);
 			}
 			catch (AgentException ex) {
 				if (ex.answered() || System.nanoTime() + pause.toNanos() - deadline > 0) {
@@ -121,14 +151,20 @@ public final class ProxyMain {
 		}
 	}
 
+	/** Starts the proxy without waiting for an agent that cannot be reached. */
 	static SidecarProxy start(ProxyConfig config) {
+		return start(config, Duration.ZERO);
+	}
+
+	private static SidecarProxy startOnce(ProxyConfig config, ProxyMetrics metrics) {
 		AgentClient client = AgentClient.create(config.agent());
 		String service = config.service();
 		if (service != null) {
 			ProxyRegistration registration = ProxyRegistration.ofFlags(service, config.serviceAddress(), config.listen(),
 					config.upstreams());
 			SidecarProxy proxy = SidecarProxy.startStatic(client, registration, config.listen() != null,
-					Clock.systemUTC(), Duration.ofSeconds(30), config.datacenter());
+					Clock.systemUTC(), Duration.ofSeconds(30), config.datacenter(), metrics,
+					config.tlsProvider().equals("boringssl"));
 			if (config.register()) {
 				register(client, config, registration, proxy);
 			}
@@ -139,7 +175,8 @@ public final class ProxyMain {
 				? SidecarLookup.proxyIdFor(client, sidecarFor, config.agent().requestTimeout().plusSeconds(1))
 				: config.proxyId();
 		return SidecarProxy.start(client, java.util.Objects.requireNonNull(proxyId), Clock.systemUTC(),
-				Duration.ofSeconds(30), config.datacenter());
+				Duration.ofSeconds(30), config.datacenter(), metrics,
+					config.tlsProvider().equals("boringssl"));
 	}
 
 	/** {@code -register}: the public listener as bound, under the host given to {@code -listen} (Consul's). */

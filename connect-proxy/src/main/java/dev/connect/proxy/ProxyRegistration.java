@@ -22,12 +22,19 @@ import org.jspecify.annotations.Nullable;
  * {@code Proxy.LocalServicePort})
  * @param handshakeTimeout {@code Proxy.Config.handshake_timeout_ms}, 10 seconds by default
  * @param localConnectTimeout {@code Proxy.Config.local_connect_timeout_ms}, 1 second by default
+ * @param localIdleTimeout {@code Proxy.Config.local_idle_timeout_ms}: how long an inbound connection may carry no
+ * byte either way, 1 hour by default, 0 for no limit
+ * @param maxInboundConnections {@code Proxy.Config.max_inbound_connections}: open inbound connections at most,
+ * handshakes included; 0 (the default) for no limit
  * @param upstreams {@code Proxy.Upstreams}
  * @param contentHash the registration's content hash, for hash-based blocking
  */
 record ProxyRegistration(String proxyId, String destination, InetSocketAddress publicAddress,
-		InetSocketAddress local, Duration handshakeTimeout, Duration localConnectTimeout, List<UpstreamConfig> upstreams,
-		String contentHash) {
+		InetSocketAddress local, Duration handshakeTimeout, Duration localConnectTimeout, Duration localIdleTimeout,
+		int maxInboundConnections, List<UpstreamConfig> upstreams, String contentHash) {
+
+	static final String COUNT = "%s '%s' must be a whole number from 0 (no limit) to 2147483647, for example 1000, "
+			+ "1000.0 or \"1000\"";
 
 	static final String NOT_A_PROXY = "Service '%s' is not a sidecar proxy: its Kind is %s, and only 'connect-proxy' "
 			+ "registrations can be served";
@@ -61,8 +68,9 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 				new InetSocketAddress(orDefault(service.address(), "0.0.0.0"), service.port()),
 				new InetSocketAddress(orDefault(proxy.localServiceAddress(), "127.0.0.1"), proxy.localServicePort()),
 				UpstreamConfig.millis(config, "handshake_timeout_ms", Duration.ofSeconds(10)),
-				UpstreamConfig.millis(config, "local_connect_timeout_ms", Duration.ofSeconds(1)), List.copyOf(upstreams),
-				(hash != null) ? hash : "");
+				UpstreamConfig.millis(config, "local_connect_timeout_ms", Duration.ofSeconds(1)),
+				UpstreamConfig.millis(config, "local_idle_timeout_ms", UpstreamConfig.IDLE_TIMEOUT),
+				count(config, "max_inbound_connections"), List.copyOf(upstreams), (hash != null) ? hash : "");
 	}
 
 	/**
@@ -80,7 +88,7 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 				: new InetSocketAddress("127.0.0.1", 0);
 		InetSocketAddress bind = (listen != null) ? hostPort("-listen", listen, "0.0.0.0") : new InetSocketAddress("0.0.0.0", 0);
 		return new ProxyRegistration("", service, bind, app, Duration.ofSeconds(10), Duration.ofSeconds(1),
-				List.copyOf(configs), "");
+				UpstreamConfig.IDLE_TIMEOUT, 0, List.copyOf(configs), "");
 	}
 
 	private static UpstreamConfig upstreamFlag(String flag) {
@@ -98,7 +106,8 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 		if (name.isEmpty() || bind.getPort() == 0) {
 			throw new IllegalArgumentException(String.format(UPSTREAM_FLAG, flag));
 		}
-		return new UpstreamConfig(name, bind.getHostString(), bind.getPort(), Duration.ofSeconds(10));
+		return new UpstreamConfig(name, bind.getHostString(), bind.getPort(), Duration.ofSeconds(10),
+				UpstreamConfig.IDLE_TIMEOUT);
 	}
 
 	private static InetSocketAddress hostPort(String flag, String value, @Nullable String defaultHost) {
@@ -118,6 +127,25 @@ record ProxyRegistration(String proxyId, String destination, InetSocketAddress p
 			throw new IllegalArgumentException("Flag " + flag + " '" + value + "' must be host:port with a port between "
 					+ "1 and 65535" + ((defaultHost != null) ? " (the host may be left out: " + defaultHost + ")" : ""));
 		}
+	}
+
+	/** A count from the opaque {@code Config}: like the durations, {@code 1000}, {@code 1000.0} or {@code "1000"}. */
+	private static int count(@Nullable Map<String, Object> config, String key) {
+		Object value = (config != null) ? config.get(key) : null;
+		if (value == null) {
+			return 0;
+		}
+		double count;
+		try {
+			count = (value instanceof Number number) ? number.doubleValue() : Double.parseDouble(value.toString().trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(String.format(COUNT, key, value), ex);
+		}
+		if (count < 0 || count != Math.rint(count) || count > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException(String.format(COUNT, key, value));
+		}
+		return (int) count;
 	}
 
 	private static void port(String id, String field, int port) {

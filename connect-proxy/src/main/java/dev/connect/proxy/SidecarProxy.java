@@ -17,6 +17,9 @@ import dev.connect.authz.CachingAuthorizer;
 import dev.connect.client.AgentCertificateSource;
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.proxy.metrics.AdminServer;
+import dev.connect.proxy.metrics.ProxyMetrics;
+import dev.connect.tls.CertificateSource;
 import dev.connect.tls.CertificateSnapshot;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -53,12 +56,22 @@ public final class SidecarProxy implements AutoCloseable {
 	/** Written only by the registration watch, one answer at a time. */
 	private volatile ProxyRegistration registration;
 
+	private final CertificateSource source;
+
+	private final Clock clock;
+
+	private volatile boolean closed;
+
+	private volatile @Nullable AdminServer admin;
+
 	private SidecarProxy(Deque<AutoCloseable> started, @Nullable Inbound inbound, Upstreams upstreams,
-			ProxyRegistration registration) {
+			ProxyRegistration registration, CertificateSource source, Clock clock) {
 		this.started = started;
 		this.inbound = inbound;
 		this.upstreams = upstreams;
 		this.registration = registration;
+		this.source = source;
+		this.clock = clock;
 	}
 
 	/**
@@ -72,7 +85,7 @@ public final class SidecarProxy implements AutoCloseable {
 	 * @throws IllegalStateException when the agent cannot be read or a listener cannot be bound
 	 */
 	public static SidecarProxy start(AgentClient client, String proxyId, Clock clock, Duration materialTimeout) {
-		return start(client, proxyId, clock, materialTimeout, null);
+		return start(client, proxyId, clock, materialTimeout, null, new ProxyMetrics(), false);
 	}
 
 	/**
@@ -80,13 +93,14 @@ public final class SidecarProxy implements AutoCloseable {
 	 * given ({@code -datacenter}).
 	 */
 	static SidecarProxy start(AgentClient client, String proxyId, Clock clock, Duration materialTimeout,
-			@Nullable String datacenter) {
+			@Nullable String datacenter, ProxyMetrics metrics, boolean boringSsl) {
 		Objects.requireNonNull(proxyId, "'proxyId' must not be null");
 		AgentService service = client.service(proxyId, null, WAIT).block(client.settings().requestTimeout().plusSeconds(1));
 		ProxyRegistration registration = ProxyRegistration.from(Objects.requireNonNull(service, "no answer"));
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
-			return start(client, registration, clock, materialTimeout, started, true, datacenter);
+			return start(client, registration, clock, materialTimeout, started, true,
+					new Options(datacenter, metrics, boringSsl));
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -99,10 +113,11 @@ public final class SidecarProxy implements AutoCloseable {
 	 * without {@code -listen} there is no public listener.
 	 */
 	static SidecarProxy startStatic(AgentClient client, ProxyRegistration registration, boolean publicListener,
-			Clock clock, Duration materialTimeout, @Nullable String datacenter) {
+			Clock clock, Duration materialTimeout, @Nullable String datacenter, ProxyMetrics metrics, boolean boringSsl) {
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
-			return start(client, registration, clock, materialTimeout, started, publicListener, datacenter);
+			return start(client, registration, clock, materialTimeout, started, publicListener,
+					new Options(datacenter, metrics, boringSsl));
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -111,7 +126,7 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	private static SidecarProxy start(AgentClient client, ProxyRegistration registration, Clock clock,
-			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener, @Nullable String datacenter) {
+			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener, Options options) {
 		String destination = registration.destination();
 		AgentCertificateSource source = AgentCertificateSource.start(client, destination, clock);
 		started.push(source::dispose);
@@ -121,23 +136,25 @@ public final class SidecarProxy implements AutoCloseable {
 					+ " s: " + Objects.requireNonNullElse(source.lastProblem(), String.valueOf(error.getMessage())), error))
 			.block();
 		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
-		checkDatacenter(datacenter, Objects.requireNonNull(first, "no TLS material"));
+		checkDatacenter(options.datacenter(), Objects.requireNonNull(first, "no TLS material"));
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 		Inbound inbound = null;
 		if (publicListener) {
 			CachingAuthorizer authorizer = authorizer(client, source, destination, clock);
-			inbound = new Inbound(group, source, authorizer, AUTHORIZE_TIMEOUT, registration);
+			inbound = new Inbound(group, source, authorizer, AUTHORIZE_TIMEOUT, registration, options.metrics(),
+					options.boringSsl());
 			started.push(inbound);
 			Disposable intentions = watchIntentions(client, destination, authorizer, inbound);
 			started.push(intentions::dispose);
 		}
 		UpstreamAddressBook addresses = new UpstreamAddressBook();
 		source.onTrustDomainChange((before, after) -> addresses.clear());
-		Upstreams upstreams = new Upstreams(client, group, source, addresses);
+		Upstreams upstreams = new Upstreams(client, group, source, addresses, options.metrics(), destination,
+				options.boringSsl());
 		started.push(upstreams);
 		upstreams.startAll(registration.upstreams());
-		SidecarProxy proxy = new SidecarProxy(started, inbound, upstreams, registration);
+		SidecarProxy proxy = new SidecarProxy(started, inbound, upstreams, registration, source, clock);
 		if (!registration.proxyId().isEmpty()) {
 			Disposable follow = proxy.follow(client);
 			started.push(follow::dispose);
@@ -146,6 +163,16 @@ public final class SidecarProxy implements AutoCloseable {
 				registration.proxyId(), destination, (inbound != null) ? inbound.address() : "(none)",
 				registration.local(), upstreams.addresses());
 		return proxy;
+	}
+
+	/**
+	 * How to start, beyond the registration.
+	 *
+	 * @param datacenter the datacenter the proxy must be in ({@code -datacenter}), or {@code null} for the agent's
+	 * @param metrics where the listeners count
+	 * @param boringSsl whether the listeners use BoringSSL when it loads ({@code -tls-provider boringssl})
+	 */
+	private record Options(@Nullable String datacenter, ProxyMetrics metrics, boolean boringSsl) {
 	}
 
 	/**
@@ -244,6 +271,33 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether the proxy is ready: its public listener (if it has one) is accepting and its leaf is within its
+	 * validity period; what {@code /ready} answers.
+	 * @return whether it is ready
+	 */
+	public boolean ready() {
+		CertificateSnapshot material = this.source.current();
+		boolean valid = material != null && this.clock.instant().isBefore(material.validBefore())
+				&& !this.clock.instant().isBefore(material.leaf().getNotBefore().toInstant());
+		return !this.closed && valid && (this.inbound == null || this.inbound.serving());
+	}
+
+	/**
+	 * Returns where {@code /metrics} and {@code /ready} are served.
+	 * @return the address, or {@code null} without {@code -admin-addr}
+	 */
+	public @Nullable InetSocketAddress adminAddress() {
+		AdminServer server = this.admin;
+		return (server != null) ? server.address() : null;
+	}
+
+	/** Keeps the admin server, to stop it with the proxy. */
+	synchronized void admin(AdminServer server) {
+		this.admin = server;
+		this.started.push(server);
+	}
+
+	/**
 	 * Adds a part to close first when the proxy closes (a self-registration, deregistered before the listeners go).
 	 * @param part the part
 	 */
@@ -254,6 +308,7 @@ public final class SidecarProxy implements AutoCloseable {
 	/** Stops the listeners and watches; open connections are closed with the event loops. */
 	@Override
 	public synchronized void close() {
+		this.closed = true;
 		closeAll(this.started);
 	}
 

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.connect.client.AgentClient;
 import dev.connect.mesh.UpstreamAddressBook;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.proxy.listener.UpstreamListener;
 import dev.connect.proxy.upstream.UpstreamConfig;
 import dev.connect.proxy.upstream.UpstreamResolver;
@@ -32,13 +33,23 @@ final class Upstreams implements AutoCloseable {
 
 	private final UpstreamAddressBook addresses;
 
+	private final ProxyMetrics metrics;
+
+	private final String service;
+
+	private final boolean boringSsl;
+
 	private final Map<UpstreamConfig, Running> running = new LinkedHashMap<>();
 
-	Upstreams(AgentClient client, EventLoopGroup group, CertificateSource source, UpstreamAddressBook addresses) {
+	Upstreams(AgentClient client, EventLoopGroup group, CertificateSource source, UpstreamAddressBook addresses,
+			ProxyMetrics metrics, String service, boolean boringSsl) {
 		this.client = client;
 		this.group = group;
 		this.source = source;
 		this.addresses = addresses;
+		this.metrics = metrics;
+		this.service = service;
+		this.boringSsl = boringSsl;
 	}
 
 	/**
@@ -87,7 +98,8 @@ final class Upstreams implements AutoCloseable {
 		try {
 			UpstreamListener listener = UpstreamListener.start(this.group,
 					new InetSocketAddress(upstream.localBindAddress(), upstream.localBindPort()), resolver, this.source,
-					this.addresses, upstream.connectTimeout());
+					this.addresses, upstream.connectTimeout(), upstream.idleTimeout(),
+					this.metrics.upstream(this.service, upstream.destinationName()), this.boringSsl);
 			this.running.put(upstream, new Running(resolver, listener));
 			return listener.address();
 		}

@@ -28,18 +28,29 @@ class AgentStartupIntegrationTests {
 			ProxyMesh.registerWithSidecar(first, "echo", 9000, sidecarPort, "");
 		}
 		int agentPort = ProxyMesh.freePort();
-		ProxyConfig config = ProxyFlags.parse(List.of("-sidecar-for", "echo", "-http-addr", "127.0.0.1:" + agentPort),
-				Map.of());
+		int adminPort = ProxyMesh.freePort();
+		ProxyConfig config = ProxyFlags.parse(List.of("-sidecar-for", "echo", "-http-addr", "127.0.0.1:" + agentPort,
+				"-admin-addr", "127.0.0.1:" + adminPort), Map.of());
 		CompletableFuture<SidecarProxy> starting = CompletableFuture
 			.supplyAsync(() -> ProxyMain.start(config, Duration.ofSeconds(20)));
 		Thread.sleep(1500);
 		assertThat(starting).isNotDone();
+		// The admin address answers from the start: not ready while there is no public listener.
+		assertThat(ready(adminPort)).isEqualTo(503);
 		try (TestMesh mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(agentPort).withDataDir(dataDir))) {
 			assertThat(mesh.agentUrl()).endsWith(":" + agentPort);
 			try (SidecarProxy proxy = starting.get(20, TimeUnit.SECONDS)) {
 				assertThat(proxy.publicAddress().getPort()).isEqualTo(sidecarPort);
+				assertThat(ready(adminPort)).isEqualTo(200);
 			}
 		}
+	}
+
+	private static int ready(int adminPort) throws Exception {
+		return java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/ready"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 	@Test

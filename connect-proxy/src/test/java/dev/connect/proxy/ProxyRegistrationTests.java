@@ -89,7 +89,7 @@ class ProxyRegistrationTests {
 		ProxyRegistration registration = ProxyRegistration
 			.from(proxy(Map.of(), List.of(Map.of("DestinationName", "db", "LocalBindPort", 9191.0))));
 		assertThat(registration.upstreams())
-			.containsExactly(new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10)));
+			.containsExactly(new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10), UpstreamConfig.IDLE_TIMEOUT));
 	}
 
 	@Test
@@ -100,8 +100,8 @@ class ProxyRegistrationTests {
 		assertThat(registration.local().getPort()).isEqualTo(8080);
 		assertThat(registration.publicAddress().getPort()).isEqualTo(21000);
 		assertThat(registration.upstreams()).containsExactly(
-				new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10)),
-				new UpstreamConfig("cache", "127.0.0.2", 9192, Duration.ofSeconds(10)));
+				new UpstreamConfig("db", "127.0.0.1", 9191, Duration.ofSeconds(10), UpstreamConfig.IDLE_TIMEOUT),
+				new UpstreamConfig("cache", "127.0.0.2", 9192, Duration.ofSeconds(10), UpstreamConfig.IDLE_TIMEOUT));
 	}
 
 	static Stream<Arguments> badStaticFlags() {

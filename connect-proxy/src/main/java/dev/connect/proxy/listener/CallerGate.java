@@ -4,7 +4,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Queue;
@@ -14,12 +13,15 @@ import javax.net.ssl.SSLException;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
 import dev.connect.identity.SpiffeId;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -36,11 +38,13 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 
 	private final Authorizer authorizer;
 
-	private final InetSocketAddress local;
+	private final PublicListener.Settings settings;
 
-	private final Duration authorizeTimeout;
+	private final ProxyMetrics.Side metrics;
 
-	private final Duration connectTimeout;
+	private long accepted;
+
+	private boolean handshaken;
 
 	private final Queue<Object> pending = new ArrayDeque<>();
 
@@ -52,17 +56,17 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 
 	private @Nullable SpiffeId caller;
 
-	CallerGate(Authorizer authorizer, InetSocketAddress local, Duration authorizeTimeout, Duration connectTimeout,
-			Map<Channel, SpiffeId> open) {
+	CallerGate(Authorizer authorizer, PublicListener.Settings settings, Map<Channel, SpiffeId> open,
+			ProxyMetrics.Side metrics) {
 		this.open = open;
 		this.authorizer = authorizer;
-		this.local = local;
-		this.authorizeTimeout = authorizeTimeout;
-		this.connectTimeout = connectTimeout;
+		this.settings = settings;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
+		this.accepted = System.nanoTime();
 		ctx.read();
 		ctx.fireChannelActive();
 	}
@@ -76,13 +80,22 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 		// A caller may send its bytes and end its side before it is authorized: the end is passed on after them.
 		this.inputEnded |= TcpRelay.endsInput(event);
+		if (event == ChannelInputShutdownEvent.INSTANCE && !this.handshaken) {
+			// A handshake cannot finish once the caller's input ended (a TCP health check, a scanner): free the slot.
+			this.metrics.refused(ProxyMetrics.Refusal.HANDSHAKE);
+			ctx.close();
+			return;
+		}
 		if (event instanceof SslHandshakeCompletionEvent handshake) {
 			if (!handshake.isSuccess()) {
 				logger.log(Level.DEBUG, "Refused {0}: TLS handshake failed: {1}", ctx.channel().remoteAddress(),
 						handshake.cause().getMessage());
+				this.metrics.refused(ProxyMetrics.Refusal.HANDSHAKE);
 				ctx.close();
 				return;
 			}
+			this.handshaken = true;
+			this.metrics.handshake(System.nanoTime() - this.accepted);
 			authorize(ctx);
 		}
 		ctx.fireUserEventTriggered(event);
@@ -95,15 +108,17 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 		}
 		catch (RuntimeException | SSLException ex) {
 			logger.log(Level.INFO, "Refused {0}: no SPIFFE ID in its certificate", ctx.channel().remoteAddress());
+			this.metrics.refused(ProxyMetrics.Refusal.UNAUTHORIZED);
 			ctx.close();
 			return;
 		}
 		this.authorizer.authorize(caller)
-			.timeout(this.authorizeTimeout)
+			.timeout(this.settings.authorizeTimeout())
 			.subscribe((decision) -> ctx.executor().execute(() -> decided(ctx, caller, decision)),
 					(error) -> ctx.executor().execute(() -> {
 						logger.log(Level.INFO, "Refused ''{0}'': no authorization decision: {1}", caller,
 								error.getMessage());
+						this.metrics.refused(ProxyMetrics.Refusal.UNAUTHORIZED);
 						ctx.close();
 					}));
 	}
@@ -111,6 +126,7 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 	private void decided(ChannelHandlerContext ctx, SpiffeId caller, Decision decision) {
 		if (!decision.allowed()) {
 			logger.log(Level.INFO, "Refused ''{0}'': {1}", caller, decision.reason());
+			this.metrics.refused(ProxyMetrics.Refusal.UNAUTHORIZED);
 			ctx.close();
 			return;
 		}
@@ -118,20 +134,24 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 		if (!ctx.channel().isActive()) {
 			return;
 		}
+		long dialling = System.nanoTime();
+		InetSocketAddress local = this.settings.local();
 		new Bootstrap().group(ctx.channel().eventLoop())
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.AUTO_READ, false)
 			.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.connectTimeout.toMillis())
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.localConnectTimeout().toMillis())
 			.handler(new ChannelInboundHandlerAdapter())
-			.connect(this.local)
+			.connect(local)
 			.addListener((ChannelFutureListener) (dialled) -> {
 				if (!dialled.isSuccess()) {
-					logger.log(Level.WARNING, "Unable to reach the local app at {0} for ''{1}'': {2}", this.local,
-							caller, dialled.cause().getMessage());
+					logger.log(Level.WARNING, "Unable to reach the local app at {0} for ''{1}'': {2}", local, caller,
+							dialled.cause().getMessage());
+					this.metrics.refused(ProxyMetrics.Refusal.DIAL);
 					ctx.close();
 					return;
 				}
+				this.metrics.dial(System.nanoTime() - dialling);
 				connected(ctx, dialled.channel());
 			});
 	}
@@ -143,7 +163,11 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 		}
 		this.outbound = app;
 		while (!this.pending.isEmpty()) {
-			app.write(this.pending.poll());
+			Object message = this.pending.poll();
+			if (message instanceof ByteBuf bytes) {
+				this.metrics.received().accept(bytes.readableBytes());
+			}
+			app.write(message);
 		}
 		app.flush();
 		Channel inbound = ctx.channel();
@@ -152,7 +176,10 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 			inbound.closeFuture().addListener((ChannelFutureListener) (closed) -> this.open.remove(inbound));
 		}
 		ctx.pipeline().remove(this);
-		TcpRelay.join(inbound, this.inputEnded, app, false);
+		this.metrics.opened();
+		inbound.closeFuture().addListener((ChannelFutureListener) (closed) -> this.metrics.closed());
+		TcpRelay.join(new TcpRelay.Side(inbound, this.inputEnded, this.metrics.received()),
+				new TcpRelay.Side(app, false, this.metrics.sent()), this.settings.idleTimeout());
 	}
 
 	@Override

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
 import dev.connect.identity.SpiffeId;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.IdentityTrustManager;
 import dev.connect.tls.SnapshotKeyManager;
@@ -30,6 +32,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 
@@ -42,8 +45,10 @@ import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
  * <li>the caller's ID is authorized for the destination service; a denial, an error or no answer within the
  * authorization timeout closes the connection;</li>
  * <li>only then is the local app dialled (within the local connect timeout): a refused caller never reaches it;</li>
- * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}).</li>
+ * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}), until both sides end or
+ * the connection stays idle for the idle timeout.</li>
  * </ol>
+ * A connection beyond the connection limit is closed as soon as it is accepted. Every refusal is counted by reason.
  * The leaf and roots are read from the source on every handshake, so rotation needs no restart.
  */
 public final class PublicListener implements AutoCloseable {
@@ -64,24 +69,54 @@ public final class PublicListener implements AutoCloseable {
 	}
 
 	/**
+	 * What a public listener serves, from the proxy's registration.
+	 *
+	 * @param bind the address to listen on (port 0 for any free port)
+	 * @param local the local app's address
+	 * @param handshakeTimeout how long a caller's TLS handshake may take ({@code handshake_timeout_ms})
+	 * @param authorizeTimeout how long a decision may take
+	 * @param localConnectTimeout how long dialling the local app may take ({@code local_connect_timeout_ms})
+	 * @param idleTimeout how long a relayed connection may carry no byte either way before both sides are closed
+	 * ({@code local_idle_timeout_ms}); zero for no limit
+	 * @param maxConnections how many connections may be open at once, handshakes included
+	 * ({@code max_inbound_connections}); zero for no limit
+	 * @param boringSsl whether to use BoringSSL when it loads (else, and by default, the JDK's TLS)
+	 */
+	public record Settings(InetSocketAddress bind, InetSocketAddress local, Duration handshakeTimeout,
+			Duration authorizeTimeout, Duration localConnectTimeout, Duration idleTimeout, int maxConnections,
+			boolean boringSsl) {
+
+		public Settings {
+			Objects.requireNonNull(bind, "'bind' must not be null");
+			Objects.requireNonNull(local, "'local' must not be null");
+			Objects.requireNonNull(handshakeTimeout, "'handshakeTimeout' must not be null");
+			Objects.requireNonNull(authorizeTimeout, "'authorizeTimeout' must not be null");
+			Objects.requireNonNull(localConnectTimeout, "'localConnectTimeout' must not be null");
+			Objects.requireNonNull(idleTimeout, "'idleTimeout' must not be null");
+			if (maxConnections < 0) {
+				throw new IllegalArgumentException("max_inbound_connections '" + maxConnections
+						+ "' must be 0 (no limit) or more");
+			}
+		}
+
+	}
+
+	/**
 	 * Binds the listener.
 	 * @param group the event loops
-	 * @param bind the address to listen on (port 0 for any free port)
+	 * @param settings the addresses, timeouts and limit
 	 * @param source the destination service's leaf and the mesh's roots
 	 * @param authorizer decides on each caller
-	 * @param local the local app's address
-	 * @param handshakeTimeout how long a caller's TLS handshake may take
-	 * @param authorizeTimeout how long a decision may take
-	 * @param localConnectTimeout how long dialling the local app may take
+	 * @param metrics where connections, bytes, refusals and latencies are counted
 	 * @return the bound listener
 	 * @throws IllegalStateException when the address cannot be bound, naming it
 	 */
-	public static PublicListener start(EventLoopGroup group, InetSocketAddress bind, CertificateSource source,
-			Authorizer authorizer, InetSocketAddress local, Duration handshakeTimeout, Duration authorizeTimeout,
-			Duration localConnectTimeout) {
+	public static PublicListener start(EventLoopGroup group, Settings settings, CertificateSource source,
+			Authorizer authorizer, ProxyMetrics.Side metrics) {
 		Objects.requireNonNull(authorizer, "'authorizer' must not be null");
-		SslContext tls = serverContext(source);
+		SslContext tls = serverContext(source, settings.boringSsl());
 		Map<Channel, SpiffeId> open = new ConcurrentHashMap<>();
+		AtomicInteger connections = new AtomicInteger();
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
 			.channel(NioServerSocketChannel.class)
 			.childOption(ChannelOption.AUTO_READ, false)
@@ -89,14 +124,23 @@ public final class PublicListener implements AutoCloseable {
 			.childHandler(new ChannelInitializer<SocketChannel>() {
 				@Override
 				protected void initChannel(SocketChannel channel) {
+					if (settings.maxConnections() > 0 && connections.get() >= settings.maxConnections()) {
+						metrics.refused(ProxyMetrics.Refusal.LIMIT);
+						logger.log(Level.DEBUG, "Refused {0}: max_inbound_connections {1} reached",
+								channel.remoteAddress(), settings.maxConnections());
+						channel.close();
+						return;
+					}
+					connections.incrementAndGet();
+					channel.closeFuture().addListener((closed) -> connections.decrementAndGet());
 					SslHandler handler = tls.newHandler(channel.alloc());
-					handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+					handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
 					channel.pipeline()
 						.addLast("tls", handler)
-						.addLast("gate", new CallerGate(authorizer, local, authorizeTimeout, localConnectTimeout, open));
+						.addLast("gate", new CallerGate(authorizer, settings, open, metrics));
 				}
 			});
-		return new PublicListener(Listeners.bind(bootstrap, bind, "public listener"), authorizer, open);
+		return new PublicListener(Listeners.bind(bootstrap, settings.bind(), "public listener"), authorizer, open);
 	}
 
 	/**
@@ -128,6 +172,14 @@ public final class PublicListener implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether the listener is bound and accepting.
+	 * @return whether it serves
+	 */
+	public boolean serving() {
+		return this.server.isActive();
+	}
+
+	/**
 	 * Returns how many relayed connections are open.
 	 * @return the count
 	 */
@@ -141,13 +193,15 @@ public final class PublicListener implements AutoCloseable {
 		this.server.close().syncUninterruptibly();
 	}
 
-	private static SslContext serverContext(CertificateSource source) {
+	private static SslContext serverContext(CertificateSource source, boolean boringSsl) {
 		try {
 			return SslContextBuilder.forServer(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
 				.trustManager(new TrustManagerFactoryWrapper(
 						new IdentityTrustManager(source, IdentityTrustManager.PeerVerifier.none())))
 				.clientAuth(ClientAuth.REQUIRE)
-				.protocols("TLSv1.3", "TLSv1.2")
+				.protocols(Listeners.PROTOCOLS)
+				.ciphers(Listeners.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+				.sslProvider(Listeners.provider(boringSsl))
 				.build();
 		}
 		catch (SSLException ex) {

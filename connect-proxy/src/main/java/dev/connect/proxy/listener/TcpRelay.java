@@ -1,7 +1,11 @@
 package dev.connect.proxy.listener;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -11,6 +15,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Copies bytes between two connected channels, both with auto-read off and half-closure allowed:
@@ -19,46 +25,63 @@ import io.netty.handler.ssl.SslHandler;
  * socket, so at most one read buffer per direction is in flight however slow the reader is.</li>
  * <li>Half-close: when one side's input ends (a TCP FIN, or a TLS close_notify), the other side's output is shut
  * down after what was already written (close_notify then FIN on a TLS side); the other direction keeps flowing.</li>
- * <li>When both directions have ended, or either connection closes or fails, both are closed.</li>
+ * <li>When both directions have ended, either connection closes or fails, or no byte moved either way for the idle
+ * timeout, both are closed.</li>
  * </ol>
  */
 final class TcpRelay extends ChannelInboundHandlerAdapter {
+
+	/**
+	 * One side of a relay.
+	 *
+	 * @param channel the connection
+	 * @param ended whether its input already ended (seen before the relay was joined)
+	 * @param read where the bytes read from it are counted
+	 */
+	record Side(Channel channel, boolean ended, LongConsumer read) {
+	}
 
 	private final Channel peer;
 
 	private final AtomicInteger ended;
 
+	private final LongConsumer read;
+
 	private boolean inputEnded;
 
-	private TcpRelay(Channel peer, AtomicInteger ended) {
+	private TcpRelay(Channel peer, AtomicInteger ended, LongConsumer read) {
 		this.peer = peer;
 		this.ended = ended;
+		this.read = read;
 	}
 
 	/**
 	 * Joins two channels and starts reading both.
-	 * @param left one side
-	 * @param leftEnded whether the left side's input already ended (seen before the relay was joined)
+	 * @param left one side, whose connection also carries the idle timer
 	 * @param right the other side
-	 * @param rightEnded whether the right side's input already ended
+	 * @param idleTimeout how long both directions may carry no byte before both sides are closed; zero for no limit
 	 */
-	static void join(Channel left, boolean leftEnded, Channel right, boolean rightEnded) {
+	static void join(Side left, Side right, Duration idleTimeout) {
 		AtomicInteger ended = new AtomicInteger();
-		TcpRelay fromLeft = new TcpRelay(right, ended);
-		TcpRelay fromRight = new TcpRelay(left, ended);
-		left.pipeline().addLast("relay", fromLeft);
-		right.pipeline().addLast("relay", fromRight);
-		if (leftEnded) {
-			fromLeft.inputEnded(left);
+		TcpRelay fromLeft = new TcpRelay(right.channel(), ended, left.read());
+		TcpRelay fromRight = new TcpRelay(left.channel(), ended, right.read());
+		if (!idleTimeout.isZero()) {
+			// Before TLS: the timer sees every read and write of the connection, either direction.
+			left.channel().pipeline().addFirst("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(),
+					TimeUnit.MILLISECONDS));
+		}
+		left.channel().pipeline().addLast("relay", fromLeft);
+		right.channel().pipeline().addLast("relay", fromRight);
+		fromLeft.start(left);
+		fromRight.start(right);
+	}
+
+	private void start(Side side) {
+		if (side.ended()) {
+			inputEnded(side.channel());
 		}
 		else {
-			left.read();
-		}
-		if (rightEnded) {
-			fromRight.inputEnded(right);
-		}
-		else {
-			right.read();
+			side.channel().read();
 		}
 	}
 
@@ -75,6 +98,9 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object message) {
+		if (message instanceof ByteBuf bytes) {
+			this.read.accept(bytes.readableBytes());
+		}
 		this.peer.writeAndFlush(message).addListener((ChannelFutureListener) (written) -> {
 			if (written.isSuccess()) {
 				ctx.channel().read();
@@ -87,6 +113,10 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof IdleStateEvent) {
+			closeBoth(ctx.channel());
+			return;
+		}
 		if (endsInput(event)) {
 			inputEnded(ctx.channel());
 		}

@@ -11,12 +11,14 @@ import javax.net.ssl.SSLException;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.mesh.UpstreamIdentity;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.proxy.upstream.UpstreamResolver;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.IdentityTrustManager;
 import dev.connect.tls.SnapshotKeyManager;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +26,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,6 +34,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 import org.jspecify.annotations.Nullable;
@@ -44,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * over the {@link UpstreamAddressBook}), and the proven identity is checked again once the handshake is done, so a
  * resumed session is held to the same rule: an impostor gets no byte;</li>
  * <li>when the dial or the handshake fails, one other instance is tried; then the local connection is closed;</li>
- * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}).</li>
+ * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}), until both sides end or
+ * the connection stays idle for the idle timeout.</li>
  * </ol>
  */
 public final class UpstreamListener implements AutoCloseable {
@@ -65,12 +70,17 @@ public final class UpstreamListener implements AutoCloseable {
 	 * @param source this proxy's leaf and the mesh's roots
 	 * @param addresses the identity expected at each instance's address
 	 * @param connectTimeout how long dialling one instance may take, connect and handshake each
+	 * @param idleTimeout how long a relayed connection may carry no byte either way before both sides are closed;
+	 * zero for no limit
+	 * @param metrics where connections, bytes, refusals and latencies are counted
+	 * @param boringSsl whether to use BoringSSL when it loads (else, and by default, the JDK's TLS)
 	 * @return the bound listener
 	 * @throws IllegalStateException when the address cannot be bound, naming it
 	 */
 	public static UpstreamListener start(EventLoopGroup group, InetSocketAddress bind, UpstreamResolver resolver,
-			CertificateSource source, UpstreamAddressBook addresses, Duration connectTimeout) {
-		SslContext tls = clientContext(source, addresses);
+			CertificateSource source, UpstreamAddressBook addresses, Duration connectTimeout, Duration idleTimeout,
+			ProxyMetrics.Side metrics, boolean boringSsl) {
+		SslContext tls = clientContext(source, addresses, boringSsl);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
 			.channel(NioServerSocketChannel.class)
 			.childOption(ChannelOption.AUTO_READ, false)
@@ -78,7 +88,8 @@ public final class UpstreamListener implements AutoCloseable {
 			.childHandler(new ChannelInitializer<SocketChannel>() {
 				@Override
 				protected void initChannel(SocketChannel channel) {
-					channel.pipeline().addLast("dialer", new Dialer(resolver, tls, addresses, connectTimeout));
+					channel.pipeline()
+						.addLast("dialer", new Dialer(resolver, tls, addresses, connectTimeout, idleTimeout, metrics));
 				}
 			});
 		return new UpstreamListener(Listeners.bind(bootstrap, bind, "upstream listener for '" + resolver.service() + "'"));
@@ -98,12 +109,15 @@ public final class UpstreamListener implements AutoCloseable {
 		this.server.close().syncUninterruptibly();
 	}
 
-	private static SslContext clientContext(CertificateSource source, UpstreamAddressBook addresses) {
+	private static SslContext clientContext(CertificateSource source, UpstreamAddressBook addresses,
+			boolean boringSsl) {
 		try {
 			return SslContextBuilder.forClient()
 				.keyManager(new KeyManagerFactoryWrapper(new SnapshotKeyManager(source)))
 				.trustManager(new TrustManagerFactoryWrapper(new IdentityTrustManager(source, addresses)))
-				.protocols("TLSv1.3", "TLSv1.2")
+				.protocols(Listeners.PROTOCOLS)
+				.ciphers(Listeners.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+				.sslProvider(Listeners.provider(boringSsl))
 				// The SPIFFE ID expected at the address is the identity check; there is no host name to verify.
 				.endpointIdentificationAlgorithm(null)
 				.build();
@@ -124,13 +138,23 @@ public final class UpstreamListener implements AutoCloseable {
 
 		private final Duration timeout;
 
+		private final Duration idleTimeout;
+
+		private final ProxyMetrics.Side metrics;
+
 		private @Nullable Channel remote;
 
-		Dialer(UpstreamResolver resolver, SslContext tls, UpstreamAddressBook addresses, Duration timeout) {
+		/** Why the last attempt failed: counted as the refusal when no other instance is left to try. */
+		private ProxyMetrics.Refusal failure = ProxyMetrics.Refusal.NO_INSTANCE;
+
+		Dialer(UpstreamResolver resolver, SslContext tls, UpstreamAddressBook addresses, Duration timeout,
+				Duration idleTimeout, ProxyMetrics.Side metrics) {
 			this.resolver = resolver;
 			this.tls = tls;
 			this.addresses = addresses;
 			this.timeout = timeout;
+			this.idleTimeout = idleTimeout;
+			this.metrics = metrics;
 		}
 
 		@Override
@@ -140,13 +164,18 @@ public final class UpstreamListener implements AutoCloseable {
 		}
 
 		private void dial(ChannelHandlerContext ctx, @Nullable InetSocketAddress failed) {
+			if (!ctx.channel().isActive()) {
+				return;
+			}
 			InetSocketAddress target = this.resolver.pick(failed);
-			if (target == null || !ctx.channel().isActive()) {
+			if (target == null) {
 				logger.log(Level.WARNING, "No healthy instance of ''{0}'' to dial{1}", this.resolver.service(),
 						(failed != null) ? " other than " + hostPort(failed) + ", which failed" : "");
+				this.metrics.refused(this.failure);
 				ctx.close();
 				return;
 			}
+			long dialling = System.nanoTime();
 			String host = target.getHostString();
 			int port = target.getPort();
 			new Bootstrap().group(ctx.channel().eventLoop())
@@ -164,19 +193,27 @@ public final class UpstreamListener implements AutoCloseable {
 				})
 				.connect(new InetSocketAddress(host, port))
 				.addListener((ChannelFutureListener) (dialled) -> {
-					if (!dialled.isSuccess()) {
-						retry(ctx, target, dialled.cause());
+					if (dialled.isSuccess()) {
+						this.metrics.dial(System.nanoTime() - dialling);
+					}
+					else {
+						retry(ctx, target, ProxyMetrics.Refusal.DIAL, dialled.cause());
 					}
 				});
 		}
 
-		private void retry(ChannelHandlerContext ctx, InetSocketAddress target, Throwable cause) {
+		private void retry(ChannelHandlerContext ctx, InetSocketAddress target, ProxyMetrics.Refusal kind,
+				Throwable cause) {
 			logger.log(Level.INFO, "Unable to reach ''{0}'' at {1}: {2}", this.resolver.service(), hostPort(target),
 					cause.getMessage());
+			this.failure = kind;
 			if (this.remote == null && ctx.channel().isActive() && ctx.channel().attr(RETRIED).setIfAbsent(true) == null) {
 				dial(ctx, target);
 			}
 			else {
+				if (this.remote == null && ctx.channel().isActive()) {
+					this.metrics.refused(kind);
+				}
 				ctx.close();
 			}
 		}
@@ -197,7 +234,8 @@ public final class UpstreamListener implements AutoCloseable {
 			}
 			if (expected == null || proven == null || !expected.isProvenBy(proven)) {
 				channel.close();
-				retry(ctx, target, new SSLException("the server at " + hostPort(target) + " did not prove " + expected));
+				retry(ctx, target, ProxyMetrics.Refusal.HANDSHAKE,
+						new SSLException("the server at " + hostPort(target) + " did not prove " + expected));
 				return;
 			}
 			if (!ctx.channel().isActive()) {
@@ -208,11 +246,19 @@ public final class UpstreamListener implements AutoCloseable {
 			Handshake handshake = (Handshake) channel.pipeline().remove("handshake");
 			// A server that speaks first (a database's greeting) may have sent bytes with its last handshake flight.
 			while (!handshake.pending.isEmpty()) {
-				ctx.channel().write(handshake.pending.poll());
+				Object message = handshake.pending.poll();
+				if (message instanceof ByteBuf bytes) {
+					this.metrics.received().accept(bytes.readableBytes());
+				}
+				ctx.channel().write(message);
 			}
 			ctx.channel().flush();
 			ctx.pipeline().remove(this);
-			TcpRelay.join(ctx.channel(), false, channel, handshake.inputEnded);
+			this.metrics.handshake(System.nanoTime() - handshake.connected);
+			this.metrics.opened();
+			ctx.channel().closeFuture().addListener((ChannelFutureListener) (closed) -> this.metrics.closed());
+			TcpRelay.join(new TcpRelay.Side(ctx.channel(), false, this.metrics.sent()),
+					new TcpRelay.Side(channel, handshake.inputEnded, this.metrics.received()), this.idleTimeout);
 		}
 
 		@Override
@@ -234,6 +280,10 @@ public final class UpstreamListener implements AutoCloseable {
 
 			private boolean inputEnded;
 
+			private long connected;
+
+			private boolean handshaken;
+
 			Handshake(ChannelHandlerContext local, InetSocketAddress target) {
 				this.local = local;
 				this.target = target;
@@ -241,6 +291,7 @@ public final class UpstreamListener implements AutoCloseable {
 
 			@Override
 			public void channelActive(ChannelHandlerContext ctx) {
+				this.connected = System.nanoTime();
 				ctx.read();
 				ctx.fireChannelActive();
 			}
@@ -248,13 +299,25 @@ public final class UpstreamListener implements AutoCloseable {
 			@Override
 			public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 				this.inputEnded |= TcpRelay.endsInput(event);
+				if (event == ChannelInputShutdownEvent.INSTANCE && !this.handshaken) {
+					// The instance closed before the handshake finished (a full listener, a crash): no waiting for the
+					// handshake timeout, the other instance is tried at once.
+					ctx.close();
+					this.local.executor()
+						.execute(() -> retry(this.local, this.target, ProxyMetrics.Refusal.HANDSHAKE,
+								new SSLException("the instance closed the connection during the handshake")));
+					return;
+				}
 				if (event instanceof SslHandshakeCompletionEvent handshake) {
+					this.handshaken = true;
 					if (handshake.isSuccess()) {
 						this.local.executor().execute(() -> established(this.local, ctx.channel(), this.target));
 					}
 					else {
 						ctx.close();
-						this.local.executor().execute(() -> retry(this.local, this.target, handshake.cause()));
+						this.local.executor()
+							.execute(() -> retry(this.local, this.target, ProxyMetrics.Refusal.HANDSHAKE,
+									handshake.cause()));
 					}
 				}
 				ctx.fireUserEventTriggered(event);

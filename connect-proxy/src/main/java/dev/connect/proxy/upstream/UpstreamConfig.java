@@ -14,9 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param localBindAddress where the local listener binds, {@code 127.0.0.1} by default
  * @param localBindPort the local listener's port (1-65535)
  * @param connectTimeout how long dialling an instance may take, connect and handshake, 10 seconds by default
+ * ({@code Config.connect_timeout_ms})
+ * @param idleTimeout how long a relayed connection may carry no byte either way before it is closed, 1 hour by
+ * default, zero for no limit ({@code Config.idle_timeout_ms})
  */
 public record UpstreamConfig(String destinationName, String localBindAddress, int localBindPort,
-		Duration connectTimeout) {
+		Duration connectTimeout, Duration idleTimeout) {
+
+	/** The idle timeout when none is configured: Envoy's TCP proxy default. */
+	public static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
 	/** The refusal of a {@code *_ms} setting that is not a whole number of milliseconds: the key, then the value. */
 	public static final String NUMBER_MESSAGE = "%s '%s' must be a whole number of milliseconds, for example 1000, 1000.0 or \"1000\"";
@@ -25,6 +31,7 @@ public record UpstreamConfig(String destinationName, String localBindAddress, in
 		Objects.requireNonNull(destinationName, "'destinationName' must not be null");
 		Objects.requireNonNull(localBindAddress, "'localBindAddress' must not be null");
 		Objects.requireNonNull(connectTimeout, "'connectTimeout' must not be null");
+		Objects.requireNonNull(idleTimeout, "'idleTimeout' must not be null");
 		if (localBindPort < 1 || localBindPort > 65535) {
 			throw new IllegalArgumentException("Upstream '" + destinationName + "' LocalBindPort '" + localBindPort
 					+ "' must be between 1 and 65535");
@@ -66,7 +73,8 @@ public record UpstreamConfig(String destinationName, String localBindAddress, in
 		Object config = upstream.get("Config");
 		Map<?, ?> settings = (config instanceof Map<?, ?> map) ? map : Map.of();
 		return new UpstreamConfig(name, address.isEmpty() ? "127.0.0.1" : address, number.intValue(),
-				millis(settings, "connect_timeout_ms", Duration.ofSeconds(10)));
+				millis(settings, "connect_timeout_ms", Duration.ofSeconds(10)),
+				millis(settings, "idle_timeout_ms", IDLE_TIMEOUT));
 	}
 
 	/**

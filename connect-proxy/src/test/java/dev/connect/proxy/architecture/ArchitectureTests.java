@@ -38,7 +38,10 @@ class ArchitectureTests {
 	void onlyEntryTypesArePublic() {
 		ArchitectureRules.onlyListedTypesArePublic(CLASSES,
 				Set.of("dev.connect.proxy.ProxyMain", "dev.connect.proxy.ProxyConfig", "dev.connect.proxy.SidecarProxy",
-						"dev.connect.proxy.listener.PublicListener", "dev.connect.proxy.listener.UpstreamListener",
+						"dev.connect.proxy.listener.PublicListener", "dev.connect.proxy.listener.PublicListener$Settings",
+						"dev.connect.proxy.listener.UpstreamListener", "dev.connect.proxy.metrics.ProxyMetrics",
+						"dev.connect.proxy.metrics.ProxyMetrics$Side", "dev.connect.proxy.metrics.ProxyMetrics$Refusal",
+						"dev.connect.proxy.metrics.AdminServer",
 						"dev.connect.proxy.upstream.UpstreamResolver", "dev.connect.proxy.upstream.UpstreamConfig"));
 	}
 

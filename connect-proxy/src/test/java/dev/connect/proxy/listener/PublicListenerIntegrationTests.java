@@ -71,10 +71,12 @@ class PublicListenerIntegrationTests {
 		this.web = AgentCertificateSource.start(client, "web", Clock.systemUTC());
 		this.echo.ready(Duration.ofSeconds(10)).block();
 		this.web.ready(Duration.ofSeconds(10)).block();
-		this.listener = PublicListener.start(this.group, new InetSocketAddress("127.0.0.1", 0), this.echo,
-				(caller) -> Mono.just(new Decision(true, "test", false)),
-				(InetSocketAddress) this.app.getLocalSocketAddress(), Duration.ofMillis(1000), Duration.ofSeconds(2),
-				Duration.ofSeconds(1));
+		this.listener = PublicListener.start(this.group,
+				new PublicListener.Settings(new InetSocketAddress("127.0.0.1", 0),
+						(InetSocketAddress) this.app.getLocalSocketAddress(), Duration.ofMillis(1000),
+						Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO, 0, false),
+				this.echo, (caller) -> Mono.just(new Decision(true, "test", false)),
+				new dev.connect.proxy.metrics.ProxyMetrics().inbound("echo"));
 		Thread acceptor = new Thread(this::serveFlood, "flooding-app");
 		acceptor.setDaemon(true);
 		acceptor.start();
