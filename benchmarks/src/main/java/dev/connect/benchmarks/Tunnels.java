@@ -142,6 +142,19 @@ final class Tunnels implements AutoCloseable {
 		BenchmarkSupport.intention(agent, CLIENT, APP, "allow");
 		List<Process> processes = new ArrayList<>();
 		Tunnel tunnel = new Tunnel("sidecars", upstream, processes, true);
+		try {
+			startSidecars(agent, directory, processes);
+			awaitSidecars(agent, upstream);
+			return tunnel;
+		}
+		catch (Exception | Error ex) {
+			// Not yet in the list close() stops: stop them here.
+			processes.forEach(Process::destroyForcibly);
+			throw ex;
+		}
+	}
+
+	private static void startSidecars(DevAgent agent, Path directory, List<Process> processes) throws IOException {
 		Path jar = Path.of("benchmarks", "target", "connect-proxy.jar");
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("The sidecar part needs " + jar.toAbsolutePath() + ": build it with "
@@ -155,6 +168,9 @@ final class Tunnels implements AutoCloseable {
 			processes.add(BenchmarkSupport.startProcess(command, Pattern.compile("==> Connect proxy running"),
 					directory.resolve("proxy-" + service + ".log")).process());
 		}
+	}
+
+	private static void awaitSidecars(DevAgent agent, int upstream) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (!reactor.netty.http.client.HttpClient.create()
 			.get()
@@ -183,7 +199,6 @@ final class Tunnels implements AutoCloseable {
 			}
 			Thread.sleep(200);
 		}
-		return tunnel;
 	}
 
 	private static void register(DevAgent agent, String service, int port, int sidecarPort, String upstreams) {
@@ -213,10 +228,24 @@ final class Tunnels implements AutoCloseable {
 					Files.readString(certificates.resolve(service + ".pem"))
 							+ Files.readString(certificates.resolve(service + "-key.pem")));
 		}
-		String ca = certificates.resolve("ca.pem").toString();
 		int server = freePort();
 		int client = freePort();
 		List<Process> processes = new ArrayList<>();
+		try {
+			startHaproxies(directory, processes, certificates, appPort, server, client);
+			awaitListening(server);
+			awaitListening(client);
+			return new Tunnel("haproxy", client, processes, false);
+		}
+		catch (Exception | Error ex) {
+			processes.forEach(Process::destroyForcibly);
+			throw ex;
+		}
+	}
+
+	private static void startHaproxies(Path directory, List<Process> processes, Path certificates, int appPort,
+			int server, int client) throws IOException {
+		String ca = certificates.resolve("ca.pem").toString();
 		processes.add(haproxy(directory.resolve("haproxy-app.cfg"), String.format("""
 				frontend mtls_in
 				    bind 127.0.0.1:%d ssl crt %s ca-file %s verify required
@@ -231,9 +260,6 @@ final class Tunnels implements AutoCloseable {
 				backend mesh
 				    server mesh 127.0.0.1:%d ssl crt %s ca-file %s verify required
 				""", client, server, certificates.resolve(CLIENT + "-haproxy.pem"), ca)));
-		awaitListening(server);
-		awaitListening(client);
-		return new Tunnel("haproxy", client, processes, false);
 	}
 
 	private static Process haproxy(Path config, String proxies) throws IOException {
