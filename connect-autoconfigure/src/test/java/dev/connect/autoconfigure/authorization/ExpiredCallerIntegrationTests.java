@@ -11,15 +11,15 @@ import dev.connect.test.HeldSvid;
 import dev.connect.test.SvidAuthority;
 import dev.connect.test.TestMesh;
 import dev.connect.tls.CertificateSource;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,12 +28,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A caller whose leaf expires while its connection stays open, over real TLS: the handshake was valid, the requests
  * after the leaf's not-after are not. The app and the caller hold leaves from one {@link SvidAuthority} in the dev
  * agent's trust domain (the dev agent does not issue leaves that expire within seconds: Consul's minimum leaf TTL is
- * one hour); intentions and authorization come from the dev agent.
+ * one hour); intentions and authorization come from the dev agent. Run on both web stacks (WebFlux on Reactor Netty,
+ * Spring MVC on Tomcat), with the same annotated handler.
  */
 class ExpiredCallerIntegrationTests {
 
-	@Test
-	void aKeptAliveCallerWhoseLeafExpiredIsRefusedAndDisconnected() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "reactive", "servlet" })
+	void aKeptAliveCallerWhoseLeafExpiredIsRefusedAndDisconnected(String stack) throws Exception {
 		try (TestMesh mesh = TestMesh.start()) {
 			mesh.allow("web", "counting");
 			SvidAuthority ca = SvidAuthority.builder().trustDomain(mesh.trustDomain()).build();
@@ -41,7 +43,7 @@ class ExpiredCallerIntegrationTests {
 			try (ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
 				.initializers((context) -> context.getBeanFactory().registerSingleton("testCertificateSource", counting))
 				.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl())
-				.run()) {
+				.run("--spring.main.web-application-type=" + stack)) {
 				int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
 				// Certificates carry whole seconds: the leaf ends at the start of a second at least 3 s from now.
 				Instant notAfter = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 4);
@@ -65,7 +67,7 @@ class ExpiredCallerIntegrationTests {
 				catch (IOException refusedAtTheHandshake) {
 					// also refused
 				}
-				assertThat(app.getBean(App.class).handled).as("requests the handler served").isEqualTo(1);
+				assertThat(app.getBean(Hello.class).handled).as("requests the handler served").isEqualTo(1);
 			}
 		}
 	}
@@ -73,16 +75,20 @@ class ExpiredCallerIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@ConnectService
+	@Import(Hello.class)
 	static class App {
+
+	}
+
+	@RestController
+	static class Hello {
 
 		volatile int handled;
 
-		@Bean
-		RouterFunction<ServerResponse> hello() {
-			return RouterFunctions.route().GET("/hello", (request) -> {
-				this.handled++;
-				return ServerResponse.ok().bodyValue("hello");
-			}).build();
+		@GetMapping("/hello")
+		String hello() {
+			this.handled++;
+			return "hello";
 		}
 
 	}

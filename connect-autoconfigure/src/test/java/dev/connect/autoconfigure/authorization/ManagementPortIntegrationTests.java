@@ -18,19 +18,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The actuator on a separate management port is not behind the mesh filter; on the mesh port it is.
+ * The actuator on a separate management port is not behind the mesh filter; on the mesh port it is. The first case
+ * runs on both web stacks (WebFlux on Reactor Netty, Spring MVC on Tomcat).
  */
 class ManagementPortIntegrationTests {
 
-	@Test
-	void actuatorOnItsOwnPortAnswersPlainHttpWhileTheMeshPortStillAuthorizes() throws Exception {
+	@org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "reactive", "servlet" })
+	void actuatorOnItsOwnPortAnswersPlainHttpWhileTheMeshPortStillAuthorizes(String stack) throws Exception {
 		try (DevAgent agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
 				ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
 					.properties("server.port=0", "management.server.port=0", "spring.application.name=counting",
 							"connect.agent.url=" + agent.httpAddress(),
 							"management.endpoints.web.exposure.include=health,connect",
 							"management.endpoint.health.show-details=always")
-					.run()) {
+					.run("--spring.main.web-application-type=" + stack)) {
 			int managementPort = Integer.parseInt(app.getEnvironment().getProperty("local.management.port"));
 			HttpResponse<String> health = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))

@@ -19,15 +19,14 @@ import dev.connect.test.TestMesh;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,12 +35,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A root removed while callers' connections stay open, over real TLS: the caller whose chain ends at the removed
  * root is refused on its next request and disconnected; a caller of the root that stays is served as before. The
  * app's material comes from two {@link SvidAuthority} roots in the dev agent's trust domain, changed by hand as an
- * agent's roots answer would change; intentions and authorization come from the dev agent.
+ * agent's roots answer would change; intentions and authorization come from the dev agent. Run on both web stacks
+ * (WebFlux on Reactor Netty, Spring MVC on Tomcat), with the same annotated handler.
  */
 class TrustChangeIntegrationTests {
 
-	@Test
-	void aKeptAliveCallerWhoseRootWasRemovedIsRefusedAndDisconnectedWhileOthersAreServed() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "reactive", "servlet" })
+	void aKeptAliveCallerWhoseRootWasRemovedIsRefusedAndDisconnectedWhileOthersAreServed(String stack)
+			throws Exception {
 		try (TestMesh mesh = TestMesh.start()) {
 			mesh.allow("web", "counting");
 			mesh.allow("billing", "counting");
@@ -53,7 +55,7 @@ class TrustChangeIntegrationTests {
 			try (ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
 				.initializers((context) -> context.getBeanFactory().registerSingleton("testCertificateSource", counting))
 				.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl())
-				.run()) {
+				.run("--spring.main.web-application-type=" + stack)) {
 				int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
 				MeshClient web = new MeshClient(CertificateSource
 					.of(snapshot(removed, removed.leaf("web").build(), "web", kept.root().certificate())));
@@ -72,7 +74,11 @@ class TrustChangeIntegrationTests {
 						.isInstanceOf(IOException.class);
 					assertThat(fromBilling.get("/hello").status()).as("billing after the change").isEqualTo(200);
 				}
-				assertThat(app.getBean(App.class).handled).as("requests the handler served").isEqualTo(3);
+				// web's client offers its TLS session from before the change: the server's new SSL context cannot
+				// resume it, so the new handshake checks web's chain and refuses it there.
+				assertThatThrownBy(() -> web.get(port, "/hello")).as("no session resumed across the trust change")
+					.isInstanceOf(IOException.class);
+				assertThat(app.getBean(Hello.class).handled).as("requests the handler served").isEqualTo(3);
 			}
 		}
 	}
@@ -119,16 +125,20 @@ class TrustChangeIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@ConnectService
+	@org.springframework.context.annotation.Import(Hello.class)
 	static class App {
+
+	}
+
+	@RestController
+	static class Hello {
 
 		volatile int handled;
 
-		@Bean
-		RouterFunction<ServerResponse> hello() {
-			return RouterFunctions.route().GET("/hello", (request) -> {
-				this.handled++;
-				return ServerResponse.ok().bodyValue("hello");
-			}).build();
+		@GetMapping("/hello")
+		String hello() {
+			this.handled++;
+			return "hello";
 		}
 
 	}
