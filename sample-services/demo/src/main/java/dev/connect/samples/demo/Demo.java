@@ -145,7 +145,31 @@ public final class Demo implements AutoCloseable {
 		this.out.println("    " + cli + " intention check -http-addr=" + agentAddress + " dashboard counting");
 		this.out.println("    " + cli + " ca rotate -http-addr=" + agentAddress);
 		this.out.println();
+		printPythonApp(cli, agentAddress);
 		this.out.println("Press Ctrl+C to stop.");
+	}
+
+	/** Starts the Python app with its sidecar, allows it both ways and prints what to try; a failure is printed. */
+	private void printPythonApp(String cli, String agentAddress) {
+		this.python = new PythonSidecar(this.proxyJar, agentAddress);
+		try {
+			String started = this.python.start();
+			intention("dashboard", PythonSidecar.SERVICE, "allow");
+			intention(PythonSidecar.SERVICE, "counting", "allow");
+			this.out.println("  A Python app in the mesh through its sidecar (intentions dashboard → python-app and "
+					+ "python-app → counting allow):");
+			for (String line : started.split("\n")) {
+				this.out.println("    " + line);
+			}
+			this.out.println("    As the Python app calls counting:  curl -s http://127.0.0.1:" + this.python.upstreamPort()
+					+ "/count");
+			this.out.println("    Refuse it:  " + cli + " intention create -deny -http-addr=" + agentAddress
+					+ " python-app counting");
+		}
+		catch (Exception ex) {
+			this.out.println("  (The Python app and its sidecar did not start: " + ex.getMessage() + ")");
+		}
+		this.out.println();
 	}
 
 	/**
