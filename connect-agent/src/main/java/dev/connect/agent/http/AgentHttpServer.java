@@ -29,8 +29,9 @@ import reactor.netty.resources.LoopResources;
  * loop thread: blocking queries wait on signals and timers, and CA work runs on a bounded elastic scheduler.
  * Cross-cutting rules:
  * <ol>
- * <li>Every answer carries {@code X-Consul-Default-ACL-Policy}; with a management token, requests without it
- * are refused (see {@link AclTokens}).</li>
+ * <li>Every answer carries {@code X-Consul-Default-ACL-Policy}: {@code deny} with a management token (requests
+ * without it are refused, see {@link AclTokens}), else the default intention policy.</li>
+ * <li>A namespace or partition in the query or headers is 400, as in Consul CE (see {@link EnterpriseScope}).</li>
  * <li>An unknown path is 404 {@value Router#NOT_FOUND}; a known path with another method is 405 with
  * {@code Allow}; {@code OPTIONS} is 200 with {@code Allow}.</li>
  * <li>A body over 512 KiB is 413 and is not read further.</li>
@@ -64,12 +65,13 @@ public final class AgentHttpServer {
 	 * @param changes the agent's change index
 	 * @param queries the blocking-query loop
 	 * @param aclManagementToken the token every request must present, or {@code null} for no ACLs; with a token
-	 * the default ACL policy is {@code deny}
+	 * the default ACL policy is {@code deny}, without one it is the default intention policy
 	 */
 	public AgentHttpServer(CaStore ca, LeafCertificates leaves, IntentionStore intentions, Catalog catalog,
 			ConfigEntryStore entries, ChangeIndex changes, BlockingQuery queries, @Nullable String aclManagementToken) {
 		this.acl = new AclTokens(aclManagementToken);
-		this.defaultAclPolicy = this.acl.enabled() ? "deny" : "allow";
+		// What the agent enforces when nothing else decides: ACLs deny; without them, the intention default.
+		this.defaultAclPolicy = this.acl.enabled() ? "deny" : intentions.defaultPolicy();
 		Datacenter datacenter = new Datacenter(catalog.node().datacenter());
 		new ConnectCaHandler(ca, leaves, queries, datacenter).register(this.router);
 		new IntentionsHandler(intentions, queries, datacenter).register(this.router);
@@ -77,6 +79,8 @@ public final class AgentHttpServer {
 		new AgentServiceHandler(catalog, changes, datacenter).register(this.router);
 		new HealthHandler(catalog, queries, datacenter).register(this.router);
 		new ConfigHandler(entries, queries, datacenter).register(this.router);
+		new HealthChecksHandler(catalog, queries, datacenter).register(this.router);
+		new NodesHandler(catalog, queries, datacenter).register(this.router);
 	}
 
 	/**
@@ -119,6 +123,7 @@ public final class AgentHttpServer {
 		return body(request).flatMap((body) -> {
 			Exchange exchange = new Exchange(method, uri.path(), match.remainder(), query, request.requestHeaders(),
 					body);
+			EnterpriseScope.check(uri.path(), exchange);
 			this.acl.check(uri.path(), exchange);
 			return match.route().handler().apply(exchange);
 		});

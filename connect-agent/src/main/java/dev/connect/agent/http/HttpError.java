@@ -19,6 +19,14 @@ final class HttpError extends RuntimeException {
 		return new HttpError(400, message);
 	}
 
+	/**
+	 * Consul's {@code BadRequestError}, whose text it prefixes with {@code Bad request: } (unlike an
+	 * {@code HTTPError} with status 400, answered as {@link #badRequest}).
+	 */
+	static HttpError badRequestError(String reason) {
+		return new HttpError(400, "Bad request: " + reason);
+	}
+
 	static HttpError notFound(String message) {
 		return new HttpError(404, message);
 	}

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class LegacyIntentionBodies {
 
-	private static final String DECODE_FAILED = "Request decode failed: ";
+	/** Consul's legacy endpoints answer a body they cannot decode with a plain error (500). */
+	private static final String DECODE_FAILED = "Failed to decode request body: ";
 
 	private static final String NAMESPACES_ARE_ENTERPRISE = "Namespaces is a Consul Enterprise feature";
 
@@ -24,10 +25,11 @@ final class LegacyIntentionBodies {
 	static Intention create(byte[] body) {
 		Intention request = withoutPartitions(body);
 		if (!Names.isDefault(nullToEmpty(request.sourceNs()))) {
-			throw HttpError.badRequest("Invalid SourceNS(" + request.sourceNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
+			throw HttpError
+				.badRequestError("Invalid SourceNS(" + request.sourceNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
 		}
 		if (!Names.isDefault(nullToEmpty(request.destinationNs()))) {
-			throw HttpError.badRequest(
+			throw HttpError.badRequestError(
 					"Invalid DestinationNS(" + request.destinationNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
 		}
 		requireNoPeer(request);
@@ -57,7 +59,13 @@ final class LegacyIntentionBodies {
 	}
 
 	private static Intention withoutPartitions(byte[] body) {
-		Intention request = Json.read(body, Intention.class, DECODE_FAILED);
+		Intention request;
+		try {
+			request = Json.read(body, Intention.class, DECODE_FAILED);
+		}
+		catch (HttpError ex) {
+			throw new HttpError(500, ex.reason());
+		}
 		if (!blankOrDefault(request.destinationPartition())) {
 			throw HttpError.badRequest("Cannot specify a destination partition with this endpoint");
 		}

@@ -42,7 +42,8 @@ class AgentHttpServerIntegrationTests {
 		HttpResponse<String> response = http.get(path);
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(response.body()).isEqualTo("Invalid URL path: not a recognized HTTP API endpoint");
-		assertThat(response.headers().firstValue("X-Consul-Default-ACL-Policy")).hasValue("allow");
+		assertThat(response.headers().firstValue("X-Consul-Default-ACL-Policy")).as("the default intention policy")
+			.hasValue("deny");
 	}
 
 	@Test

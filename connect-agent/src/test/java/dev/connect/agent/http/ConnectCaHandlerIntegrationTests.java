@@ -49,7 +49,8 @@ class ConnectCaHandlerIntegrationTests {
 		assertThat(response.headers().firstValue("X-Cache")).hasValue("HIT");
 		assertThat(response.headers().firstValue("X-Consul-KnownLeader")).hasValue("true");
 		assertThat(response.headers().firstValue("X-Consul-LastContact")).hasValue("0");
-		assertThat(response.headers().firstValue("X-Consul-Default-ACL-Policy")).hasValue("allow");
+		assertThat(response.headers().firstValue("X-Consul-Default-ACL-Policy")).as("the default intention policy")
+			.hasValue("deny");
 		assertThat(AgentHttp.index(response)).isPositive();
 		assertThat(response.body()).startsWith("{\n    \"ActiveRootID\": ").endsWith("}\n");
 		JsonNode roots = AgentHttp.json(response);

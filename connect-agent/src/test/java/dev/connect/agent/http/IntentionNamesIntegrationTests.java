@@ -139,8 +139,8 @@ class IntentionNamesIntegrationTests {
 	@CsvSource(delimiter = '|', value = {
 			"SourcePartition | part1 | 400 | Cannot specify a source partition with this endpoint | 400 | Cannot specify a source partition with this endpoint",
 			"DestinationPartition | part1 | 400 | Cannot specify a destination partition with this endpoint | 400 | Cannot specify a destination partition with this endpoint",
-			"SourceNS | team | 400 | Invalid SourceNS(team): Namespaces is a Consul Enterprise feature | 500 | Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature",
-			"DestinationNS | team | 400 | Invalid DestinationNS(team): Namespaces is a Consul Enterprise feature | 500 | Invalid destination namespace \"team\": Namespaces is a Consul Enterprise feature",
+			"SourceNS | team | 400 | Bad request: Invalid SourceNS(team): Namespaces is a Consul Enterprise feature | 500 | Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature",
+			"DestinationNS | team | 400 | Bad request: Invalid DestinationNS(team): Namespaces is a Consul Enterprise feature | 500 | Invalid destination namespace \"team\": Namespaces is a Consul Enterprise feature",
 			"SourcePeer | other-cluster | 500 | SourcePeer field is not supported on this endpoint. Use config entries instead | 500 | SourcePeer field is not supported on this endpoint. Use config entries instead" })
 	void legacyWritesOfAQualifiedNameAreRefusedAndChangeNothing(String field, String value, int createStatus,
 			String createMessage, int updateStatus, String updateMessage) {
