@@ -1,11 +1,7 @@
 package dev.connect.agent;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +9,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,15 +56,10 @@ final class AgentCli {
 
 	private final PrintStream out;
 
-	private final String address;
-
-	private final @Nullable String token;
-
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final AgentConnection agent;
 
 	private AgentCli(String address, @Nullable String token, PrintStream out) {
-		this.address = address;
-		this.token = token;
+		this.agent = new AgentConnection(address, token);
 		this.out = out;
 	}
 
@@ -103,7 +93,7 @@ final class AgentCli {
 				positional.add(arg);
 			}
 		}
-		AgentCli cli = new AgentCli(address.contains("://") ? address : "http://" + address, token, out);
+		AgentCli cli = new AgentCli(address, token, out);
 		if (!positional.isEmpty() && positional.get(0).equals("leaf")) {
 			return cli.leaf(arguments(positional.subList(1, positional.size()), 1, LEAF_USAGE).get(0), outDir);
 		}
@@ -252,24 +242,7 @@ final class AgentCli {
 	}
 
 	private String request(String method, String path, @Nullable String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.address + path))
-			.timeout(Duration.ofSeconds(30))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
-		if (this.token != null && !this.token.isEmpty()) {
-			request.header("X-Consul-Token", this.token);
-		}
-		HttpResponse<String> response;
-		try {
-			response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new DevAgentMain.UsageException("Unable to reach the agent at " + this.address + ": " + ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new DevAgentMain.UsageException("Interrupted while calling the agent at " + this.address);
-		}
+		HttpResponse<String> response = this.agent.send(method, path, body);
 		if (response.statusCode() / 100 != 2) {
 			throw new DevAgentMain.UsageException(
 					"Agent answered " + response.statusCode() + " to " + method + " " + path + ": " + response.body().trim());

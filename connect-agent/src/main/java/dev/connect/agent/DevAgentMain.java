@@ -47,12 +47,14 @@ public final class DevAgentMain {
 		if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
 			out.print(USAGE);
 			out.print(AgentCli.USAGE);
+			out.print(ConfigCommand.USAGE);
 			return (args.length == 0) ? 1 : 0;
 		}
 		try {
 			return switch (args[0]) {
 				case "agent" -> agent(Arrays.asList(args).subList(1, args.length), out);
 				case "intention", "catalog", "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
+				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}

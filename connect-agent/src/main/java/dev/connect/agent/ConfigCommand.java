@@ -1,0 +1,200 @@
+package dev.connect.agent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code config write|read|list|delete}, as consul's {@code command/config}: the same flags, output and exit codes
+ * (0 done, 1 refused or failed). Entries are read from JSON files (consul also reads HCL).
+ */
+final class ConfigCommand {
+
+	static final String USAGE = """
+			    config write [-cas -modify-index N] FILE  Create or update the config entry in FILE (JSON)
+			    config read -kind KIND -name NAME         Print a config entry
+			    config list -kind KIND                    List the names of a kind's config entries
+			    config delete -kind KIND -name NAME [-cas -modify-index N]
+			                                              Delete a config entry
+			""";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final AgentConnection agent;
+
+	private final PrintStream out;
+
+	private final Map<String, String> flags;
+
+	private final List<String> positional;
+
+	private ConfigCommand(AgentConnection agent, PrintStream out, Map<String, String> flags, List<String> positional) {
+		this.agent = agent;
+		this.out = out;
+		this.flags = flags;
+		this.positional = positional;
+	}
+
+	/**
+	 * Runs one subcommand.
+	 * @param args the words after {@code config}
+	 * @param env the environment, for {@code CONSUL_HTTP_ADDR} and {@code CONSUL_HTTP_TOKEN}
+	 * @param out where output goes
+	 * @return the exit status
+	 */
+	static int run(List<String> args, Map<String, String> env, PrintStream out) {
+		if (args.isEmpty()) {
+			throw new DevAgentMain.UsageException("Usage: config write|read|list|delete");
+		}
+		Map<String, String> flags = new HashMap<>();
+		List<String> positional = new ArrayList<>();
+		for (int i = 1; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (arg.equals("-cas")) {
+				flags.put("cas", "true");
+			}
+			else if (arg.startsWith("-") && arg.length() > 1) {
+				String name = arg.substring(1).split("=", 2)[0];
+				if (!List.of("kind", "name", "modify-index", "http-addr", "token").contains(name)) {
+					throw new DevAgentMain.UsageException("Unknown flag '" + arg + "'; run with --help to list them");
+				}
+				if (arg.contains("=")) {
+					flags.put(name, arg.substring(arg.indexOf('=') + 1));
+				}
+				else if (i + 1 < args.size()) {
+					flags.put(name, args.get(++i));
+				}
+				else {
+					throw new DevAgentMain.UsageException("Flag '-" + name + "' needs a value");
+				}
+			}
+			else {
+				positional.add(arg);
+			}
+		}
+		AgentConnection agent = new AgentConnection(
+				flags.getOrDefault("http-addr", env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500")),
+				flags.getOrDefault("token", env.get("CONSUL_HTTP_TOKEN")));
+		ConfigCommand command = new ConfigCommand(agent, out, flags, positional);
+		return switch (args.get(0)) {
+			case "write" -> command.write();
+			case "read" -> command.read();
+			case "list" -> command.list();
+			case "delete" -> command.delete();
+			default -> throw new DevAgentMain.UsageException(
+					"Unknown command 'config " + args.get(0) + "'; run with --help to list them");
+		};
+	}
+
+	private int write() {
+		if (this.positional.size() != 1) {
+			throw new DevAgentMain.UsageException("Must provide exactly one positional argument to specify the config entry to write");
+		}
+		String body;
+		Map<String, Object> entry;
+		try {
+			body = Files.readString(Path.of(this.positional.get(0)));
+			entry = JSON.readValue(body, new TypeReference<Map<String, Object>>() {
+			});
+		}
+		catch (IOException | JacksonException ex) {
+			throw new DevAgentMain.UsageException("Failed to decode config entry input: " + AgentCli.reasonOf(ex));
+		}
+		String kind = String.valueOf(entry.getOrDefault("Kind", entry.getOrDefault("kind", "")));
+		String name = String.valueOf(entry.getOrDefault("Name", entry.getOrDefault("name", kind.equals("mesh") ? "mesh" : "")));
+		String path = "/v1/config" + cas();
+		HttpResponse<String> response = this.agent.send("PUT", path, body);
+		String error = AgentConnection.unexpected(response);
+		if (error != null) {
+			throw new DevAgentMain.UsageException("Error writing config entry " + kind + "/" + name + ": " + error);
+		}
+		if (response.body().trim().equals("false")) {
+			throw new DevAgentMain.UsageException("Config entry not updated: " + kind + "/" + name);
+		}
+		this.out.println("Config entry written: " + kind + "/" + name);
+		return 0;
+	}
+
+	private int read() {
+		String kind = required("kind");
+		String name = required("name");
+		HttpResponse<String> response = this.agent.send("GET", "/v1/config/" + encode(kind) + "/" + encode(name), null);
+		String error = AgentConnection.unexpected(response);
+		if (error != null) {
+			throw new DevAgentMain.UsageException("Error reading config entry " + kind + "/" + name + ": " + error);
+		}
+		this.out.println(response.body().trim());
+		return 0;
+	}
+
+	private int list() {
+		String kind = required("kind");
+		HttpResponse<String> response = this.agent.send("GET", "/v1/config/" + encode(kind), null);
+		String error = AgentConnection.unexpected(response);
+		if (error != null) {
+			throw new DevAgentMain.UsageException("Error listing config entries for kind \"" + kind + "\": " + error);
+		}
+		List<Map<String, Object>> entries = JSON.readValue(response.body(),
+				new TypeReference<List<Map<String, Object>>>() {
+				});
+		entries.stream()
+			.map((entry) -> String.valueOf(entry.getOrDefault("Name", kind)))
+			.sorted()
+			.forEach(this.out::println);
+		return 0;
+	}
+
+	private int delete() {
+		String kind = required("kind");
+		String name = required("name");
+		String path = "/v1/config/" + encode(kind) + "/" + encode(name) + cas();
+		HttpResponse<String> response = this.agent.send("DELETE", path, null);
+		String error = AgentConnection.unexpected(response);
+		if (error != null) {
+			throw new DevAgentMain.UsageException("Error deleting config entry " + kind + "/" + name + ": " + error);
+		}
+		if (response.body().trim().equals("false")) {
+			throw new DevAgentMain.UsageException("Config entry not deleted: " + kind + "/" + name);
+		}
+		this.out.println("Config entry deleted: " + kind + "/" + name);
+		return 0;
+	}
+
+	/** {@code -cas} needs {@code -modify-index}, as in consul; the index goes to {@code ?cas=}. */
+	private String cas() {
+		if (!this.flags.containsKey("cas")) {
+			return "";
+		}
+		String index = this.flags.get("modify-index");
+		if (index == null || !index.matches("[0-9]+")) {
+			throw new DevAgentMain.UsageException("Must specify a -modify-index greater than 0 with -cas");
+		}
+		return "?cas=" + index;
+	}
+
+	private String required(String flag) {
+		@Nullable String value = this.flags.get(flag);
+		if (value == null || value.isEmpty()) {
+			throw new DevAgentMain.UsageException("Must specify the -" + flag + " parameter");
+		}
+		return value;
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+}

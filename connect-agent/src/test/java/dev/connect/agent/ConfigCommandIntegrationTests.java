@@ -1,0 +1,88 @@
+package dev.connect.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigCommandIntegrationTests {
+
+	@TempDir
+	Path files;
+
+	private DevAgent agent;
+
+	private Map<String, String> env;
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	@BeforeEach
+	void startAgent() {
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withAclManagementToken("secret"));
+		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress(), "CONSUL_HTTP_TOKEN", "secret");
+	}
+
+	@AfterEach
+	void stopAgent() {
+		this.agent.close();
+	}
+
+	private int run(String... args) {
+		this.out.reset();
+		this.err.reset();
+		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
+				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+	}
+
+	private String out() {
+		return this.out.toString(StandardCharsets.UTF_8);
+	}
+
+	private String err() {
+		return this.err.toString(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void configEntriesAreWrittenReadListedAndDeletedAsWithConsul() throws Exception {
+		Path file = this.files.resolve("api.json");
+		Files.writeString(file, "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Protocol\":\"http\"}");
+		assertThat(run("config", "write", file.toString())).isZero();
+		assertThat(out()).isEqualTo("Config entry written: service-defaults/api\n");
+		assertThat(run("config", "read", "-kind", "service-defaults", "-name", "api")).isZero();
+		assertThat(out()).startsWith("{\n    \"Kind\": \"service-defaults\",\n    \"Name\": \"api\",\n    \"Protocol\": \"http\"");
+		assertThat(run("config", "list", "-kind", "service-defaults")).isZero();
+		assertThat(out()).isEqualTo("api\n");
+		assertThat(run("config", "write", "-cas", "-modify-index", "1", file.toString())).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Config entry not updated: service-defaults/api\n");
+		assertThat(run("config", "delete", "-kind", "service-defaults", "-name", "api")).isZero();
+		assertThat(out()).isEqualTo("Config entry deleted: service-defaults/api\n");
+		assertThat(run("config", "read", "-kind", "service-defaults", "-name", "api")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Error reading config entry service-defaults/api: Unexpected response code: "
+				+ "404 (Config entry not found for \"service-defaults\" / \"api\")\n");
+	}
+
+	@Test
+	void refusalsAndMissingFlagsExitOneWithConsulsText() throws Exception {
+		Path file = this.files.resolve("bad.json");
+		Files.writeString(file, "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Bogus\":true}");
+		assertThat(run("config", "write", file.toString())).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Error writing config entry service-defaults/api: Unexpected response code: "
+				+ "400 (Request decoding failed: 1 error occurred:");
+		assertThat(run("config", "read", "-name", "api")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Must specify the -kind parameter\n");
+		assertThat(run("config", "delete", "-kind", "service-defaults")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Must specify the -name parameter\n");
+	}
+
+}
