@@ -115,9 +115,10 @@ final class ConnectCaHandler {
 		LeafCert cert = new LeafCert(leaf.serialNumber(), leaf.certPem(), leaf.privateKeyPem(),
 				leaf.identity().service(), leaf.identity().toString(), leaf.validAfter(), leaf.validBefore(),
 				lookup.index(), lookup.index());
-		return Reply.json(Json.write(cert))
+		Reply reply = Reply.json(Json.write(cert))
 			.header("X-Consul-Index", Long.toString(lookup.index()))
 			.header("X-Cache", lookup.cacheHit() ? "HIT" : "MISS");
+		return lookup.cacheHit() ? reply.header("Age", Long.toString(lookup.age().toSeconds())) : reply;
 	}
 
 	private static Throwable leafError(Throwable error) {

@@ -114,7 +114,7 @@ public final class LeafCertificates {
 		if (issued[0]) {
 			this.changes.publish(Topic.LEAF, service, entry.index());
 		}
-		return new Lookup(entry.leaf(), entry.index(), !issued[0]);
+		return lookup(entry, !issued[0]);
 	}
 
 	/**
@@ -124,7 +124,13 @@ public final class LeafCertificates {
 	 */
 	public @Nullable Lookup peek(String service) {
 		Entry entry = this.entries.get(service);
-		return (entry != null) ? new Lookup(entry.leaf(), entry.index(), true) : null;
+		return (entry != null) ? lookup(entry, true) : null;
+	}
+
+	/** Consul's agent cache answers how long ago it fetched what it serves ({@code Age}, on hits only). */
+	private Lookup lookup(Entry entry, boolean cacheHit) {
+		Duration age = cacheHit ? Duration.between(entry.fetchedAt(), this.clock.instant()) : Duration.ZERO;
+		return new Lookup(entry.leaf(), entry.index(), cacheHit, age.isNegative() ? Duration.ZERO : age);
 	}
 
 	/**
@@ -170,7 +176,7 @@ public final class LeafCertificates {
 		IssuedLeaf leaf = this.ca.authority().issueLeaf(service);
 		// Published once the entry is in the map: see ChangeIndex#next.
 		long index = this.changes.next();
-		return new Entry(leaf, index, renewalTime(leaf, now), now);
+		return new Entry(leaf, index, renewalTime(leaf, now), now, now);
 	}
 
 	private Instant renewalTime(IssuedLeaf leaf, Instant now) {
@@ -195,18 +201,19 @@ public final class LeafCertificates {
 	 * @param leaf the leaf
 	 * @param index the modify index at which it was issued
 	 * @param cacheHit whether the request was served from the cache
+	 * @param age how long ago the cached leaf was issued ({@link Duration#ZERO} on a miss)
 	 */
-	public record Lookup(IssuedLeaf leaf, long index, boolean cacheHit) {
+	public record Lookup(IssuedLeaf leaf, long index, boolean cacheHit, Duration age) {
 	}
 
-	private record Entry(IssuedLeaf leaf, long index, Instant renewAt, Instant lastGet) {
+	private record Entry(IssuedLeaf leaf, long index, Instant renewAt, Instant lastGet, Instant fetchedAt) {
 
 		Entry touched(Instant now) {
-			return new Entry(this.leaf, this.index, this.renewAt, now);
+			return new Entry(this.leaf, this.index, this.renewAt, now, this.fetchedAt);
 		}
 
 		Entry renewingAt(Instant at) {
-			return new Entry(this.leaf, this.index, at, this.lastGet);
+			return new Entry(this.leaf, this.index, at, this.lastGet, this.fetchedAt);
 		}
 
 	}
