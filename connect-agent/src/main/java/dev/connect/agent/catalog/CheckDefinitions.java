@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import dev.connect.api.CheckDefinition;
@@ -57,7 +58,8 @@ final class CheckDefinitions {
 				(definition.notes() != null) ? definition.notes() : "", service.id(), service.name(), probe.type(),
 				probe.target(), status, "", ttl, interval, timeout, deregisterAfter,
 				(ttl != null) ? now.plus(ttl) : null, status.equals(CheckState.CRITICAL) ? now : null, 0, 0,
-				definition.tlsSkipVerify());
+				definition.tlsSkipVerify(), orDefault(definition.method(), "GET").toUpperCase(java.util.Locale.ROOT),
+				(definition.header() != null) ? Map.copyOf(definition.header()) : Map.of());
 	}
 
 	private static String status(CheckDefinition definition) {

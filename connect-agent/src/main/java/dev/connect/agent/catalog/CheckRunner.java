@@ -26,6 +26,8 @@ import reactor.netty.tcp.TcpClient;
  */
 public final class CheckRunner implements Disposable {
 
+	private static final int MAX_OUTPUT = 4 * 1024;
+
 	private final Catalog catalog;
 
 	private final Map<String, Disposable> running = new ConcurrentHashMap<>();
@@ -85,12 +87,22 @@ public final class CheckRunner implements Disposable {
 			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = spec;
 			client = client.secure((ssl) -> ssl.sslContext(tls));
 		}
-		return client.request(HttpMethod.GET).uri(check.target()).responseSingle((response, body) -> {
-			int code = response.status().code();
-			String status = (code >= 200 && code < 300) ? CheckState.PASSING
-					: (code == 429) ? CheckState.WARNING : CheckState.CRITICAL;
-			return Mono.just(new String[] { status, "HTTP GET " + check.target() + ": " + response.status() });
-		});
+		return client.headers((headers) -> check.header().forEach(headers::add))
+			.request(HttpMethod.valueOf(check.method()))
+			.uri(check.target())
+			.responseSingle((response, body) -> body.asByteArray().defaultIfEmpty(new byte[0]).map((bytes) -> {
+				int code = response.status().code();
+				String status = (code >= 200 && code < 300) ? CheckState.PASSING
+						: (code == 429) ? CheckState.WARNING : CheckState.CRITICAL;
+				return new String[] { status, "HTTP " + check.method() + " " + check.target() + ": " + response.status()
+						+ " Output: " + output(bytes) };
+			}));
+	}
+
+	/** Consul keeps at most 4 KiB of a check's output. */
+	private static String output(byte[] body) {
+		int length = Math.min(body.length, MAX_OUTPUT);
+		return new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private Mono<String[]> tcp(CheckState check) {

@@ -2,6 +2,8 @@ package dev.connect.agent.catalog;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,11 +28,14 @@ import org.jspecify.annotations.Nullable;
  * @param createIndex the index at which it was registered
  * @param modifyIndex the index at which it last changed
  * @param tlsSkipVerify whether an HTTPS check skips certificate verification
+ * @param method the HTTP check's method ({@code GET} unless the definition says otherwise)
+ * @param header the HTTP check's request headers
  */
 public record CheckState(String checkId, String name, String notes, String serviceId, String serviceName, String type,
 		String target, String status, String output, @Nullable Duration ttl, @Nullable Duration interval,
 		Duration timeout, @Nullable Duration deregisterAfter, @Nullable Instant ttlDeadline,
-		@Nullable Instant criticalSince, long createIndex, long modifyIndex, boolean tlsSkipVerify) {
+		@Nullable Instant criticalSince, long createIndex, long modifyIndex, boolean tlsSkipVerify, String method,
+		Map<String, List<String>> header) {
 
 	static final String PASSING = "passing";
 
@@ -51,19 +56,22 @@ public record CheckState(String checkId, String name, String notes, String servi
 	CheckState withResult(String status, String output, @Nullable Instant criticalSince) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, status, output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
-				this.ttlDeadline, criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify);
+				this.ttlDeadline, criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify,
+				this.method, this.header);
 	}
 
 	CheckState withTtlDeadline(@Nullable Instant ttlDeadline) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
-				ttlDeadline, this.criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify);
+				ttlDeadline, this.criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify,
+				this.method, this.header);
 	}
 
 	CheckState withIndexes(long createIndex, long modifyIndex) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
-				this.ttlDeadline, this.criticalSince, createIndex, modifyIndex, this.tlsSkipVerify);
+				this.ttlDeadline, this.criticalSince, createIndex, modifyIndex, this.tlsSkipVerify,
+				this.method, this.header);
 	}
 
 	boolean isTtl() {
