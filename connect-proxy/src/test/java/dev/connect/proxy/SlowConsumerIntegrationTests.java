@@ -22,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A caller that stops reading while the app floods it, through two sidecars: {@code web}'s runs as a child JVM with a
- * 64 MB heap and 64 MB of direct memory, {@code echo}'s in this one. The app's writes stall far below what it has to
+ * 40 MB heap and 32 MB of direct memory, {@code echo}'s in this one. The app's writes stall far below what it has to
  * send, the child survives, and once the caller reads again every byte arrives.
  */
 class SlowConsumerIntegrationTests {
 
-	private static final long FLOOD = 128L * 1024 * 1024;
+	/** More than the child's heap and direct memory together: buffering it all would end the child. */
+	private static final long FLOOD = 96L * 1024 * 1024;
 
 	private final TestMesh mesh = TestMesh.start();
 
@@ -63,7 +64,7 @@ class SlowConsumerIntegrationTests {
 					// The caller reads nothing more until the app's writes stop moving.
 					long stalled = awaitStall(app.written());
 					assertThat(stalled).as("bytes the app could write while the caller did not read")
-						.isLessThan(32L * 1024 * 1024);
+						.isLessThan(24L * 1024 * 1024);
 					assertThat(this.child.isAlive()).isTrue();
 					socket.setSoTimeout(60_000);
 					long read = 1 + drain(socket.getInputStream());
@@ -98,7 +99,7 @@ class SlowConsumerIntegrationTests {
 
 	private Process startChild(String proxyId) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:MaxDirectMemorySize=64m", "-cp",
+		Process process = new ProcessBuilder(java, "-Xmx40m", "-XX:MaxDirectMemorySize=32m", "-cp",
 				System.getProperty("java.class.path"), ProxyMain.class.getName(), "-proxy-id", proxyId, "-http-addr",
 				this.mesh.agentUrl())
 			.redirectErrorStream(true)
