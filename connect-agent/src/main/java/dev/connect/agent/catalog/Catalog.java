@@ -127,6 +127,31 @@ public final class Catalog {
 	}
 
 	/**
+	 * Puts an instance in maintenance mode, or takes it out: Consul's critical {@code _service_maintenance:<id>}
+	 * check, with the reason as its notes ({@code /v1/agent/service/maintenance/<id>}).
+	 * @param serviceId the instance ID
+	 * @param enable whether maintenance starts or ends
+	 * @param reason the reason, or {@code ""} for Consul's default text
+	 * @return {@code false} when no instance has the ID
+	 */
+	public synchronized boolean maintenance(String serviceId, boolean enable, String reason) {
+		CatalogSnapshot current = this.state;
+		ServiceInstance instance = current.services().get(serviceId);
+		if (instance == null) {
+			return false;
+		}
+		CheckState check = Maintenance.check(instance, reason, this.clock.instant());
+		if (enable == current.checks().containsKey(check.checkId())) {
+			return true;
+		}
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
+		edit.putServiceCheck(check, enable);
+		publish(edit.snapshot(this.clock.instant()), edit);
+		this.listener.accept(edit.change());
+		return true;
+	}
+
+	/**
 	 * Sets the status of a TTL check and restarts its TTL ({@code /v1/agent/check/pass|warn|fail|update}).
 	 * @param checkId the check ID
 	 * @param status {@code passing}, {@code warning} or {@code critical}

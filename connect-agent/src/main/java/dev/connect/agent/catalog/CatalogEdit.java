@@ -85,6 +85,17 @@ final class CatalogEdit {
 		this.added.add(stored);
 	}
 
+	/** Adds or removes a check the agent makes for an instance (maintenance), waking the instance's watchers. */
+	void putServiceCheck(CheckState check, boolean present) {
+		if (present) {
+			putCheck(check);
+		}
+		else if (this.checks.remove(check.checkId()) != null) {
+			this.removed.add(check.checkId());
+		}
+		touch(services().get(check.serviceId()));
+	}
+
 	/** Records a result of a check at {@code now}. */
 	void putResult(CheckState check, String status, String output, Instant now) {
 		this.checks.put(check.checkId(), check.recorded(status, output, now, this.index));

@@ -44,6 +44,7 @@ final class AgentServiceHandler {
 	void register(Router router) {
 		router.add("/v1/agent/service/register", Set.of(HttpMethod.PUT), this::registerService);
 		router.add("/v1/agent/service/deregister/", Set.of(HttpMethod.PUT), this::deregister);
+		router.add("/v1/agent/service/maintenance/", Set.of(HttpMethod.PUT), this::maintenance);
 		router.get("/v1/agent/services", this::services);
 		router.get("/v1/agent/service/", this::service);
 		router.get("/v1/agent/checks", this::checks);
@@ -81,6 +82,29 @@ final class AgentServiceHandler {
 	private Mono<Reply> deregister(Exchange exchange) {
 		return Mono.fromCallable(() -> {
 			this.catalog.deregister(exchange.remainder());
+			return Reply.empty();
+		});
+	}
+
+	/** Consul's {@code AgentServiceMaintenance}: its checks, order and texts. */
+	private Mono<Reply> maintenance(Exchange exchange) {
+		String id = exchange.remainder();
+		if (id.isEmpty()) {
+			throw HttpError.badRequest("Missing service ID");
+		}
+		if (!exchange.has("enable")) {
+			throw HttpError.badRequest("Missing value for enable");
+		}
+		String raw = exchange.param("enable");
+		boolean enable = exchange.flag("enable", "Invalid value for enable: \"" + ((raw != null) ? raw : "") + "\"");
+		if (raw == null || raw.isEmpty()) {
+			throw HttpError.badRequest("Invalid value for enable: \"\"");
+		}
+		String reason = exchange.param("reason");
+		return Mono.fromCallable(() -> {
+			if (!this.catalog.maintenance(id, enable, (reason != null) ? reason : "")) {
+				throw HttpError.notFound("No service registered with ID \"" + id + "\"");
+			}
 			return Reply.empty();
 		});
 	}

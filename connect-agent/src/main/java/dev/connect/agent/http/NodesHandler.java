@@ -132,7 +132,9 @@ final class NodesHandler {
 			.sorted(Comparator.comparing(CheckState::checkId))
 			.map((check) -> CatalogViews.check(this.catalog, check))
 			.toList();
-		String status = checks.stream().map(HealthCheck::status).reduce("passing", NodesHandler::worse);
+		String status = checks.stream()
+			.map((check) -> check.checkId().startsWith("_service_maintenance:") ? "maintenance" : check.status())
+			.reduce("passing", NodesHandler::worse);
 		AgentService service = CatalogViews.agentService(instance, this.catalog.node().datacenter());
 		Map<String, Object> health = new LinkedHashMap<>();
 		health.put("AggregatedStatus", status);
