@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.connect.proxy.metrics.AdminServer;
+import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,52 @@ class ProxyObservabilityIntegrationTests {
 					.isEqualTo(1);
 			}
 		}
+	}
+
+	@Test
+	void readyAnswers503OnceTheLeafHasExpired() throws Exception {
+		ProxyMesh.registerWithSidecar(this.mesh, "echo", 9, ProxyMesh.freePort(), "");
+		SettableClock clock = new SettableClock();
+		try (SidecarProxy proxy = SidecarProxy.start(ProxyMesh.client(this.mesh), "echo-sidecar-proxy", clock,
+				java.time.Duration.ofSeconds(10));
+				AdminServer admin = AdminServer.start("127.0.0.1:0", new ProxyMetrics(), proxy::ready)) {
+			URI ready = URI.create("http://127.0.0.1:" + admin.address().getPort() + "/ready");
+			assertThat(status(ready)).isEqualTo(200);
+			// Past the leaf's 72 hours, with the agent unable to hand out a leaf valid at that time.
+			clock.advance(java.time.Duration.ofHours(73));
+			assertThat(status(ready)).isEqualTo(503);
+			assertThat(status(URI.create("http://127.0.0.1:" + admin.address().getPort() + "/other"))).isEqualTo(404);
+		}
+	}
+
+	private static int status(URI uri) throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	/** A clock the test moves forward. */
+	private static final class SettableClock extends java.time.Clock {
+
+		private volatile java.time.Instant now = java.time.Instant.now();
+
+		void advance(java.time.Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return java.time.ZoneOffset.UTC;
+		}
+
+		@Override
+		public java.time.Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public java.time.Instant instant() {
+			return this.now;
+		}
+
 	}
 
 	@Test

@@ -81,8 +81,8 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 		// A caller may send its bytes and end its side before it is authorized: the end is passed on after them.
 		this.inputEnded |= TcpRelay.endsInput(event);
 		if (event == ChannelInputShutdownEvent.INSTANCE && !this.handshaken) {
-			// A handshake cannot finish once the caller's input ended (a TCP health check, a scanner): free the slot.
-			this.metrics.refused(ProxyMetrics.Refusal.HANDSHAKE);
+			// A handshake cannot finish once the caller's input ended: free the slot. Not counted as a refusal, since
+			// the agent's TCP check does exactly this every interval.
 			ctx.close();
 			return;
 		}
