@@ -40,6 +40,9 @@ final class AgentCli {
 			    intention delete SRC DST                  Delete the intention SRC => DST
 			    intention check SRC DST                   Print Allowed or Denied; exit 0 allowed, 1 denied, 2 error
 			    intention list                            List intentions in evaluation order
+			    intention get SRC DST | intention get ID  Show an intention, as consul's intention get
+			    intention match -source|-destination NAME List the intentions that apply to NAME as a source
+			                                              (or destination), in evaluation order
 			    catalog services                          List service names
 			    ca roots                                  List CA roots: ID, active flag, expiry
 			    ca rotate                                 Rotate the CA root to a new EC P-256 key (cross-signed)
@@ -69,6 +72,8 @@ final class AgentCli {
 		String token = env.get("CONSUL_HTTP_TOKEN");
 		String action = "allow";
 		String outDir = null;
+		boolean bySource = false;
+		boolean byDestination = false;
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
 			if (arg.equals("-allow") || arg.equals("-deny")) {
@@ -81,6 +86,12 @@ final class AgentCli {
 			else if (arg.startsWith("-token")) {
 				token = flagValue(args, i, "-token");
 				i += arg.contains("=") ? 0 : 1;
+			}
+			else if (arg.equals("-source")) {
+				bySource = true;
+			}
+			else if (arg.equals("-destination")) {
+				byDestination = true;
 			}
 			else if (arg.startsWith("-out")) {
 				outDir = flagValue(args, i, "-out");
@@ -96,6 +107,13 @@ final class AgentCli {
 		AgentCli cli = new AgentCli(address, token, out);
 		if (!positional.isEmpty() && positional.get(0).equals("leaf")) {
 			return cli.leaf(arguments(positional.subList(1, positional.size()), 1, LEAF_USAGE).get(0), outDir);
+		}
+		if (positional.size() >= 2 && positional.get(0).equals("intention") && positional.get(1).equals("get")) {
+			return IntentionReads.get(cli.agent, positional.subList(2, positional.size()), out);
+		}
+		if (positional.size() >= 2 && positional.get(0).equals("intention") && positional.get(1).equals("match")) {
+			return IntentionReads.match(cli.agent, bySource, byDestination, positional.subList(2, positional.size()),
+					out);
 		}
 		return cli.command(positional, action);
 	}
