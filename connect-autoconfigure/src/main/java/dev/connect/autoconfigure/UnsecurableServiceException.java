@@ -34,8 +34,8 @@ public class UnsecurableServiceException extends IllegalStateException {
 
 	static final String NO_PORT = "@ConnectService '%s' has no port to register: the application runs no web server.";
 
-	static final String NO_PORT_ACTION = "Run the application as a reactive web application, or set "
-			+ "@ConnectService(port = ...) to the port of the server that serves the mesh.";
+	static final String NO_PORT_ACTION = "Run the application as a web application (Spring WebFlux, or Spring MVC on "
+			+ "Tomcat), or set @ConnectService(port = ...) to the port of the server that serves the mesh.";
 
 	private final String action;
 

@@ -14,6 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -67,7 +68,7 @@ final class IntentionAuthorizationServletFilter implements Filter {
 		chain.doFilter(request, response);
 	}
 
-	private static X509Certificate @org.jspecify.annotations.Nullable [] certificates(HttpServletRequest request) {
+	private static X509Certificate @Nullable [] certificates(HttpServletRequest request) {
 		Object chain = request.getAttribute(CERTIFICATES);
 		return (chain instanceof X509Certificate[] certificates) ? certificates : null;
 	}

@@ -157,7 +157,7 @@ class ConnectServerTlsIntegrationTests {
 		}, "mesh-load");
 		load.start();
 		try {
-			Thread.sleep(500);
+			awaitAtLeast(ok, 5);
 			var put = java.net.http.HttpClient.newHttpClient()
 				.send(java.net.http.HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/ca/configuration"))
 					.PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
@@ -171,16 +171,23 @@ class ConnectServerTlsIntegrationTests {
 				now = new dev.connect.autoconfigure.MeshClient(this.webIdentity).get(port(), "/hello").serverLeaf();
 			}
 			assertThat(now).as("the server moved to the re-issued leaf").isNotEqualTo(firstLeaf[0]);
-			int before = ok.get();
-			Thread.sleep(1000);
-			assertThat(ok.get()).as("requests kept flowing after the rotation").isGreaterThan(before);
+			awaitAtLeast(ok, ok.get() + 5);
 		}
 		finally {
 			running.set(false);
 			load.join(10_000);
 		}
 		assertThat(failures).as("failed requests during rotation").isEmpty();
-		assertThat(ok.get()).isGreaterThan(20);
+	}
+
+	/** Waits (15 s at most) until the load has made that many successful requests, and says so if it has not. */
+	private static void awaitAtLeast(java.util.concurrent.atomic.AtomicInteger ok, int count)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		while (ok.get() < count && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(ok.get()).as("successful requests under continuous load").isGreaterThanOrEqualTo(count);
 	}
 
 	@Test
