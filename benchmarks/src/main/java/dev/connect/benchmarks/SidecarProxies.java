@@ -17,17 +17,17 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * The {@code sidecar} part (section 7 of the results): the same plain HTTP client and app with nothing between them
  * ({@code direct}), through two {@code connect-proxy} sidecars ({@code sidecars}: client → upstream listener →
- * mTLS → public listener → app) and through a pair of HAProxy processes doing the same mutual-TLS tunnel
- * ({@code haproxy}), see {@link Tunnels}. Per mode: small requests on kept-alive connections (requests/s, p50, p99,
+ * mTLS → public listener → app; {@code sidecars-boringssl}: the same with BoringSSL) and through a pair of HAProxy
+ * processes doing the same mutual-TLS tunnel ({@code haproxy}), see {@link Tunnels}. Per mode: small requests on kept-alive connections (requests/s, p50, p99,
  * and the tunnel's CPU per request), one bulk stream (MB/s), and new connections with one request each; then the
  * memory of each tunnel's pair, idle (before any traffic) and under the kept-alive load. The modes are warmed up,
  * then interleaved run by run (every other run in reverse order), so the ratios pair runs taken back to back.
  */
 final class SidecarProxies {
 
-	private static final List<String> MODES = List.of("direct", "sidecars", "haproxy");
+	private static final List<String> MODES = List.of("direct", "sidecars", "sidecars-boringssl", "haproxy");
 
-	private static final List<String> MODES_REVERSED = List.of("haproxy", "sidecars", "direct");
+	private static final List<String> MODES_REVERSED = List.of("haproxy", "sidecars-boringssl", "sidecars", "direct");
 
 	private SidecarProxies() {
 	}
@@ -38,7 +38,7 @@ final class SidecarProxies {
 		Map<String, List<double[]>> results = new LinkedHashMap<>();
 		Map<String, long[]> memory = new LinkedHashMap<>();
 		List<ConnectionProvider> pools = new ArrayList<>();
-		BenchmarkSuite.progress("sidecar: starting the app, two connect-proxy sidecars and two HAProxy processes");
+		BenchmarkSuite.progress("sidecar: starting the app, two pairs of connect-proxy sidecars and two HAProxy processes");
 		try (Tunnels tunnels = Tunnels.start(suite.agent(), Path.of("benchmarks", "target", "sidecar"))) {
 			Map<String, Tunnels.Tunnel> byMode = new LinkedHashMap<>();
 			Map<String, HttpClient> keptAlive = new LinkedHashMap<>();
@@ -81,7 +81,7 @@ final class SidecarProxies {
 							megabytes, connectionRate, connections[1]));
 				}
 			}
-			for (String mode : List.of("sidecars", "haproxy")) {
+			for (String mode : List.of("sidecars", "sidecars-boringssl", "haproxy")) {
 				memory.put(mode, underLoad(byMode.get(mode), keptAlive.get(mode), plan, memory.get(mode)));
 			}
 		}

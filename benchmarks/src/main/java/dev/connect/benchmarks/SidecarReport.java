@@ -60,24 +60,11 @@ final class SidecarReport {
 				suite.report().target("failed requests, " + entry.getKey(), "0", Long.toString(errors), false);
 			}
 		}
-		List<double[]> sidecars = results.get("sidecars");
-		List<double[]> haproxy = results.get("haproxy");
-		Spread throughput = ratio(sidecars, haproxy, RATE);
-		Spread bulk = ratio(sidecars, haproxy, BULK);
-		Spread connections = ratio(sidecars, haproxy, CONNECTIONS);
-		Spread haproxyAdded = spread(haproxy, (run) -> run[P99]).minus(directP99);
-		Spread addedP99 = spread(sidecars, (run) -> run[P99]).minus(directP99).over(haproxyAdded);
-		target(suite, "sidecars ÷ HAProxy pair, kept-alive requests/s", "≥ 0.80", throughput, throughput.median() >= 0.8);
-		target(suite, "sidecars ÷ HAProxy pair, bulk MB/s", "≥ 0.80", bulk, bulk.median() >= 0.8);
-		if (haproxyAdded.median() > 0) {
-			target(suite, "sidecars ÷ HAProxy pair, p99 added to direct", "≤ 1.25", addedP99, addedP99.median() <= 1.25);
+		StringBuilder ratios = new StringBuilder();
+		Map<String, Object> ratioJson = new LinkedHashMap<>();
+		for (String mode : List.of("sidecars", "sidecars-boringssl")) {
+			ratios.append(ratios(suite, mode, results.get(mode), results.get("haproxy"), directP99, ratioJson));
 		}
-		else {
-			// A noisy machine can give direct calls the worst tail of the three: then no ratio says anything.
-			suite.report().target("sidecars ÷ HAProxy pair, p99 added to direct", "≤ 1.25", "not comparable: HAProxy "
-					+ "added " + haproxyAdded.format("%.2f ms") + " to direct's p99", false);
-		}
-		target(suite, "sidecars ÷ HAProxy pair, new connections/s", "≥ 0.50", connections, connections.median() >= 0.5);
 		StringBuilder memoryTable = new StringBuilder(
 				"| Tunnel (both processes) | RSS idle | Heap used idle | RSS under load (max) | Heap used under load (max) |\n"
 						+ "|---|---|---|---|---|\n");
@@ -95,8 +82,9 @@ final class SidecarReport {
 		String markdown = String.format(Locale.ROOT, """
 				The same Reactor Netty client and plain HTTP app (both in the suite's JVM) with nothing between them
 				(`direct`), through two `connect-proxy` sidecars (`sidecars`: client → `bench-client`'s upstream
-				listener → mTLS → `bench-app`'s public listener, which authorizes the caller, → app; default JVM
-				settings) and through two HAProxy processes doing the same mutual-TLS tunnel in TCP mode with client
+				listener → mTLS → `bench-app`'s public listener, which authorizes the caller, → app; the proxy's
+				defaults, the JDK's TLS among them), through two more with `-tls-provider boringssl`
+				(`sidecars-boringssl`) and through two HAProxy processes doing the same mutual-TLS tunnel in TCP mode with client
 				certificates required and verified (`haproxy`: Debian's package, leaves and roots from the dev agent's
 				CLI, `leaf SERVICE -out DIR`; HAProxy checks the chains only, no SPIFFE identity and no intentions).
 				Kept-alive: `GET /small` (%d B answers), %d in flight over %d connections, %d s per run. Bulk: one
@@ -105,20 +93,43 @@ final class SidecarReport {
 				modes interleaved. The tunnel's CPU is both of its processes' CPU time over the kept-alive window.
 
 				%s
-				Ratios, sidecars ÷ HAProxy pair, run by run: requests/s %s, bulk MB/s %s, p99 added to direct %s, new
-				connections/s %s.
-
+				%s
 				Memory of each pair, idle (after start, before any traffic) and sampled every second under the
 				kept-alive load (heap: `jcmd <pid> GC.heap_info`, used; RSS: `/proc/<pid>/status`):
 
 				%s""", Tunnels.SMALL.length, plan.concurrency(), plan.concurrency(), plan.callMeasure().toSeconds(),
 				bulkBytes >> 20, plan.concurrency(), plan.handshakeMeasure().toSeconds(), plan.callWarmup().toSeconds(),
-				plan.handshakeWarmup().toSeconds(), plan.runs(), table, throughput.format("%.2f"), bulk.format("%.2f"),
-				addedP99.format("%.2f"), connections.format("%.2f"), memoryTable);
+				plan.handshakeWarmup().toSeconds(), plan.runs(), table, ratios, memoryTable);
 		suite.report().section("sidecar", "7. Sidecar proxies against a HAProxy pair", Report.object("concurrency",
-				plan.concurrency(), "bulkBytes", bulkBytes, "modes", modes, "sidecarsOverHaproxy", Report.object(
-						"requestsPerSecond", throughput, "bulkMegabytesPerSecond", bulk, "p99Added", addedP99,
-						"newConnectionsPerSecond", connections), "memory", memoryJson), markdown);
+				plan.concurrency(), "bulkBytes", bulkBytes, "modes", modes, "overHaproxy", ratioJson, "memory",
+				memoryJson), markdown);
+	}
+
+	/** The targets for one sidecar mode against the HAProxy pair; returns the ratios as a Markdown sentence. */
+	private static String ratios(Suite suite, String mode, List<double[]> sidecars, List<double[]> haproxy,
+			Spread directP99, Map<String, Object> json) {
+		String name = "`" + mode + "` ÷ HAProxy pair, ";
+		Spread throughput = ratio(sidecars, haproxy, RATE);
+		Spread bulk = ratio(sidecars, haproxy, BULK);
+		Spread connections = ratio(sidecars, haproxy, CONNECTIONS);
+		Spread haproxyAdded = spread(haproxy, (run) -> run[P99]).minus(directP99);
+		Spread addedP99 = spread(sidecars, (run) -> run[P99]).minus(directP99).over(haproxyAdded);
+		target(suite, name + "kept-alive requests/s", "≥ 0.80", throughput, throughput.median() >= 0.8);
+		target(suite, name + "bulk MB/s", "≥ 0.80", bulk, bulk.median() >= 0.8);
+		if (haproxyAdded.median() > 0) {
+			target(suite, name + "p99 added to direct", "≤ 1.25", addedP99, addedP99.median() <= 1.25);
+		}
+		else {
+			// A noisy machine can give direct calls the worst tail of the three: then no ratio says anything.
+			suite.report().target(name + "p99 added to direct", "≤ 1.25", "not comparable: HAProxy added "
+					+ haproxyAdded.format("%.2f ms") + " to direct's p99", false);
+		}
+		target(suite, name + "new connections/s", "≥ 0.50", connections, connections.median() >= 0.5);
+		json.put(mode, Report.object("requestsPerSecond", throughput, "bulkMegabytesPerSecond", bulk, "p99Added",
+				addedP99, "newConnectionsPerSecond", connections));
+		return String.format(Locale.ROOT, "Ratios, `%s` ÷ HAProxy pair, run by run: requests/s %s, bulk MB/s %s, p99 "
+				+ "added to direct %s, new connections/s %s.%n%n", mode, throughput.format("%.2f"), bulk.format("%.2f"),
+				addedP99.format("%.2f"), connections.format("%.2f"));
 	}
 
 	private static void target(Suite suite, String what, String target, Spread measured, boolean met) {

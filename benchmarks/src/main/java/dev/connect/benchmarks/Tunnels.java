@@ -28,8 +28,11 @@ import reactor.netty.http.server.HttpServer;
  * TCP from a local port over mutual TLS to the app:
  * <ul>
  * <li>{@code sidecars}: two {@code connect-proxy} JVMs ({@code benchmarks/target/connect-proxy.jar}, copied there
- * by the build) started with {@code -sidecar-for}: {@code bench-client}'s upstream listener to
- * {@code bench-app}'s public listener, which authorizes the caller against intentions before it dials the app;</li>
+ * by the build) started with {@code -sidecar-for} and the proxy's default TLS (the JDK's): {@code bench-client}'s
+ * upstream listener to {@code bench-app}'s public listener, which authorizes the caller against intentions before it
+ * dials the app;</li>
+ * <li>{@code sidecars-boringssl}: the same with {@code -tls-provider boringssl}, as a second pair of services
+ * ({@code bench-app-b}, {@code bench-client-b});</li>
  * <li>{@code haproxy}: two HAProxy processes (Debian's {@code haproxy}, which {@code benchmarks/run} installs) in TCP
  * mode, the client side presenting {@code bench-client}'s leaf and verifying the server's chain, the server side
  * requiring and verifying a client certificate; the leaves and roots come from the dev agent through its CLI
@@ -119,7 +122,9 @@ final class Tunnels implements AutoCloseable {
 					}))
 				.bindNow();
 			tunnels.tunnels.add(new Tunnel("direct", tunnels.app.port(), List.of(), false));
-			tunnels.tunnels.add(sidecars(agent, tunnels.app.port(), directory));
+			tunnels.tunnels.add(sidecars("sidecars", "", List.of(), agent, tunnels.app.port(), directory));
+			tunnels.tunnels.add(sidecars("sidecars-boringssl", "-b", List.of("-tls-provider", "boringssl"), agent,
+					tunnels.app.port(), directory));
 			tunnels.tunnels.add(haproxies(agent, tunnels.app.port(), directory));
 			return tunnels;
 		}
@@ -133,18 +138,20 @@ final class Tunnels implements AutoCloseable {
 		return this.tunnels;
 	}
 
-	private static Tunnel sidecars(DevAgent agent, int appPort, Path directory) throws Exception {
-		int appSidecar = freePort();
+	private static Tunnel sidecars(String mode, String suffix, List<String> flags, DevAgent agent, int appPort,
+			Path directory) throws Exception {
+		String app = APP + suffix;
+		String client = CLIENT + suffix;
 		int upstream = freePort();
-		register(agent, APP, appPort, appSidecar, "");
-		register(agent, CLIENT, 1, freePort(), "{\"DestinationName\":\"" + APP + "\",\"LocalBindAddress\":\"127.0.0.1\","
+		register(agent, app, appPort, freePort(), "");
+		register(agent, client, 1, freePort(), "{\"DestinationName\":\"" + app + "\",\"LocalBindAddress\":\"127.0.0.1\","
 				+ "\"LocalBindPort\":" + upstream + "}");
-		BenchmarkSupport.intention(agent, CLIENT, APP, "allow");
+		BenchmarkSupport.intention(agent, client, app, "allow");
 		List<Process> processes = new ArrayList<>();
-		Tunnel tunnel = new Tunnel("sidecars", upstream, processes, true);
+		Tunnel tunnel = new Tunnel(mode, upstream, processes, true);
 		try {
-			startSidecars(agent, directory, processes);
-			awaitSidecars(agent, upstream);
+			startSidecars(List.of(app, client), flags, agent, directory, processes);
+			awaitSidecars(app, agent, upstream);
 			return tunnel;
 		}
 		catch (Exception | Error ex) {
@@ -154,35 +161,37 @@ final class Tunnels implements AutoCloseable {
 		}
 	}
 
-	private static void startSidecars(DevAgent agent, Path directory, List<Process> processes) throws IOException {
+	private static void startSidecars(List<String> services, List<String> flags, DevAgent agent, Path directory,
+			List<Process> processes) throws IOException {
 		Path jar = Path.of("benchmarks", "target", "connect-proxy.jar");
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("The sidecar part needs " + jar.toAbsolutePath() + ": build it with "
 					+ "benchmarks/run (the build copies connect-proxy's jar there)");
 		}
-		for (String service : List.of(APP, CLIENT)) {
+		for (String service : services) {
 			List<String> command = new ArrayList<>(List.of(BenchmarkSupport.java()));
 			command.addAll(BenchmarkSupport.extraOptions("proxy.jvmArgs", service));
 			command.addAll(List.of("-jar", jar.toString(), "-sidecar-for", service, "-http-addr", agent.httpAddress()));
+			command.addAll(flags);
 			command.addAll(BenchmarkSupport.extraOptions("proxy.args", service));
 			processes.add(BenchmarkSupport.startProcess(command, Pattern.compile("==> Connect proxy running"),
 					directory.resolve("proxy-" + service + ".log")).process());
 		}
 	}
 
-	private static void awaitSidecars(DevAgent agent, int upstream) throws InterruptedException {
+	private static void awaitSidecars(String app, DevAgent agent, int upstream) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (!reactor.netty.http.client.HttpClient.create()
 			.get()
-			.uri(agent.httpAddress() + "/v1/health/connect/" + APP + "?passing")
+			.uri(agent.httpAddress() + "/v1/health/connect/" + app + "?passing")
 			.responseContent()
 			.aggregate()
 			.asString()
 			.blockOptional(Duration.ofSeconds(10))
 			.orElse("")
-			.contains(APP + "-sidecar-proxy")) {
+			.contains(app + "-sidecar-proxy")) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("The agent did not report " + APP + "'s sidecar passing within 30 s");
+				throw new IllegalStateException("The agent did not report " + app + "'s sidecar passing within 30 s");
 			}
 			Thread.sleep(200);
 		}
