@@ -35,7 +35,8 @@ final class AgentCli {
 
 	static final String USAGE = """
 			Commands against an agent (-http-addr or CONSUL_HTTP_ADDR, default http://127.0.0.1:8500;
-			-token or CONSUL_HTTP_TOKEN):
+			-token or CONSUL_HTTP_TOKEN, -token-file or CONSUL_HTTP_TOKEN_FILE; -ca-file or CONSUL_CACERT for an
+			HTTPS agent; -datacenter):
 			    intention create [-allow|-deny] SRC DST   Create or replace the intention SRC => DST (default allow)
 			    intention delete SRC DST                  Delete the intention SRC => DST
 			    intention check SRC DST                   Print Allowed or Denied; exit 0 allowed, 1 denied, 2 error
@@ -61,15 +62,14 @@ final class AgentCli {
 
 	private final AgentConnection agent;
 
-	private AgentCli(String address, @Nullable String token, PrintStream out) {
-		this.agent = new AgentConnection(address, token);
+	private AgentCli(AgentConnection agent, PrintStream out) {
+		this.agent = agent;
 		this.out = out;
 	}
 
 	static int run(List<String> args, Map<String, String> env, PrintStream out) {
 		List<String> positional = new ArrayList<>();
-		String address = env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500");
-		String token = env.get("CONSUL_HTTP_TOKEN");
+		Map<String, String> connection = new java.util.HashMap<>();
 		String action = "allow";
 		String outDir = null;
 		boolean bySource = false;
@@ -79,12 +79,9 @@ final class AgentCli {
 			if (arg.equals("-allow") || arg.equals("-deny")) {
 				action = arg.substring(1);
 			}
-			else if (arg.startsWith("-http-addr")) {
-				address = flagValue(args, i, "-http-addr");
-				i += arg.contains("=") ? 0 : 1;
-			}
-			else if (arg.startsWith("-token")) {
-				token = flagValue(args, i, "-token");
+			else if (AgentConnection.FLAGS.contains(arg.substring(1).split("=", 2)[0])) {
+				String name = "-" + arg.substring(1).split("=", 2)[0];
+				connection.put(name.substring(1), flagValue(args, i, name));
 				i += arg.contains("=") ? 0 : 1;
 			}
 			else if (arg.equals("-source")) {
@@ -104,7 +101,7 @@ final class AgentCli {
 				positional.add(arg);
 			}
 		}
-		AgentCli cli = new AgentCli(address, token, out);
+		AgentCli cli = new AgentCli(AgentConnection.of(connection, env), out);
 		if (!positional.isEmpty() && positional.get(0).equals("leaf")) {
 			return cli.leaf(arguments(positional.subList(1, positional.size()), 1, LEAF_USAGE).get(0), outDir);
 		}

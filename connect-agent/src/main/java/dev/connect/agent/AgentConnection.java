@@ -2,10 +2,24 @@ package dev.connect.agent;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import dev.connect.pki.Pem;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,15 +29,74 @@ import org.jspecify.annotations.Nullable;
  */
 final class AgentConnection {
 
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	/** The flags every command takes, as consul's {@code HTTPFlags}. */
+	static final List<String> FLAGS = List.of("http-addr", "token", "token-file", "ca-file", "datacenter");
+
+	private final HttpClient client;
 
 	private final String address;
 
 	private final @Nullable String token;
 
+	private final @Nullable String datacenter;
+
 	AgentConnection(String address, @Nullable String token) {
+		this(address, token, null, null);
+	}
+
+	private AgentConnection(String address, @Nullable String token, @Nullable String datacenter,
+			@Nullable SSLContext tls) {
 		this.address = address.contains("://") ? address : "http://" + address;
 		this.token = token;
+		this.datacenter = datacenter;
+		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+		this.client = ((tls != null) ? builder.sslContext(tls) : builder).build();
+	}
+
+	/**
+	 * The connection consul's flags and environment describe: {@code -http-addr} or {@code CONSUL_HTTP_ADDR}
+	 * (default {@code http://127.0.0.1:8500}); {@code -token}, else {@code CONSUL_HTTP_TOKEN}, else the file named by
+	 * {@code -token-file} or {@code CONSUL_HTTP_TOKEN_FILE}; {@code -ca-file} or {@code CONSUL_CACERT} to trust an
+	 * HTTPS agent; {@code -datacenter} sent as {@code ?dc=}.
+	 */
+	static AgentConnection of(Map<String, String> flags, Map<String, String> env) {
+		String address = flags.getOrDefault("http-addr", env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500"));
+		String token = flags.getOrDefault("token", env.get("CONSUL_HTTP_TOKEN"));
+		String tokenFile = flags.getOrDefault("token-file", env.get("CONSUL_HTTP_TOKEN_FILE"));
+		if ((token == null || token.isEmpty()) && tokenFile != null && !tokenFile.isEmpty()) {
+			token = read(tokenFile, "token file").trim();
+		}
+		String caFile = flags.getOrDefault("ca-file", env.get("CONSUL_CACERT"));
+		SSLContext tls = (caFile != null && !caFile.isEmpty()) ? trusting(caFile) : null;
+		return new AgentConnection(address, token, flags.get("datacenter"), tls);
+	}
+
+	private static String read(String file, String what) {
+		try {
+			return Files.readString(Path.of(file));
+		}
+		catch (IOException ex) {
+			throw new DevAgentMain.UsageException("Unable to read the " + what + " '" + file + "': " + ex.getMessage());
+		}
+	}
+
+	private static SSLContext trusting(String caFile) {
+		try {
+			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+			store.load(null, null);
+			List<X509Certificate> certificates = Pem.parseCertificates(read(caFile, "CA file"));
+			for (int i = 0; i < certificates.size(); i++) {
+				store.setCertificateEntry("ca-" + i, certificates.get(i));
+			}
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(store);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (GeneralSecurityException | IOException | IllegalArgumentException ex) {
+			throw new DevAgentMain.UsageException("Unable to use the CA file '" + caFile + "': " + ex.getMessage());
+		}
 	}
 
 	String address() {
@@ -35,7 +108,9 @@ final class AgentConnection {
 	 * @throws DevAgentMain.UsageException when the agent cannot be reached
 	 */
 	HttpResponse<String> send(String method, String path, @Nullable String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.address + path))
+		String scoped = (this.datacenter == null || this.datacenter.isEmpty()) ? path
+				: path + (path.contains("?") ? "&" : "?") + "dc=" + URLEncoder.encode(this.datacenter, StandardCharsets.UTF_8);
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.address + scoped))
 			.timeout(Duration.ofSeconds(30))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
 					: HttpRequest.BodyPublishers.noBody());

@@ -68,7 +68,7 @@ final class ConfigCommand {
 			}
 			else if (arg.startsWith("-") && arg.length() > 1) {
 				String name = arg.substring(1).split("=", 2)[0];
-				if (!List.of("kind", "name", "modify-index", "http-addr", "token").contains(name)) {
+				if (!List.of("kind", "name", "modify-index").contains(name) && !AgentConnection.FLAGS.contains(name)) {
 					throw new DevAgentMain.UsageException("Unknown flag '" + arg + "'; run with --help to list them");
 				}
 				if (arg.contains("=")) {
@@ -85,9 +85,7 @@ final class ConfigCommand {
 				positional.add(arg);
 			}
 		}
-		AgentConnection agent = new AgentConnection(
-				flags.getOrDefault("http-addr", env.getOrDefault("CONSUL_HTTP_ADDR", "http://127.0.0.1:8500")),
-				flags.getOrDefault("token", env.get("CONSUL_HTTP_TOKEN")));
+		AgentConnection agent = AgentConnection.of(flags, env);
 		ConfigCommand command = new ConfigCommand(agent, out, flags, positional);
 		return switch (args.get(0)) {
 			case "write" -> command.write();

@@ -73,6 +73,23 @@ class ConfigCommandIntegrationTests {
 	}
 
 	@Test
+	void theTokenComesFromATokenFileAndTheDatacenterIsSentAsDc() throws Exception {
+		Path token = this.files.resolve("token");
+		Files.writeString(token, "secret\n");
+		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress(), "CONSUL_HTTP_TOKEN_FILE", token.toString());
+		assertThat(run("config", "list", "-kind", "mesh")).isZero();
+		assertThat(run("config", "list", "-kind", "mesh", "-datacenter", "dc2")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Error listing config entries for kind \"mesh\": Unexpected response code: "
+				+ "500 (No path to datacenter)\n");
+		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+		assertThat(run("intention", "list", "-token-file", token.toString())).isZero();
+		assertThat(run("intention", "list", "-token-file", this.files.resolve("none").toString())).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Unable to read the token file '");
+		assertThat(run("config", "list", "-kind", "mesh", "-ca-file", token.toString())).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Unable to use the CA file '" + token + "': ");
+	}
+
+	@Test
 	void refusalsAndMissingFlagsExitOneWithConsulsText() throws Exception {
 		Path file = this.files.resolve("bad.json");
 		Files.writeString(file, "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Bogus\":true}");
