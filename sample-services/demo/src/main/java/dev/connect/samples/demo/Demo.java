@@ -1,15 +1,11 @@
 package dev.connect.samples.demo;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -17,12 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
@@ -111,12 +101,13 @@ public final class Demo implements AutoCloseable {
 	 * @return every step run, the last one failed if any did
 	 */
 	public List<StepResult> walkThrough() {
-		step("dashboard → counting is refused under the default policy", this::deniedByDefault);
-		step("an intention allows dashboard → counting; calls succeed over mutual TLS", this::allowed);
-		step("a direct call without a client certificate is refused at the TLS handshake", this::noCertificate);
-		step("an instance stops, and traffic moves to the other", this::instanceStops);
-		step("the CA root is rotated while calls run, and every call succeeds", this::rootRotation);
-		step("the intention is flipped to deny, and calls are refused", this::flippedToDeny);
+		MeshSteps mesh = new MeshSteps(this);
+		step("dashboard → counting is refused under the default policy", mesh::deniedByDefault);
+		step("an intention allows dashboard → counting; calls succeed over mutual TLS", mesh::allowed);
+		step("a direct call without a client certificate is refused at the TLS handshake", mesh::noCertificate);
+		step("an instance stops, and traffic moves to the other", mesh::instanceStops);
+		step("the CA root is rotated while calls run, and every call succeeds", mesh::rootRotation);
+		step("the intention is flipped to deny, and calls are refused", mesh::flippedToDeny);
 		this.python = new PythonSidecar(this.proxyJar, this.agent.httpAddress());
 		SidecarSteps sidecar = new SidecarSteps(this, this.python);
 		step("a Python http.server joins the mesh through a sidecar; the dashboard's calls to it follow intentions",
@@ -200,124 +191,6 @@ public final class Demo implements AutoCloseable {
 		}
 	}
 
-	// --- the steps ---
-
-	private String deniedByDefault() throws Exception {
-		Map<String, Object> answer = dashboardCount();
-		expect(Objects.equals(answer.get("status"), 403), "expected 403 from counting, got " + answer);
-		return "dashboard → counting: " + answer.get("status") + " (" + answer.get("error") + ")";
-	}
-
-	private String allowed() throws Exception {
-		intention("allow");
-		Map<String, Object> answer = await((view) -> Objects.equals(view.get("status"), 200),
-				"calls to succeed after the intention");
-		Map<String, Object> next = dashboardCount();
-		expect(Objects.equals(next.get("status"), 200), "a second call failed: " + next);
-		return "intention dashboard → counting allow created\n" + "count " + answer.get("count") + " from "
-				+ answer.get("answeredBy") + ", then count " + next.get("count") + " from " + next.get("answeredBy")
-				+ "\ncaller " + answer.get("caller") + " (as counting saw it: " + answer.get("callerSeenByCallee")
-				+ ")\ncallee " + answer.get("callee")
-				+ " (as counting reports it; the dashboard's handshake accepts no certificate but counting's)";
-	}
-
-	private String noCertificate() throws Exception {
-		int port = port(this.counting.get(0));
-		SSLContext context = SSLContext.getInstance("TLS");
-		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trust.init(meshRoots());
-		// Trusts the mesh's roots but presents no certificate of its own.
-		context.init(null, trust.getTrustManagers(), null);
-		String target = "GET https://127.0.0.1:" + port + "/count without a client certificate: ";
-		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-			socket.setSoTimeout(5000);
-			socket.startHandshake();
-			OutputStream request = socket.getOutputStream();
-			request.write("GET /count HTTP/1.1\r\nHost: counting\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			request.flush();
-			InputStream response = socket.getInputStream();
-			// With TLS 1.3 the server checks the client's (absent) certificate after the client's last flight, so
-			// the refusal arrives on the first read.
-			expect(response.read() == -1, "counting answered a client without a certificate");
-			return target + "closed by the server without an answer";
-		}
-		catch (IOException ex) {
-			return target + ex.getClass().getSimpleName() + ": " + ex.getMessage();
-		}
-	}
-
-	private String instanceStops() throws Exception {
-		ConfigurableApplicationContext stopped = this.counting.remove(0);
-		int stoppedPort = port(stopped);
-		int remainingPort = port(this.counting.get(0));
-		stopped.close();
-		await((view) -> Objects.equals(view.get("status"), 200) && Objects.equals(view.get("calleePort"), remainingPort),
-				"calls to reach the remaining instance");
-		List<Object> ports = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			Map<String, Object> answer = dashboardCount();
-			expect(Objects.equals(answer.get("status"), 200), "a call failed after the instance stopped: " + answer);
-			ports.add(answer.get("calleePort"));
-		}
-		expect(ports.stream().allMatch((port) -> Objects.equals(port, remainingPort)),
-				"calls still reached port " + stoppedPort + ": " + ports);
-		return "stopped the instance on port " + stoppedPort + "; the next 6 calls were answered on port " + ports;
-	}
-
-	private String rootRotation() throws Exception {
-		String rootBefore = activeRootId();
-		Map<String, Object> before = dashboardCount();
-		expect(Objects.equals(before.get("status"), 200), "calls failed before the rotation: " + before);
-		HttpResponse<String> rotated = this.http.send(HttpRequest
-			.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/ca/configuration"))
-			.PUT(HttpRequest.BodyPublishers
-				.ofString("{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		expect(rotated.statusCode() == 200, "the rotation was refused: " + rotated.body());
-		AtomicInteger calls = new AtomicInteger();
-		List<String> failures = new ArrayList<>();
-		Map<String, Object> after = before;
-		long deadline = System.nanoTime() + PROMPTLY.toNanos();
-		while (System.nanoTime() < deadline && (Objects.equals(after.get("calleeLeafSerial"), before.get("calleeLeafSerial"))
-				|| Objects.equals(after.get("callerLeafSerial"), before.get("callerLeafSerial")))) {
-			after = countedCall(calls, failures);
-			Thread.sleep(50);
-		}
-		for (int i = 0; i < 10; i++) {
-			countedCall(calls, failures);
-		}
-		String rootAfter = activeRootId();
-		expect(failures.isEmpty(), failures.size() + " of " + calls + " calls failed during the rotation: " + failures);
-		expect(!Objects.equals(rootBefore, rootAfter), "the active root did not change");
-		expect(!Objects.equals(after.get("calleeLeafSerial"), before.get("calleeLeafSerial"))
-				&& !Objects.equals(after.get("callerLeafSerial"), before.get("callerLeafSerial")),
-				"the leaves were not re-issued in time: " + after);
-		return "active root " + shortId(rootBefore) + " → " + shortId(rootAfter) + "\ncounting's leaf "
-				+ before.get("calleeLeafSerial") + " → " + after.get("calleeLeafSerial") + ", dashboard's leaf "
-				+ before.get("callerLeafSerial") + " → " + after.get("callerLeafSerial") + "\n" + calls
-				+ " calls during and after the rotation, 0 failed, no restart";
-	}
-
-	/** One dashboard call during the rotation, counted, its error kept if it failed. */
-	private Map<String, Object> countedCall(AtomicInteger calls, List<String> failures) throws Exception {
-		Map<String, Object> answer = dashboardCount();
-		calls.incrementAndGet();
-		if (!Objects.equals(answer.get("status"), 200)) {
-			failures.add(String.valueOf(answer.get("error")));
-		}
-		return answer;
-	}
-
-	private String flippedToDeny() throws Exception {
-		long flipped = System.nanoTime();
-		intention("deny");
-		Map<String, Object> answer = await((view) -> Objects.equals(view.get("status"), 403), "calls to be refused");
-		long took = Duration.ofNanos(System.nanoTime() - flipped).toMillis();
-		return "intention dashboard → counting deny; refused within " + took + " ms: " + answer.get("status") + " ("
-				+ answer.get("error") + ")";
-	}
-
 	// --- helpers ---
 
 	private void step(String name, Step step) {
@@ -361,7 +234,7 @@ public final class Demo implements AutoCloseable {
 			.run();
 	}
 
-	private static int port(ConfigurableApplicationContext app) {
+	static int port(ConfigurableApplicationContext app) {
 		return Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
 	}
 
@@ -370,14 +243,14 @@ public final class Demo implements AutoCloseable {
 	}
 
 	@SuppressWarnings("unchecked")
-	private Map<String, Object> dashboardCount() throws IOException, InterruptedException {
+	Map<String, Object> dashboardCount() throws IOException, InterruptedException {
 		HttpResponse<String> response = this.http.send(
 				HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/count")).timeout(PROMPTLY).build(),
 				HttpResponse.BodyHandlers.ofString());
 		return JSON.readValue(response.body(), Map.class);
 	}
 
-	private Map<String, Object> await(java.util.function.Predicate<Map<String, Object>> condition, String what)
+	Map<String, Object> await(java.util.function.Predicate<Map<String, Object>> condition, String what)
 			throws Exception {
 		long deadline = System.nanoTime() + PROMPTLY.toNanos();
 		Map<String, Object> answer = dashboardCount();
@@ -391,7 +264,7 @@ public final class Demo implements AutoCloseable {
 		return answer;
 	}
 
-	private void intention(String action) {
+	void intention(String action) {
 		intention("dashboard", "counting", action);
 	}
 
@@ -415,7 +288,7 @@ public final class Demo implements AutoCloseable {
 	}
 
 	@SuppressWarnings("unchecked")
-	private KeyStore meshRoots() throws Exception {
+	KeyStore meshRoots() throws Exception {
 		KeyStore store = KeyStore.getInstance("PKCS12");
 		store.load(null, null);
 		int i = 0;
@@ -427,7 +300,7 @@ public final class Demo implements AutoCloseable {
 		return store;
 	}
 
-	private String activeRootId() throws Exception {
+	String activeRootId() throws Exception {
 		return (String) caRoots().get("ActiveRootID");
 	}
 
@@ -439,7 +312,7 @@ public final class Demo implements AutoCloseable {
 		return JSON.readValue(response.body(), Map.class);
 	}
 
-	private static String shortId(String id) {
+	static String shortId(String id) {
 		return (id != null && id.length() > 23) ? id.substring(0, 23) + "…" : id;
 	}
 
@@ -464,6 +337,15 @@ public final class Demo implements AutoCloseable {
 	 * @param evidence what was observed (or why it failed)
 	 */
 	public record StepResult(int number, String name, boolean passed, String evidence) {
+	}
+
+	/** The running counting instances, in start order. */
+	List<ConfigurableApplicationContext> counting() {
+		return this.counting;
+	}
+
+	String agentAddress() {
+		return this.agent.httpAddress();
 	}
 
 	/** The dashboard's application context, for the sidecar steps to call through its mesh client. */
