@@ -102,6 +102,10 @@ final class Inbound implements AutoCloseable {
 		return this.current.address();
 	}
 
+	String tlsProvider() {
+		return this.current.tlsProvider();
+	}
+
 	boolean serving() {
 		return this.current.serving();
 	}

@@ -75,7 +75,8 @@ public final class ProxyMain {
 			return 1;
 		}
 		out.println("==> Connect proxy running: public listener " + proxy.publicAddress() + ", upstreams "
-				+ proxy.upstreamAddresses() + ((proxy.adminAddress() != null) ? ", admin " + proxy.adminAddress() : ""));
+				+ proxy.upstreamAddresses() + ((proxy.tlsProvider() != null) ? ", TLS " + proxy.tlsProvider() : "")
+				+ ((proxy.adminAddress() != null) ? ", admin " + proxy.adminAddress() : ""));
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			proxy.close();

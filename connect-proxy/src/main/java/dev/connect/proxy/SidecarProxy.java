@@ -263,6 +263,14 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the TLS implementation the public listener uses.
+	 * @return {@code BoringSSL} or {@code JDK}, or {@code null} without a public listener
+	 */
+	public @Nullable String tlsProvider() {
+		return (this.inbound != null) ? this.inbound.tlsProvider() : null;
+	}
+
+	/**
 	 * Returns where each upstream listener is bound, by destination service.
 	 * @return the addresses
 	 */

@@ -112,6 +112,7 @@ class ListenerPolicyIntegrationTests {
 				assertThat(handshake(web, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
 					.isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
 				assertThat(echoSide.ready()).isTrue();
+				assertThat(echoSide.tlsProvider()).isEqualTo("JDK");
 			}
 			finally {
 				web.dispose();

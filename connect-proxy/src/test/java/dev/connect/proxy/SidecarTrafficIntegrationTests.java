@@ -116,6 +116,41 @@ class SidecarTrafficIntegrationTests {
 	}
 
 	@Test
+	void withBoringSslBothSidecarsCarryHttp() throws Exception {
+		HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+		app.createContext("/", (exchange) -> {
+			byte[] body = "boring".getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		app.start();
+		ProxyMesh.registerWithSidecar(this.mesh, "echo", app.getAddress().getPort(), ProxyMesh.freePort(), "");
+		this.mesh.allow("web", "echo");
+		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, ProxyMesh.freePort(),
+				"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + this.upstream.getPort() + "}");
+		try (SidecarProxy echoSide = boring("echo-sidecar-proxy"); SidecarProxy webSide = boring("web-sidecar-proxy")) {
+			assertThat(echoSide.tlsProvider()).isEqualTo("BoringSSL");
+			assertThat(webSide.tlsProvider()).isEqualTo("BoringSSL");
+			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			HttpResponse<String> response = SidecarProxyIntegrationTests.eventually(() -> {
+				HttpResponse<String> answer = get(client, "/boring");
+				assertThat(answer.statusCode()).isEqualTo(200);
+				return answer;
+			});
+			assertThat(response.body()).isEqualTo("boring");
+		}
+		finally {
+			app.stop(0);
+		}
+	}
+
+	private SidecarProxy boring(String proxyId) {
+		return ProxyMain.start(ProxyFlags.parse(java.util.List.of("-proxy-id", proxyId, "-tls-provider", "boringssl"),
+				java.util.Map.of("CONSUL_HTTP_ADDR", this.mesh.agentUrl())));
+	}
+
+	@Test
 	void whenOneInstanceStopsThenEveryCallGoesToTheOther() throws Exception {
 		try (ProxyMesh.EchoApp first = new ProxyMesh.EchoApp(); ProxyMesh.EchoApp second = new ProxyMesh.EchoApp();
 				SidecarProxy secondSide = sidecar("echo", "echo-2", second.port()); SidecarProxy webSide = web()) {

@@ -29,6 +29,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -62,7 +63,10 @@ public final class PublicListener implements AutoCloseable {
 	/** The relayed connections, each with its caller; a connection leaves when it closes. */
 	private final Map<Channel, SpiffeId> open;
 
-	private PublicListener(Channel server, Authorizer authorizer, Map<Channel, SpiffeId> open) {
+	private final String tlsProvider;
+
+	private PublicListener(Channel server, Authorizer authorizer, Map<Channel, SpiffeId> open, SslContext tls) {
+		this.tlsProvider = (tls instanceof ReferenceCountedOpenSslContext) ? "BoringSSL" : "JDK";
 		this.server = server;
 		this.authorizer = authorizer;
 		this.open = open;
@@ -140,7 +144,7 @@ public final class PublicListener implements AutoCloseable {
 						.addLast("gate", new CallerGate(authorizer, settings, open, metrics));
 				}
 			});
-		return new PublicListener(Listeners.bind(bootstrap, settings.bind(), "public listener"), authorizer, open);
+		return new PublicListener(Listeners.bind(bootstrap, settings.bind(), "public listener"), authorizer, open, tls);
 	}
 
 	/**
@@ -169,6 +173,14 @@ public final class PublicListener implements AutoCloseable {
 					channels.forEach(Channel::close);
 				}
 			}));
+	}
+
+	/**
+	 * Returns the TLS implementation in use.
+	 * @return {@code BoringSSL} or {@code JDK}
+	 */
+	public String tlsProvider() {
+		return this.tlsProvider;
 	}
 
 	/**
