@@ -48,13 +48,18 @@ public final class DevAgentMain {
 			out.print(USAGE);
 			out.print(AgentCli.USAGE);
 			out.print(ConfigCommand.USAGE);
+			out.print(ServicesCommand.USAGE);
 			return (args.length == 0) ? 1 : 0;
 		}
 		try {
 			return switch (args[0]) {
 				case "agent" -> agent(Arrays.asList(args).subList(1, args.length), out);
-				case "intention", "catalog", "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
+				case "catalog" -> (args.length > 1 && args[1].equals("nodes"))
+						? ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out)
+						: AgentCli.run(Arrays.asList(args), env, out);
+				case "intention", "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
 				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
+				case "services" -> ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}
