@@ -26,6 +26,8 @@ class ProxyFlagsTests {
 						String.format(ProxyConfig.REGISTER_ID_NEEDS_REGISTER, "a")),
 				Arguments.of(List.of("-sidecar-for", "web", "-log-json=yes"),
 						String.format(ProxyFlags.SWITCH, "-log-json", "-log-json", "-log-json", "yes")),
+				Arguments.of(List.of("-sidecar-for", "web", "-tls-provider", "openssl"),
+						String.format(ProxyFlags.TLS_PROVIDER, "openssl")),
 				Arguments.of(List.of("-sidecar-for", "web", "-datacenter"),
 						String.format(ProxyFlags.NEEDS_VALUE, "-datacenter")),
 				Arguments.of(List.of("-sidecar-for", "web", "-upstream", "db:9191"), ProxyConfig.STATIC_ONLY),
