@@ -21,8 +21,10 @@ import org.springframework.core.env.Environment;
  * decide every handshake (the caller's chain validated as an X.509-SVID of this trust domain), TLS 1.3 and 1.2 with
  * AEAD suites only, and every update of the bundle gives Tomcat a new SSL context (no session resumed across it).
  * A client that stays silent during the handshake is closed after {@code connect.tls.server.handshake-timeout}; a
- * kept-alive connection waiting for its next request, after {@code connect.tls.server.idle-timeout}. Jetty is not
- * secured (the starter refuses a {@code @ConnectService} on it).
+ * kept-alive connection waiting for its next request, after {@code connect.tls.server.idle-timeout}. A connection
+ * serves any number of requests unless {@code server.tomcat.max-keep-alive-requests} is set (Tomcat's default, 100,
+ * would make mesh callers pay a full mutual-TLS handshake every 100 requests). Jetty is not secured (the starter
+ * refuses a {@code @ConnectService} on it).
  */
 @AutoConfiguration(after = ConnectTlsAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -38,7 +40,8 @@ public final class ConnectTomcatTlsAutoConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectTomcatTlsCustomizer(SslBundles bundles,
 			ConnectServerTlsProperties properties, Environment environment) {
-		return new TomcatTlsCustomizer(bundles, properties, IgnoredServerSsl.in(environment));
+		return new TomcatTlsCustomizer(bundles, properties, IgnoredServerSsl.in(environment),
+				environment.containsProperty(TomcatMeshTls.MAX_KEEP_ALIVE_REQUESTS));
 	}
 
 	/** Runs after Boot's own customizers (order 0): Boot's {@code server.ssl} is replaced by the mesh's TLS. */
@@ -50,17 +53,21 @@ public final class ConnectTomcatTlsAutoConfiguration {
 
 		private final IgnoredServerSsl ignored;
 
-		TomcatTlsCustomizer(SslBundles bundles, ConnectServerTlsProperties properties, IgnoredServerSsl ignored) {
+		private final boolean keepAliveLimitSet;
+
+		TomcatTlsCustomizer(SslBundles bundles, ConnectServerTlsProperties properties, IgnoredServerSsl ignored,
+				boolean keepAliveLimitSet) {
 			this.bundles = bundles;
 			this.properties = properties;
 			this.ignored = ignored;
+			this.keepAliveLimitSet = keepAliveLimitSet;
 		}
 
 		@Override
 		public void customize(TomcatServletWebServerFactory factory) {
 			this.ignored.warnOnce();
 			factory.setSsl(null);
-			factory.addConnectorCustomizers(new TomcatMeshTls(this.bundles, this.properties));
+			factory.addConnectorCustomizers(new TomcatMeshTls(this.bundles, this.properties, this.keepAliveLimitSet));
 		}
 
 		@Override

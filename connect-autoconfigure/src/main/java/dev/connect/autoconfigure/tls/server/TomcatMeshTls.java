@@ -27,13 +27,18 @@ final class TomcatMeshTls implements TomcatConnectorCustomizer {
 	static final String NOT_HTTP11 = "Unable to serve mutual TLS on Tomcat's connector: its protocol handler is %s, "
 			+ "not an HTTP/1.1 protocol (AbstractHttp11Protocol)";
 
+	static final String MAX_KEEP_ALIVE_REQUESTS = "server.tomcat.max-keep-alive-requests";
+
 	private final SslBundles bundles;
 
 	private final ConnectServerTlsProperties properties;
 
-	TomcatMeshTls(SslBundles bundles, ConnectServerTlsProperties properties) {
+	private final boolean keepAliveLimitSet;
+
+	TomcatMeshTls(SslBundles bundles, ConnectServerTlsProperties properties, boolean keepAliveLimitSet) {
 		this.bundles = bundles;
 		this.properties = properties;
+		this.keepAliveLimitSet = keepAliveLimitSet;
 	}
 
 	@Override
@@ -48,6 +53,11 @@ final class TomcatMeshTls implements TomcatConnectorCustomizer {
 		// the keep-alive timeout bounds a connection waiting for its next request.
 		protocol.setConnectionTimeout(millis(this.properties.getHandshakeTimeout().toMillis()));
 		protocol.setKeepAliveTimeout(millis(this.properties.getIdleTimeout().toMillis()));
+		if (!this.keepAliveLimitSet) {
+			// As on Reactor Netty: no request limit per connection, whose every new one costs a mutual-TLS handshake;
+			// the idle timeout and the clients' connection lifetime bound how long one lives.
+			protocol.setMaxKeepAliveRequests(-1);
+		}
 		protocol.addSslHostConfig(hostConfig(protocol, this.bundles.getBundle(ConnectSslBundleRegistrar.BUNDLE)));
 		this.bundles.addBundleUpdateHandler(ConnectSslBundleRegistrar.BUNDLE,
 				(bundle) -> protocol.addSslHostConfig(hostConfig(protocol, bundle), true));

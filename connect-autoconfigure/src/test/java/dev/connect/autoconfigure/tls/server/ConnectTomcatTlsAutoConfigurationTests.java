@@ -18,6 +18,7 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +43,7 @@ class ConnectTomcatTlsAutoConfigurationTests {
 			factory.getConnectorCustomizers().forEach((customizer) -> customizer.customize(connector));
 			assertThat(connector.getSecure()).isTrue();
 			assertThat(connector.getScheme()).isEqualTo("https");
+			assertThat(maxKeepAliveRequests(connector)).as("no request limit per connection").isEqualTo(-1);
 			SSLHostConfig[] configs = ((Http11NioProtocol) connector.getProtocolHandler()).findSslHostConfigs();
 			assertThat(configs).singleElement().satisfies((config) -> {
 				assertThat(config.getCertificateVerification()).isEqualTo(SSLHostConfig.CertificateVerification.REQUIRED);
@@ -55,6 +57,19 @@ class ConnectTomcatTlsAutoConfigurationTests {
 				.updateBundle("connect", context.getBean(SslBundles.class).getBundle("connect"));
 			SSLHostConfig after = ((Http11NioProtocol) connector.getProtocolHandler()).findSslHostConfigs()[0];
 			assertThat(after.getCertificates().iterator().next().getSslContext()).isNotSameAs(before);
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aKeepAliveRequestLimitTheApplicationSetIsKept() {
+		this.servletRunner.withPropertyValues("server.tomcat.max-keep-alive-requests=50").run((context) -> {
+			TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
+			context.getBean("connectTomcatTlsCustomizer", WebServerFactoryCustomizer.class).customize(factory);
+			Connector connector = new Connector(Http11NioProtocol.class.getName());
+			((Http11NioProtocol) connector.getProtocolHandler()).setMaxKeepAliveRequests(50);
+			factory.getConnectorCustomizers().forEach((customizer) -> customizer.customize(connector));
+			assertThat(maxKeepAliveRequests(connector)).isEqualTo(50);
 		});
 	}
 
@@ -84,6 +99,12 @@ class ConnectTomcatTlsAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(ConnectTlsAutoConfiguration.class, SslAutoConfiguration.class,
 					ConnectTomcatTlsAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean("connectTomcatTlsCustomizer"));
+	}
+
+	/** The configured limit (Tomcat's getter answers 1 while the connector is not bound). */
+	private static Object maxKeepAliveRequests(Connector connector) {
+		Object endpoint = ReflectionTestUtils.getField(connector.getProtocolHandler(), "endpoint");
+		return ReflectionTestUtils.getField(endpoint, "maxKeepAliveRequests");
 	}
 
 	@Configuration(proxyBeanMethods = false)
