@@ -29,9 +29,18 @@ class SpreadTests {
 	}
 
 	@Test
+	void differencesPairRunByRun() {
+		Spread added = Spread.of(3.0, 1.5, 2.0).minus(Spread.of(1.0, 2.0, 0.5));
+		assertThat(added.runs()).containsExactly(2.0, -0.5, 1.5);
+		assertThat(added.median()).isEqualTo(1.5);
+	}
+
+	@Test
 	void runsThatDoNotPairUpAreRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Spread.of(1, 2).over(Spread.of(1, 2, 3)))
 			.withMessage("Runs must pair up: 2 against a baseline of 3");
+		assertThatIllegalArgumentException().isThrownBy(() -> Spread.of(1, 2).minus(Spread.of(1)))
+			.withMessage("Runs must pair up: 2 against a baseline of 1");
 	}
 
 	@Test
