@@ -43,10 +43,6 @@ public final class SidecarProxy implements AutoCloseable {
 
 	private static final Duration AUTHORIZE_TIMEOUT = Duration.ofSeconds(2);
 
-	static final String DATACENTER = "Datacenter '%s' (-datacenter) is not the agent's datacenter '%s': the proxy "
-			+ "presents a leaf of its agent's datacenter and reaches services there only; leave -datacenter out or "
-			+ "give '%s'";
-
 	private final Deque<AutoCloseable> started;
 
 	private final @Nullable Inbound inbound;
@@ -100,7 +96,7 @@ public final class SidecarProxy implements AutoCloseable {
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
 			return start(client, registration, clock, materialTimeout, started, true,
-					new Options(datacenter, metrics, boringSsl));
+					new StartOptions(datacenter, metrics, boringSsl));
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -117,7 +113,7 @@ public final class SidecarProxy implements AutoCloseable {
 		Deque<AutoCloseable> started = new ArrayDeque<>();
 		try {
 			return start(client, registration, clock, materialTimeout, started, publicListener,
-					new Options(datacenter, metrics, boringSsl));
+					new StartOptions(datacenter, metrics, boringSsl));
 		}
 		catch (RuntimeException ex) {
 			closeAll(started);
@@ -126,7 +122,7 @@ public final class SidecarProxy implements AutoCloseable {
 	}
 
 	private static SidecarProxy start(AgentClient client, ProxyRegistration registration, Clock clock,
-			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener, Options options) {
+			Duration materialTimeout, Deque<AutoCloseable> started, boolean publicListener, StartOptions options) {
 		String destination = registration.destination();
 		AgentCertificateSource source = AgentCertificateSource.start(client, destination, clock);
 		started.push(source::dispose);
@@ -136,7 +132,7 @@ public final class SidecarProxy implements AutoCloseable {
 					+ " s: " + Objects.requireNonNullElse(source.lastProblem(), String.valueOf(error.getMessage())), error))
 			.block();
 		logger.log(Level.DEBUG, "TLS material ready: {0}", first);
-		checkDatacenter(options.datacenter(), Objects.requireNonNull(first, "no TLS material"));
+		options.checkDatacenter(Objects.requireNonNull(first, "no TLS material"));
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 		started.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 		Inbound inbound = null;
@@ -163,27 +159,6 @@ public final class SidecarProxy implements AutoCloseable {
 				registration.proxyId(), destination, (inbound != null) ? inbound.address() : "(none)",
 				registration.local(), upstreams.addresses());
 		return proxy;
-	}
-
-	/**
-	 * How to start, beyond the registration.
-	 *
-	 * @param datacenter the datacenter the proxy must be in ({@code -datacenter}), or {@code null} for the agent's
-	 * @param metrics where the listeners count
-	 * @param boringSsl whether the listeners use BoringSSL when it loads ({@code -tls-provider boringssl})
-	 */
-	private record Options(@Nullable String datacenter, ProxyMetrics metrics, boolean boringSsl) {
-	}
-
-	/**
-	 * Consul's {@code -datacenter} points the API client at another datacenter; a proxy serves the destination's
-	 * leaf, issued in its agent's datacenter, and reaches upstreams there only, so another datacenter is refused.
-	 */
-	private static void checkDatacenter(@Nullable String datacenter, CertificateSnapshot material) {
-		String local = material.identity().datacenter();
-		if (datacenter != null && !datacenter.equalsIgnoreCase(local)) {
-			throw new IllegalArgumentException(String.format(DATACENTER, datacenter, local, local));
-		}
 	}
 
 	private static CachingAuthorizer authorizer(AgentClient client, AgentCertificateSource source, String destination,

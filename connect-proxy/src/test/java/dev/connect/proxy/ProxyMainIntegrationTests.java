@@ -91,7 +91,7 @@ class ProxyMainIntegrationTests {
 		int publicPort = ProxyMesh.freePort();
 		assertThat(run("-service", "echo", "-service-addr", "127.0.0.1:1", "-listen", "127.0.0.1:" + publicPort,
 				"-register", "-datacenter", "dc2")).isEqualTo(1);
-		assertThat(errors()).isEqualTo("Error: " + String.format(SidecarProxy.DATACENTER, "dc2", "dc1", "dc1") + "\n");
+		assertThat(errors()).isEqualTo("Error: " + String.format(StartOptions.DATACENTER, "dc2", "dc1", "dc1") + "\n");
 		try (java.net.ServerSocket again = new java.net.ServerSocket(publicPort, 1,
 				java.net.InetAddress.getLoopbackAddress())) {
 			assertThat(again.getLocalPort()).isEqualTo(publicPort);
