@@ -79,7 +79,7 @@ final class AgentCli {
 			if (arg.equals("-allow") || arg.equals("-deny")) {
 				action = arg.substring(1);
 			}
-			else if (AgentConnection.FLAGS.contains(arg.substring(1).split("=", 2)[0])) {
+			else if (arg.startsWith("-") && AgentConnection.FLAGS.contains(arg.substring(1).split("=", 2)[0])) {
 				String name = "-" + arg.substring(1).split("=", 2)[0];
 				connection.put(name.substring(1), flagValue(args, i, name));
 				i += arg.contains("=") ? 0 : 1;
