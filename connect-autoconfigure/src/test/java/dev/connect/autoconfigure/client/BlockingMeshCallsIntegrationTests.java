@@ -8,9 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import dev.connect.agent.DevAgentSettings;
 import dev.connect.test.TestMesh;
+import dev.connect.tls.CertificateSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,7 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A Spring MVC application on Tomcat ('dashboard') calling 'counting' instances through its
  * {@code @LoadBalanced RestClient.Builder} and {@code @LoadBalanced RestTemplate}, against one dev agent: the same
- * guarantees as the WebClient's ({@link LoadBalancedMeshCallsIntegrationTests}), from the same mesh client.
+ * guarantees as the WebClient's ({@link LoadBalancedMeshCallsIntegrationTests}), from the same mesh client: load
+ * balancing and a retry when nothing was sent, an impostor refused before any byte, and pooled connections retired
+ * when the caller's leaf and roots rotate, with no failed call.
  */
 class BlockingMeshCallsIntegrationTests {
 
@@ -101,6 +112,74 @@ class BlockingMeshCallsIntegrationTests {
 		}
 	}
 
+	@Test
+	void callsKeepSucceedingWhileTheCallersLeafAndRootsRotate() throws Exception {
+		try (TestMesh mesh = TestMesh.start(DevAgentSettings.defaults().withHttpPort(0)
+			.withRootRotationJitter(Duration.ofSeconds(2)))) {
+			mesh.allow("dashboard", "counting");
+			try (ConfigurableApplicationContext counting = counting(mesh);
+					ConfigurableApplicationContext dashboard = dashboard(mesh, Dashboard.class)) {
+				RestClient client = dashboard.getBean(RestClient.Builder.class).build();
+				assertThat(client.get().uri("http://counting/whoami").retrieve().body(String.class))
+					.startsWith(port(counting) + " ");
+				CertificateSource own = dashboard.getBean(CertificateSource.class);
+				String firstSerial = callerSerial(client);
+				assertThat(firstSerial).isEqualTo(own.current().leaf().getSerialNumber().toString(16));
+				List<String> failures = new CopyOnWriteArrayList<>();
+				AtomicInteger ok = new AtomicInteger();
+				AtomicBoolean running = new AtomicBoolean(true);
+				CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+					while (running.get()) {
+						try {
+							callerSerial(client);
+							ok.incrementAndGet();
+						}
+						catch (RuntimeException ex) {
+							failures.add(ex.toString());
+						}
+					}
+				});
+				try {
+					HttpResponse<String> rotated = HttpClient.newHttpClient()
+						.send(HttpRequest.newBuilder(URI.create(mesh.agentUrl() + "/v1/connect/ca/configuration"))
+							.PUT(HttpRequest.BodyPublishers.ofString(
+									"{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}}"))
+							.build(), HttpResponse.BodyHandlers.ofString());
+					assertThat(rotated.statusCode()).isEqualTo(200);
+					String renewed = await(() -> own.current().leaf().getSerialNumber().toString(16),
+							(serial) -> !serial.equals(firstSerial), Duration.ofSeconds(35));
+					assertThat(renewed).as("the dashboard got its re-issued leaf").isNotEqualTo(firstSerial);
+					String seen = await(() -> callerSerial(client), renewed::equals, PROMPTLY);
+					assertThat(seen).as("counting sees the dashboard's re-issued leaf (pooled connections retired)")
+						.isEqualTo(renewed);
+					int target = ok.get() + 5;
+					int after = await(ok::get, (count) -> count >= target, PROMPTLY);
+					assertThat(after).as("calls kept flowing after the rotation").isGreaterThanOrEqualTo(target);
+				}
+				finally {
+					running.set(false);
+					load.get();
+				}
+				assertThat(failures).as("failed calls during rotation").isEmpty();
+			}
+		}
+	}
+
+	private static String callerSerial(RestClient client) {
+		return client.get().uri("http://counting/whoami").retrieve().body(String.class).split(" ")[1];
+	}
+
+	private static <T> T await(Supplier<T> value, Predicate<T> condition, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		T current = value.get();
+		while (!condition.test(current) && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			current = value.get();
+		}
+		return current;
+	}
+
 	private static Set<String> answering(java.util.function.Supplier<String> call) {
 		Set<String> ports = new HashSet<>();
 		for (int i = 0; i < 6; i++) {
@@ -121,12 +200,11 @@ class BlockingMeshCallsIntegrationTests {
 		return app.getEnvironment().getProperty("local.server.port");
 	}
 
-	private static ConfigurableApplicationContext counting(TestMesh mesh) throws InterruptedException {
-		ConfigurableApplicationContext counting = new SpringApplicationBuilder(
+	private static ConfigurableApplicationContext counting(TestMesh mesh) {
+		return new SpringApplicationBuilder(
 				LoadBalancedMeshCallsIntegrationTests.Counting.class)
 			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl())
 			.run();
-		return counting;
 	}
 
 	private static ConfigurableApplicationContext dashboard(TestMesh mesh, Class<?> app) {
