@@ -99,8 +99,11 @@ final class ConfigHandler {
 			return this.queries.run(options, QueryOptions.DEFAULT_WAIT, watched, () -> this.entries.get(kind, name))
 				.map((found) -> found.value()
 					.map((entry) -> Reply.json(Json.write(entry.toJson())).indexed(found.index()))
-					.orElseThrow(() -> HttpError.notFound(
-							ConfigEntryStore.NOT_FOUND + " for \"" + kind + "\" / \"" + name + "\"")));
+					// Consul sets the query meta before it finds the entry missing: a 404 carries the index, so a
+					// client can block until the entry is written.
+					.orElseGet(() -> Reply.text(404,
+							ConfigEntryStore.NOT_FOUND + " for \"" + kind + "\" / \"" + name + "\"")
+						.indexed(found.index())));
 		}
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, watched, () -> list(kind))
 			.map((list) -> Reply.json(Json.write(list.value())).indexed(list.index()));
