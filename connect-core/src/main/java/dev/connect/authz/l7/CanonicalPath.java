@@ -55,6 +55,9 @@ final class CanonicalPath {
 		if (raw.isEmpty() || raw.charAt(0) != '/') {
 			throw new AmbiguousRequestException(NOT_ABSOLUTE);
 		}
+		if (isPlain(raw)) {
+			return raw;
+		}
 		StringBuilder path = new StringBuilder(raw.length());
 		for (int i = 0; i < raw.length(); i++) {
 			char c = raw.charAt(i);
@@ -69,6 +72,23 @@ final class CanonicalPath {
 			}
 		}
 		return segments(path, normalization.mergeSlashes());
+	}
+
+	/**
+	 * Whether the path is already as the rules read it: visible ASCII with no escape, backslash or path parameter, and
+	 * no dot or empty segment. Most paths are, and they are returned without a copy.
+	 */
+	private static boolean isPlain(String raw) {
+		char previous = 0;
+		for (int i = 0; i < raw.length(); i++) {
+			char c = raw.charAt(i);
+			if (c <= ' ' || c >= 0x7f || c == '%' || c == '\\' || c == ';' || (c == '/' && previous == '/')
+					|| (c == '.' && (previous == '/' || previous == '.'))) {
+				return false;
+			}
+			previous = c;
+		}
+		return true;
 	}
 
 	/** Appends the escape at {@code at} as the rules read it and returns the index of its last character. */

@@ -37,7 +37,7 @@ final class HeaderRule {
 	private final boolean ignoreCase;
 
 	private HeaderRule(String name, Kind kind, String value, boolean invert, boolean ignoreCase) {
-		this.name = name;
+		this.name = name.toLowerCase(Locale.ROOT);
 		this.kind = kind;
 		this.ignoreCase = ignoreCase;
 		this.value = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
@@ -91,7 +91,7 @@ final class HeaderRule {
 		if (values.isEmpty()) {
 			return this.kind == Kind.PRESENT && this.invert;
 		}
-		return test(String.join(",", values)) != this.invert;
+		return test((values.size() == 1) ? values.get(0) : String.join(",", values)) != this.invert;
 	}
 
 	private boolean test(String joined) {

@@ -1,7 +1,6 @@
 package dev.connect.authz.l7;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A request's headers as L7 rules see them: names compared without regard to case, and headers whose name has an
@@ -32,11 +31,14 @@ final class HeadersRead {
 		return new HeadersRead(request, underscores == RequestNormalization.UnderscoreHeaders.DROP_HEADER);
 	}
 
+	/**
+	 * @param name the header name, in lower case
+	 */
 	List<String> values(String name) {
 		if (this.dropUnderscores && name.indexOf('_') >= 0) {
 			return List.of();
 		}
-		return this.request.headerValues(name.toLowerCase(Locale.ROOT));
+		return this.request.headerValues(name);
 	}
 
 }
