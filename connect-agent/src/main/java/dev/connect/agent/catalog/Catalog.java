@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.connect.agent.index.ChangeIndex;
+import dev.connect.api.CheckDefinition;
 import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.ServiceRegistration;
@@ -124,6 +125,50 @@ public final class Catalog {
 		publish(edit.snapshot(this.clock.instant()), edit);
 		this.listener.accept(edit.change());
 		return true;
+	}
+
+	/**
+	 * Adds a check to a registered instance, or replaces the check with its ID ({@code /v1/agent/check/register});
+	 * the ID defaults to the name, as in Consul.
+	 * @param definition the check, with its {@code ServiceID}
+	 * @throws InvalidRegistrationException with Consul's text when refused
+	 */
+	public synchronized void registerCheck(CheckDefinition definition) {
+		String name = (definition.name() != null) ? definition.name() : "";
+		if (name.isEmpty()) {
+			throw new InvalidRegistrationException("Missing check name");
+		}
+		String serviceId = (definition.serviceId() != null) ? definition.serviceId() : "";
+		if (serviceId.isEmpty()) {
+			throw new InvalidRegistrationException("ServiceID is required: the dev agent runs checks of services only, "
+					+ "not of its node");
+		}
+		CatalogSnapshot current = this.state;
+		ServiceInstance instance = current.services().get(serviceId);
+		if (instance == null) {
+			throw new InvalidRegistrationException("ServiceID \"" + serviceId + "\" does not exist");
+		}
+		CheckState check = CheckDefinitions.check(definition, name, instance, this.clock.instant());
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
+		edit.putServiceCheck(check, true);
+		publish(edit.snapshot(this.clock.instant()), edit);
+		this.listener.accept(edit.change());
+	}
+
+	/**
+	 * Removes a check ({@code /v1/agent/check/deregister/<id>}); an unknown ID changes nothing.
+	 * @param checkId the check ID
+	 */
+	public synchronized void deregisterCheck(String checkId) {
+		CatalogSnapshot current = this.state;
+		CheckState check = current.checks().get(checkId);
+		if (check == null) {
+			return;
+		}
+		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
+		edit.putServiceCheck(check, false);
+		publish(edit.snapshot(this.clock.instant()), edit);
+		this.listener.accept(edit.change());
 	}
 
 	/**

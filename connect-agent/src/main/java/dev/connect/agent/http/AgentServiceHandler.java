@@ -14,6 +14,7 @@ import dev.connect.agent.index.ChangeIndex;
 import dev.connect.agent.index.QueryOptions;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.AgentService;
+import dev.connect.api.CheckDefinition;
 import dev.connect.api.HealthCheck;
 import dev.connect.api.ServiceRegistration;
 import io.netty.handler.codec.http.HttpMethod;
@@ -45,6 +46,8 @@ final class AgentServiceHandler {
 		router.add("/v1/agent/service/register", Set.of(HttpMethod.PUT), this::registerService);
 		router.add("/v1/agent/service/deregister/", Set.of(HttpMethod.PUT), this::deregister);
 		router.add("/v1/agent/service/maintenance/", Set.of(HttpMethod.PUT), this::maintenance);
+		router.add("/v1/agent/check/register", Set.of(HttpMethod.PUT), this::registerCheck);
+		router.add("/v1/agent/check/deregister/", Set.of(HttpMethod.PUT), this::deregisterCheck);
 		router.get("/v1/agent/services", this::services);
 		router.get("/v1/agent/service/", this::service);
 		router.get("/v1/agent/checks", this::checks);
@@ -82,6 +85,26 @@ final class AgentServiceHandler {
 	private Mono<Reply> deregister(Exchange exchange) {
 		return Mono.fromCallable(() -> {
 			this.catalog.deregister(exchange.remainder());
+			return Reply.empty();
+		});
+	}
+
+	private Mono<Reply> registerCheck(Exchange exchange) {
+		return Mono.fromCallable(() -> {
+			CheckDefinition definition = Json.read(exchange.body(), CheckDefinition.class, "Request decode failed: ");
+			try {
+				this.catalog.registerCheck(definition);
+			}
+			catch (InvalidRegistrationException ex) {
+				throw HttpError.of(400, ex);
+			}
+			return Reply.empty();
+		});
+	}
+
+	private Mono<Reply> deregisterCheck(Exchange exchange) {
+		return Mono.fromCallable(() -> {
+			this.catalog.deregisterCheck(exchange.remainder());
 			return Reply.empty();
 		});
 	}
