@@ -46,15 +46,26 @@ public final class MeshClient {
 		return send("POST", port, path);
 	}
 
-	private Response send(String method, int port, String path) throws IOException {
+	/**
+	 * Sends a request with the method, request-target and header lines exactly as given (nothing normalized).
+	 * @param headers header lines such as {@code "X-Env: prod"}
+	 */
+	public Response request(String method, int port, String target, String... headers) throws IOException {
+		return send(method, port, target, headers);
+	}
+
+	private Response send(String method, int port, String path, String... headers) throws IOException {
 		try (SSLSocket socket = (SSLSocket) this.context.getSocketFactory()
 			.createSocket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(10_000);
 			socket.startHandshake();
 			X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
 			OutputStream out = socket.getOutputStream();
-			out.write((method + " " + path + " HTTP/1.1\r\nHost: mesh\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
+			StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: mesh\r\n");
+			for (String header : headers) {
+				head.append(header).append("\r\n");
+			}
+			out.write((head + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			String raw = new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);
 			int status = Integer.parseInt(raw.substring(9, 12));

@@ -123,6 +123,41 @@ public final class TestMesh implements AutoCloseable {
 		return stub;
 	}
 
+	/**
+	 * Writes a config entry ({@code PUT /v1/config}), as {@code consul config write} does: for example the L7
+	 * rules of a destination and its protocol.
+	 * <pre>
+	 * mesh.config("""
+	 *     {"Kind":"service-defaults","Name":"counting","Protocol":"http"}""")
+	 *   .config("""
+	 *     {"Kind":"service-intentions","Name":"counting","Sources":[{"Name":"dashboard","Permissions":[
+	 *       {"Action":"allow","HTTP":{"PathPrefix":"/count","Methods":["GET"]}}]}]}""");
+	 * </pre>
+	 * @param entry the entry's JSON
+	 * @return this mesh
+	 * @throws IllegalStateException when the agent refuses the entry, with its message
+	 */
+	public TestMesh config(String entry) {
+		Objects.requireNonNull(entry, "'entry' must not be null");
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(agentUrl() + "/v1/config"))
+				.PUT(HttpRequest.BodyPublishers.ofString(entry))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200 || !response.body().trim().equals("true")) {
+				throw new IllegalStateException(
+						"The agent refused the config entry: " + response.statusCode() + " " + response.body().trim());
+			}
+			return this;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("The dev agent at " + agentUrl() + " did not answer", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while writing a config entry", ex);
+		}
+	}
+
 	private TestMesh intention(String source, String destination, String action) {
 		Objects.requireNonNull(source, "'source' must not be null");
 		Objects.requireNonNull(destination, "'destination' must not be null");

@@ -10,9 +10,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
+import dev.connect.authz.l7.HttpRequestView;
+import dev.connect.authz.l7.L7Decision;
+import dev.connect.authz.l7.L7Policy;
 import dev.connect.identity.InvalidIdentityException;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.identity.SpiffeId;
+import dev.connect.identity.TrustDomain;
 import dev.connect.pki.InvalidSvidException;
 import dev.connect.pki.PeerRole;
 import dev.connect.pki.SvidValidator;
@@ -29,6 +33,9 @@ import reactor.core.publisher.Mono;
  * <li>No chain or no SPIFFE ID: 403.</li>
  * <li>The caller's leaf expired since the handshake, or its chain no longer validates against the current roots
  * (checked once per certificate per set of roots): 403 and close the connection.</li>
+ * <li>A caller of this trust domain, default partition and namespace with an L7 source in this service's
+ * {@code service-intentions} entry: the {@link L7Policy} decides the request (allowed, 403, 400 for a request the
+ * application could read otherwise than the rules, 503 when the entry cannot be read).</li>
  * <li>Otherwise the authorizer decides: allowed, or 403 (logged and kept for the endpoint), or 503 when it has no
  * decision (fail closed).</li>
  * </ul>
@@ -47,6 +54,8 @@ final class CallerCheck {
 
 	static final String UNAVAILABLE = "Authorization is unavailable; the request was not processed.";
 
+	static final String AMBIGUOUS = "The request's path or headers could be read in more than one way; it was not processed.";
+
 	/**
 	 * How many callers' certificates are remembered. Keys are held weakly and compared by identity (the TLS
 	 * session's certificate object, the same on every request of a connection), so an entry goes with its
@@ -64,6 +73,10 @@ final class CallerCheck {
 
 	private final Supplier<@Nullable SvidValidator> trust;
 
+	private final Supplier<L7Policy> l7;
+
+	private final Supplier<@Nullable TrustDomain> trustDomain;
+
 	private volatile @Nullable String lastNoDecision;
 
 	/** Callers by leaf certificate object. */
@@ -75,6 +88,13 @@ final class CallerCheck {
 
 	CallerCheck(Authorizer authorizer, RecentDenials denials, Supplier<@Nullable SvidValidator> trust,
 			DenialLog denialLog, Clock clock) {
+		this(authorizer, denials, trust, denialLog, clock, () -> L7Policy.NONE, () -> null);
+	}
+
+	CallerCheck(Authorizer authorizer, RecentDenials denials, Supplier<@Nullable SvidValidator> trust,
+			DenialLog denialLog, Clock clock, Supplier<L7Policy> l7, Supplier<@Nullable TrustDomain> trustDomain) {
+		this.l7 = l7;
+		this.trustDomain = trustDomain;
 		this.authorizer = authorizer;
 		this.denials = denials;
 		this.denialLog = denialLog;
@@ -85,9 +105,10 @@ final class CallerCheck {
 	/**
 	 * Decides about one request.
 	 * @param chain the caller's chain as the TLS session holds it, {@code null} when it presented none
+	 * @param request the request, for L7 intentions
 	 * @return the outcome; never an error
 	 */
-	Mono<Outcome> check(X509Certificate @Nullable [] chain) {
+	Mono<Outcome> check(X509Certificate @Nullable [] chain, HttpRequestView request) {
 		Caller peer = caller(chain);
 		if (peer == null || chain == null) {
 			return Mono.just(Outcome.refused(403, NO_IDENTITY, false));
@@ -99,6 +120,10 @@ final class CallerCheck {
 		if (!trusted(chain, peer)) {
 			// Valid at the handshake, its roots removed since: refuse, and close so no request follows on it.
 			return Mono.just(Outcome.refused(403, UNTRUSTED, true));
+		}
+		Outcome l7 = decideL7(peer, request);
+		if (l7 != null) {
+			return Mono.just(l7);
 		}
 		return this.authorizer.authorize(peer.id())
 			.map(Optional::of)
@@ -122,6 +147,37 @@ final class CallerCheck {
 		this.denials.record(caller.id().toString(), decision.get().reason());
 		this.denialLog.denied(caller.id(), caller.service(), decision.get().reason());
 		return Outcome.refused(403, DENIED, false);
+	}
+
+	/**
+	 * The L7 decision, {@code null} when the caller has no L7 source (or is not a local service of this trust
+	 * domain) and the agent's L4 answer decides. Consul's authorize endpoint denies a caller with an L7 source, so
+	 * the agent is not asked about one.
+	 */
+	private @Nullable Outcome decideL7(Caller caller, HttpRequestView request) {
+		ServiceIdentity service = caller.service();
+		if (service == null || !service.trustDomain().equals(this.trustDomain.get())
+				|| !service.partition().equals("default") || !service.namespace().equals("default")) {
+			return null;
+		}
+		L7Decision decision = this.l7.get().decide(service.service(), request);
+		return switch (decision.outcome()) {
+			case L4 -> null;
+			case ALLOW -> new Outcome(200, null, false, service);
+			case DENY -> {
+				this.denials.record(caller.id().toString(), decision.reason());
+				this.denialLog.denied(caller.id(), service, decision.reason());
+				yield Outcome.refused(403, DENIED, false);
+			}
+			case BAD_REQUEST -> {
+				this.denials.record(caller.id().toString(), "refused (400): " + decision.reason());
+				yield Outcome.refused(400, AMBIGUOUS, false);
+			}
+			case NO_DECISION -> {
+				noDecision(caller.id(), new IllegalStateException(decision.reason()));
+				yield Outcome.refused(503, UNAVAILABLE, false);
+			}
+		};
 	}
 
 	/** Logs why there was no decision: at WARN once per distinct reason in a row, at DEBUG while it repeats. */

@@ -6,6 +6,7 @@ import java.util.function.IntSupplier;
 import dev.connect.authz.AgentAuthorizer;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.CachingAuthorizer;
+import dev.connect.authz.l7.L7PolicySource;
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.autoconfigure.tls.server.ConnectServerTlsAutoConfiguration;
@@ -60,6 +61,13 @@ public final class ConnectAuthorizationAutoConfiguration {
 		return new IntentionWatch(client, connect.resolveService(environment), authorizer);
 	}
 
+	/** The L7 intentions in force for this service, followed by blocking watches on its config entries. */
+	@Bean
+	@ConditionalOnMissingBean
+	L7PolicySource connectL7Policy(AgentClient client, ConnectProperties connect, Environment environment) {
+		return L7PolicySource.watch(client, connect.resolveService(environment), IntentionWatch.WAIT);
+	}
+
 	@Bean
 	RecentDenials connectRecentDenials() {
 		return new RecentDenials(Clock.systemUTC());
@@ -70,15 +78,15 @@ public final class ConnectAuthorizationAutoConfiguration {
 	@ConditionalOnProperty(prefix = "connect.tls.server", name = "enabled", matchIfMissing = true)
 	IntentionAuthorizationWebFilter connectAuthorizationWebFilter(CachingAuthorizer authorizer,
 			ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials, CertificateSource source,
-			ConnectProperties connect, Environment environment) {
+			L7PolicySource l7, ConnectProperties connect, Environment environment) {
 		return new IntentionAuthorizationWebFilter(
-				callerCheck(authorizer, decorators, denials, source, connect.resolveService(environment)),
+				callerCheck(authorizer, decorators, denials, source, l7, connect.resolveService(environment)),
 				meshPort(environment));
 	}
 
 	/** The decision shared by both web stacks' filters, over the decorated authorizer. */
 	static CallerCheck callerCheck(CachingAuthorizer authorizer, ObjectProvider<AuthorizerDecorator> decorators,
-			RecentDenials denials, CertificateSource source, String service) {
+			RecentDenials denials, CertificateSource source, L7PolicySource l7, String service) {
 		Authorizer decorated = authorizer;
 		for (AuthorizerDecorator decorator : decorators.orderedStream().toList()) {
 			decorated = decorator.decorate(decorated);
@@ -86,7 +94,10 @@ public final class ConnectAuthorizationAutoConfiguration {
 		return new CallerCheck(decorated, denials, () -> {
 			CertificateSnapshot snapshot = source.current();
 			return (snapshot != null) ? snapshot.validator() : null;
-		}, new DenialLog(service, Clock.systemUTC()), Clock.systemUTC());
+		}, new DenialLog(service, Clock.systemUTC()), Clock.systemUTC(), l7::current, () -> {
+			CertificateSnapshot snapshot = source.current();
+			return (snapshot != null) ? snapshot.trustDomain() : null;
+		});
 	}
 
 	static IntSupplier meshPort(Environment environment) {

@@ -1,6 +1,7 @@
 package dev.connect.autoconfigure.authorization;
 
 import dev.connect.authz.CachingAuthorizer;
+import dev.connect.authz.l7.L7PolicySource;
 import dev.connect.autoconfigure.ConnectProperties;
 import dev.connect.tls.CertificateSource;
 import jakarta.servlet.Filter;
@@ -36,9 +37,9 @@ public final class ConnectServletAuthorizationAutoConfiguration {
 	@Bean
 	FilterRegistrationBean<IntentionAuthorizationServletFilter> connectAuthorizationServletFilter(
 			CachingAuthorizer authorizer, ObjectProvider<AuthorizerDecorator> decorators, RecentDenials denials,
-			CertificateSource source, ConnectProperties connect, Environment environment) {
+			CertificateSource source, L7PolicySource l7, ConnectProperties connect, Environment environment) {
 		CallerCheck check = ConnectAuthorizationAutoConfiguration.callerCheck(authorizer, decorators, denials, source,
-				connect.resolveService(environment));
+				l7, connect.resolveService(environment));
 		FilterRegistrationBean<IntentionAuthorizationServletFilter> registration = new FilterRegistrationBean<>(
 				new IntentionAuthorizationServletFilter(check,
 						ConnectAuthorizationAutoConfiguration.meshPort(environment)));

@@ -53,7 +53,7 @@ final class IntentionAuthorizationServletFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		CallerCheck.Outcome outcome = this.check.check(certificates(http)).block();
+		CallerCheck.Outcome outcome = this.check.check(certificates(http), new ServletRequestView(http)).block();
 		if (outcome == null) {
 			outcome = CallerCheck.Outcome.refused(503, CallerCheck.UNAVAILABLE, false);
 		}

@@ -36,6 +36,9 @@ import reactor.core.publisher.Mono;
  * <li>A TLS request without a peer certificate or without a SPIFFE ID: 403.</li>
  * <li>A request on a kept-alive connection whose caller's leaf has expired since the handshake: 403 with
  * {@code Connection: close}, so that the caller's next request makes a new handshake with its current leaf.</li>
+ * <li>A caller with an L7 source in this service's {@code service-intentions} entry: its permissions decide (see
+ * {@link CallerCheck}); a request whose path or headers the application could read otherwise than the rules gets
+ * 400.</li>
  * <li>A request whose caller's chain no longer validates against the current roots (a root was removed since the
  * handshake): 403 with {@code Connection: close}. The chain is validated once per certificate per set of roots,
  * not on every request.</li>
@@ -85,19 +88,23 @@ public final class IntentionAuthorizationWebFilter implements WebFilter, Ordered
 			boolean meshPort = local == null || local.getPort() == this.meshPort.getAsInt();
 			return meshPort ? problem(exchange, HttpStatus.FORBIDDEN, CallerCheck.NO_IDENTITY) : chain.filter(exchange);
 		}
-		return this.check.check(ssl.getPeerCertificates()).flatMap((outcome) -> {
-			if (outcome.allowed()) {
-				ServiceIdentity caller = outcome.caller();
-				if (caller != null) {
-					exchange.getAttributes().put(ConnectCaller.ATTRIBUTE, caller);
-				}
-				return chain.filter(exchange);
+		return this.check.check(ssl.getPeerCertificates(), new ReactiveRequestView(exchange.getRequest()))
+			.flatMap((outcome) -> proceedOrRefuse(exchange, chain, outcome));
+	}
+
+	private static Mono<Void> proceedOrRefuse(ServerWebExchange exchange, WebFilterChain chain,
+			CallerCheck.Outcome outcome) {
+		if (outcome.allowed()) {
+			ServiceIdentity caller = outcome.caller();
+			if (caller != null) {
+				exchange.getAttributes().put(ConnectCaller.ATTRIBUTE, caller);
 			}
-			if (outcome.close()) {
-				exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-			}
-			return problem(exchange, HttpStatus.valueOf(outcome.status()), String.valueOf(outcome.detail()));
-		});
+			return chain.filter(exchange);
+		}
+		if (outcome.close()) {
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		}
+		return problem(exchange, HttpStatus.valueOf(outcome.status()), String.valueOf(outcome.detail()));
 	}
 
 	private static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String detail) {

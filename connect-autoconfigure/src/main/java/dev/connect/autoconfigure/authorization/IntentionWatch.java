@@ -15,6 +15,9 @@ import reactor.core.Disposable;
  */
 final class IntentionWatch implements SmartLifecycle {
 
+	/** How long each blocking read of this service's intentions and config entries waits. */
+	static final Duration WAIT = Duration.ofMinutes(5);
+
 	private final AgentClient client;
 
 	private final String service;
@@ -32,7 +35,7 @@ final class IntentionWatch implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.watch = this.client
-			.watch("intentions for " + this.service, Duration.ofMinutes(5),
+			.watch("intentions for " + this.service, WAIT,
 					(index, wait) -> this.client.intentionsFor(this.service, index, wait))
 			.subscribe((change) -> this.cache.invalidateAll());
 	}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.connect.authz.CachingAuthorizer;
+import dev.connect.authz.l7.L7PolicySource;
 import dev.connect.autoconfigure.authorization.RecentDenials;
 import dev.connect.pki.ColonHex;
 import dev.connect.tls.CertificateSnapshot;
@@ -27,8 +28,12 @@ public class ConnectEndpoint {
 
 	private final @Nullable RecentDenials denials;
 
-	ConnectEndpoint(CertificateSource source, @Nullable CachingAuthorizer authorizer, @Nullable RecentDenials denials) {
+	private final @Nullable L7PolicySource l7;
+
+	ConnectEndpoint(CertificateSource source, @Nullable CachingAuthorizer authorizer, @Nullable RecentDenials denials,
+			@Nullable L7PolicySource l7) {
 		this.source = source;
+		this.l7 = l7;
 		this.authorizer = authorizer;
 		this.denials = denials;
 	}
@@ -57,6 +62,9 @@ public class ConnectEndpoint {
 			answer.put("authorization", Map.of("cachedCallers", stats.entries(), "hits", stats.hits(), "misses",
 					stats.misses(), "staleServed", stats.staleServed(), "recentDenials",
 					(this.denials != null) ? this.denials.list() : List.of()));
+		}
+		if (this.l7 != null) {
+			answer.put("l7Intentions", this.l7.current().describe());
 		}
 		return answer;
 	}

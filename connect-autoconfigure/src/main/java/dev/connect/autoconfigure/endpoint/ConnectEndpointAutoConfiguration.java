@@ -3,6 +3,7 @@ package dev.connect.autoconfigure.endpoint;
 import dev.connect.authz.CachingAuthorizer;
 import dev.connect.autoconfigure.ConnectAutoConfiguration;
 import dev.connect.autoconfigure.authorization.ConnectAuthorizationAutoConfiguration;
+import dev.connect.authz.l7.L7PolicySource;
 import dev.connect.autoconfigure.authorization.RecentDenials;
 import dev.connect.tls.CertificateSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,8 +27,8 @@ public final class ConnectEndpointAutoConfiguration {
 
 	@Bean
 	ConnectEndpoint connectEndpoint(CertificateSource source, ObjectProvider<CachingAuthorizer> authorizer,
-			ObjectProvider<RecentDenials> denials) {
-		return new ConnectEndpoint(source, authorizer.getIfAvailable(), denials.getIfAvailable());
+			ObjectProvider<RecentDenials> denials, ObjectProvider<L7PolicySource> l7) {
+		return new ConnectEndpoint(source, authorizer.getIfAvailable(), denials.getIfAvailable(), l7.getIfAvailable());
 	}
 
 }

@@ -42,7 +42,7 @@ final class HttpPermission {
 		this.pathRegex = regex.isEmpty() ? null : compile(regex);
 		this.methods = methods(EntryFields.array(http, "Methods"));
 		this.headers = headers(EntryFields.array(http, "Header"));
-		this.description = "permission " + position + " (" + (allow ? "allow" : "deny") + ")";
+		this.description = "permission " + position + " (" + (allow ? "allow" : "deny") + describe() + ")";
 	}
 
 	static HttpPermission of(JsonNode node, int position) {
@@ -144,6 +144,26 @@ final class HttpPermission {
 			}
 		}
 		return true;
+	}
+
+	private String describe() {
+		StringBuilder match = new StringBuilder();
+		if (!this.pathExact.isEmpty()) {
+			match.append(" PathExact '").append(this.pathExact).append('\'');
+		}
+		if (!this.pathPrefix.isEmpty()) {
+			match.append(" PathPrefix '").append(this.pathPrefix).append('\'');
+		}
+		if (this.pathRegex != null) {
+			match.append(" PathRegex '").append(this.pathRegex.pattern()).append('\'');
+		}
+		if (!this.methods.isEmpty()) {
+			match.append(" Methods ").append(new java.util.TreeSet<>(this.methods));
+		}
+		for (HeaderRule header : this.headers) {
+			match.append(' ').append(header);
+		}
+		return (match.length() > 0) ? ":" + match : "";
 	}
 
 	@Override

@@ -161,8 +161,8 @@ public final class L7Policy {
 	}
 
 	/**
-	 * Describes the L7 sources in force, for the {@code connect} endpoint.
-	 * @return one line per L7 source
+	 * Describes the L7 rules in force, for the {@code connect} endpoint.
+	 * @return one line per permission of each L7 source, in order
 	 */
 	public List<String> describe() {
 		List<String> lines = new ArrayList<>();
@@ -174,9 +174,11 @@ public final class L7Policy {
 			sources.add(this.wildcard);
 		}
 		for (SourceRule source : sources) {
-			if (source.isL7()) {
-				lines.add("source '" + source.name() + "': " + (source.unsupported().isEmpty()
-						? source.permissions().size() + " permission(s)" : "denies everything: " + source.unsupported()));
+			if (source.isL7() && !source.unsupported().isEmpty()) {
+				lines.add("source '" + source.name() + "' denies everything: " + source.unsupported());
+			}
+			else if (source.isL7()) {
+				source.permissions().forEach((permission) -> lines.add("source '" + source.name() + "' " + permission));
 			}
 		}
 		return List.copyOf(lines);
