@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
  * The 'dashboard' service: it calls {@code counting} through a {@code @LoadBalanced WebClient} (mutual TLS, the
  * callee's identity checked in the handshake, the call authorized by counting against intentions) and shows the
  * count, which instance answered, and the identities on both ends: {@code GET /} (a page) and
- * {@code GET /api/count} (JSON).
+ * {@code GET /api/count} (JSON). {@code GET /api/greeting} asks the Spring MVC service {@code greeting} to greet it
+ * the same way (JSON).
  * <p>
  * The dashboard is the mesh's edge: people reach it with a browser, which has no mesh certificate. So its own port
  * is plain HTTP on the loopback address, and it neither authorizes nor registers inbound calls
@@ -63,6 +64,8 @@ public class DashboardApplication {
 		return RouterFunctions.route()
 			.GET("/api/count", (request) -> count(counting, certificates)
 				.flatMap((view) -> ServerResponse.status((int) view.get("status")).bodyValue(view)))
+			.GET("/api/greeting", (request) -> greet(counting)
+				.flatMap((view) -> ServerResponse.status((int) view.get("status")).bodyValue(view)))
 			.build();
 	}
 
@@ -95,6 +98,38 @@ public class DashboardApplication {
 				return response.bodyToMono(String.class).defaultIfEmpty("").map((body) -> {
 					view.put("status", response.statusCode().value());
 					view.put("error", "counting answered " + response.statusCode().value() + ": " + body);
+					return view;
+				});
+			})
+			.timeout(Duration.ofSeconds(10))
+			.onErrorResume((error) -> {
+				view.put("status", HttpStatus.BAD_GATEWAY.value());
+				view.put("error", describe(error));
+				return Mono.just(view);
+			});
+	}
+
+	/**
+	 * Asks {@code greeting} (a Spring MVC service) to greet the dashboard, once. The answer says what happened:
+	 * {@code status} 200 with greeting's answer (the greeting, the count and who counted), or the status greeting answered (403 when no
+	 * intention allows the dashboard, 500 when greeting could not count at {@code counting}) with its body, or 502
+	 * with the error when the call failed.
+	 */
+	static Mono<Map<String, Object>> greet(WebClient mesh) {
+		Map<String, Object> view = new LinkedHashMap<>();
+		return mesh.get()
+			.uri("http://greeting/greet")
+			.exchangeToMono((response) -> {
+				if (response.statusCode().is2xxSuccessful()) {
+					return response.bodyToMono(JSON).map((body) -> {
+						view.put("status", 200);
+						view.putAll(body);
+						return view;
+					});
+				}
+				return response.bodyToMono(String.class).defaultIfEmpty("").map((body) -> {
+					view.put("status", response.statusCode().value());
+					view.put("error", "greeting answered " + response.statusCode().value() + ": " + body);
 					return view;
 				});
 			})

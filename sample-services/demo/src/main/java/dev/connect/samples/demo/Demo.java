@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
 import dev.connect.pki.Pem;
 import dev.connect.samples.counting.CountingApplication;
 import dev.connect.samples.dashboard.DashboardApplication;
+import dev.connect.samples.greeting.GreetingApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,8 +29,8 @@ import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole mission in one process: a dev agent, two {@code counting} instances and a {@code dashboard}, all on
- * free ports, walked through step by step with the evidence of each step printed:
+ * The whole mission in one process: a dev agent, two {@code counting} instances, {@code greeting} (Spring MVC on
+ * Tomcat) and a {@code dashboard}, all on free ports, walked through step by step with the evidence of each step printed:
  * <ol>
  * <li>dashboard → counting is refused under the default policy (403);</li>
  * <li>the intention {@code dashboard → counting allow} makes calls succeed over mutual TLS, identities shown;</li>
@@ -38,7 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>the intention is flipped to deny, and calls are refused (403);</li>
  * <li>a non-Java application, Python's {@code http.server}, joins the mesh through a {@code connect-proxy} sidecar,
  * and the dashboard's calls to it follow intentions: refused, allowed, refused again after a deny;</li>
- * <li>the Python app reaches {@code counting} through its sidecar's upstream listener, as {@code python-app}.</li>
+ * <li>the Python app reaches {@code counting} through its sidecar's upstream listener, as {@code python-app};</li>
+ * <li>the dashboard's calls to {@code greeting}, a Spring MVC app, follow intentions: refused, then allowed, and
+ * greeting answers an error while {@code counting} refuses it;</li>
+ * <li>greeting → counting allowed, greeting's {@code RestClient} counts and the dashboard is greeted.</li>
  * </ol>
  * The apps are the ordinary sample applications; each gets its own Reactor event loops here only because they
  * share one JVM, so that stopping one does not stop the others.
@@ -59,6 +64,8 @@ public final class Demo implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> counting = new ArrayList<>();
 
+	private ConfigurableApplicationContext greeting;
+
 	private ConfigurableApplicationContext dashboard;
 
 	private final Path proxyJar;
@@ -78,26 +85,28 @@ public final class Demo implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the agent and the three apps on free ports.
+	 * Starts the agent and the four apps on free ports.
 	 */
 	public void start() {
-		this.out.println("Starting a dev agent, two 'counting' instances and a 'dashboard' on free ports...");
+		this.out.println("Starting a dev agent, two 'counting' instances, 'greeting' and a 'dashboard' on free ports...");
 		// Leaves are re-issued within 2 s of a root rotation instead of Consul's 30 s, so the demo stays short.
 		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withRootRotationJitter(Duration.ofSeconds(2)));
 		this.out.println("  dev agent     " + this.agent.httpAddress() + "  (development CA, trust domain "
 				+ this.agent.trustDomain() + ")");
 		for (int i = 0; i < 2; i++) {
-			ConfigurableApplicationContext instance = run(CountingApplication.application());
+			ConfigurableApplicationContext instance = run(reactive(CountingApplication.application()));
 			this.counting.add(instance);
 			this.out.println("  counting #" + (i + 1) + "   https://127.0.0.1:" + port(instance) + "  (mutual TLS only)");
 		}
-		this.dashboard = run(DashboardApplication.application());
+		this.greeting = run(GreetingApplication.application());
+		this.out.println("  greeting      https://127.0.0.1:" + port(this.greeting) + "  (Spring MVC on Tomcat, mutual TLS only)");
+		this.dashboard = run(reactive(DashboardApplication.application()));
 		this.out.println("  dashboard     " + dashboardUrl() + "/  (the edge: plain HTTP on 127.0.0.1)");
 		this.out.println();
 	}
 
 	/**
-	 * Runs the eight steps in order, stopping at the first that fails.
+	 * Runs the ten steps in order, stopping at the first that fails.
 	 * @return every step run, the last one failed if any did
 	 */
 	public List<StepResult> walkThrough() {
@@ -113,19 +122,29 @@ public final class Demo implements AutoCloseable {
 		step("a Python http.server joins the mesh through a sidecar; the dashboard's calls to it follow intentions",
 				sidecar::dashboardCallsPython);
 		step("the Python app reaches counting through its sidecar's upstream listener", sidecar::pythonCallsCounting);
+		GreetingSteps greetings = new GreetingSteps(this);
+		step("greeting, a Spring MVC app on Tomcat, joins; the dashboard's calls to it follow intentions",
+				greetings::dashboardCallsGreeting);
+		step("greeting calls counting with a @LoadBalanced RestClient once an intention allows it",
+				greetings::greetingCallsCounting);
 		return List.copyOf(this.results);
 	}
 
 	/**
-	 * Allows dashboard → counting and prints what to try by hand (the interactive mode).
+	 * Allows dashboard → counting, dashboard → greeting and greeting → counting, and prints what to try by hand (the
+	 * interactive mode).
 	 */
 	public void printHowToPlay() {
 		intention("allow");
+		intention("dashboard", "greeting", "allow");
+		intention("greeting", "counting", "allow");
 		String agentAddress = this.agent.httpAddress();
-		this.out.println("Everything is running. Intention: dashboard → counting allow.");
+		this.out.println("Everything is running. Intentions: dashboard → counting, dashboard → greeting and "
+				+ "greeting → counting allow.");
 		this.out.println();
 		this.out.println("  Open the dashboard:    " + dashboardUrl() + "/");
 		this.out.println("  Its JSON:              curl -s " + dashboardUrl() + "/api/count");
+		this.out.println("  Greeted by greeting:   curl -s " + dashboardUrl() + "/api/greeting");
 		this.out.println("  The agent's API:       curl -s " + agentAddress + "/v1/health/connect/counting?passing");
 		this.out.println("  CA roots:              curl -s " + agentAddress + "/v1/agent/connect/ca/roots");
 		this.out.println();
@@ -134,6 +153,7 @@ public final class Demo implements AutoCloseable {
 		this.out.println("    " + cli + " intention delete -http-addr=" + agentAddress + " dashboard counting");
 		this.out.println("    " + cli + " intention create -deny -http-addr=" + agentAddress + " dashboard counting");
 		this.out.println("    " + cli + " intention check -http-addr=" + agentAddress + " dashboard counting");
+		this.out.println("    " + cli + " intention create -deny -http-addr=" + agentAddress + " greeting counting");
 		this.out.println("    " + cli + " ca rotate -http-addr=" + agentAddress);
 		this.out.println();
 		printPythonApp(cli, agentAddress);
@@ -182,6 +202,9 @@ public final class Demo implements AutoCloseable {
 		}
 		if (this.dashboard != null) {
 			this.dashboard.close();
+		}
+		if (this.greeting != null) {
+			this.greeting.close();
 		}
 		for (ConfigurableApplicationContext instance : this.counting) {
 			instance.close();
@@ -234,6 +257,14 @@ public final class Demo implements AutoCloseable {
 			.run();
 	}
 
+	/**
+	 * The demo's class path holds both web stacks (greeting brings Spring MVC and Tomcat, which Boot would prefer), so
+	 * the WebFlux apps say which stack they are.
+	 */
+	private static SpringApplicationBuilder reactive(SpringApplicationBuilder application) {
+		return application.properties("spring.main.web-application-type=reactive");
+	}
+
 	static int port(ConfigurableApplicationContext app) {
 		return Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
 	}
@@ -242,24 +273,41 @@ public final class Demo implements AutoCloseable {
 		return "http://127.0.0.1:" + port(this.dashboard);
 	}
 
-	@SuppressWarnings("unchecked")
 	Map<String, Object> dashboardCount() throws IOException, InterruptedException {
+		return dashboardJson("/api/count");
+	}
+
+	/** The dashboard's {@code /api/greeting}: its call to greeting, as JSON. */
+	Map<String, Object> dashboardGreeting() throws IOException, InterruptedException {
+		return dashboardJson("/api/greeting");
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> dashboardJson(String path) throws IOException, InterruptedException {
 		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/count")).timeout(PROMPTLY).build(),
+				HttpRequest.newBuilder(URI.create(dashboardUrl() + path)).timeout(PROMPTLY).build(),
 				HttpResponse.BodyHandlers.ofString());
 		return JSON.readValue(response.body(), Map.class);
 	}
 
-	Map<String, Object> await(java.util.function.Predicate<Map<String, Object>> condition, String what)
+	Map<String, Object> await(Predicate<Map<String, Object>> condition, String what) throws Exception {
+		return await("/api/count", condition, what);
+	}
+
+	Map<String, Object> awaitGreeting(Predicate<Map<String, Object>> condition, String what) throws Exception {
+		return await("/api/greeting", condition, what);
+	}
+
+	private Map<String, Object> await(String path, Predicate<Map<String, Object>> condition, String what)
 			throws Exception {
 		long deadline = System.nanoTime() + PROMPTLY.toNanos();
-		Map<String, Object> answer = dashboardCount();
+		Map<String, Object> answer = dashboardJson(path);
 		while (!condition.test(answer)) {
 			if (System.nanoTime() > deadline) {
 				throw new StepFailed("waited " + PROMPTLY.toSeconds() + " s for " + what + "; last answer: " + answer);
 			}
 			Thread.sleep(100);
-			answer = dashboardCount();
+			answer = dashboardJson(path);
 		}
 		return answer;
 	}

@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar sample-services/demo/target/connect-demo.jar [--interactive]}: runs the {@link Demo} and exits
  * 0 when every step passed, 1 naming the step that failed. {@code --interactive} keeps everything running with the
- * intention allowing dashboard → counting, and prints the URLs and commands to try.
+ * intentions allowing dashboard → counting, dashboard → greeting and greeting → counting, and prints the URLs and commands to try.
  * <p>
  * The sidecar steps start {@code connect-proxy.jar} from the directory of the demo's jar (the build copies it there)
  * and {@code python3} from the {@code PATH}. The child processes stop with the demo, also on Ctrl+C.
@@ -70,7 +70,8 @@ public final class DemoMain {
 			return 1;
 		}
 		System.out.println("Every step passed: identities from the agent's CA, mutual TLS, intentions enforced, "
-				+ "instances followed, a root rotated without a restart, a Python app in the mesh through a sidecar.");
+				+ "instances followed, a root rotated without a restart, a Python app in the mesh through a sidecar, "
+				+ "a Spring MVC app calling with a RestClient.");
 		return 0;
 	}
 

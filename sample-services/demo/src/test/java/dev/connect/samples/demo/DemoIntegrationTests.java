@@ -26,7 +26,7 @@ class DemoIntegrationTests {
 			results = demo.walkThrough();
 		}
 		String output = printed.toString(StandardCharsets.UTF_8);
-		assertThat(results).as(output).hasSize(8).allMatch(Demo.StepResult::passed);
+		assertThat(results).as(output).hasSize(10).allMatch(Demo.StepResult::passed);
 		assertThat(results.get(0).evidence()).contains("dashboard → counting: 403");
 		assertThat(results.get(1).evidence()).contains("/svc/dashboard", "/svc/counting", "from counting on port ");
 		assertThat(results.get(2).evidence()).startsWith("GET https://127.0.0.1:").contains("without a client certificate");
@@ -38,7 +38,11 @@ class DemoIntegrationTests {
 				"intention flipped to deny: refused within");
 		assertThat(results.get(7).evidence()).contains("403 under the default policy", "allow: 200",
 				"counting saw the caller spiffe://", "/svc/python-app");
-		assertThat(output).contains("Step 1:", "Step 8:");
+		assertThat(results.get(8).evidence()).contains("dashboard → greeting (Spring MVC on Tomcat) under the default "
+				+ "policy: 403", "so greeting answers 500");
+		assertThat(results.get(9).evidence()).contains("200 {\"greeting\":\"Hello, dashboard!\",\"count\":",
+				"greeting saw the caller spiffe://", "/svc/dashboard");
+		assertThat(output).contains("Step 1:", "Step 10:");
 	}
 
 }
