@@ -81,6 +81,10 @@ public final class BenchmarkSuite {
 				if (!parts.contains(part)) {
 					continue;
 				}
+				if (part.equals("handshakes")) {
+					// The servlet stack's counting JVMs of the calls part would share the cores idle.
+					suite.keepOnly(MeshCalls.MODES);
+				}
 				if (part.equals("intentions")) {
 					suite.keepOnly(List.of("mtls-boringssl"));
 				}

@@ -54,7 +54,7 @@ final class Chart {
 				int x = (int) (left.x + slot * i + slot * 0.2);
 				int barWidth = (int) (slot * 0.6);
 				left.bar(x, barWidth, throughput, THROUGHPUT);
-				String label = names.get(i).equals("plaintext") ? "baseline"
+				String label = names.get(i).endsWith("plaintext") ? "baseline"
 						: String.format(Locale.ROOT, "× %.2f", modes.get(names.get(i)).get("ratio").median());
 				left.label(x + barWidth / 2, left.y(throughput.max()) - 8, label);
 				left.category(x + barWidth / 2, names.get(i));

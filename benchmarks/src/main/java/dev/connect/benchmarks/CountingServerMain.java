@@ -16,7 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The benchmarked upstream: a 'counting' service with the starter, answering {@code GET /count} with about 1 KB of
- * JSON. Started by {@link MeshCallBenchmarks} in its own JVM; prints {@code COUNTING_READY port=<port> openssl=<bool>}
+ * JSON, on WebFlux. Started by {@link CountingServerProcess} in its own JVM (with
+ * {@code spring.main.web-application-type=reactive}: the benchmarks' class path holds Spring MVC too); prints {@code COUNTING_READY port=<port> openssl=<bool>}
  * when it
  * serves. Run with {@code connect.tls.server.enabled=false} and {@code connect.authorization.enabled=false} it is
  * the same app in plaintext.
@@ -27,7 +28,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class CountingServerMain {
 
 	/** Pads the answer to about 1 KB, the response size the benchmark specifies. */
-	private static final String PADDING = "x".repeat(960);
+	static final String PADDING = "x".repeat(960);
 
 	private final AtomicLong count = new AtomicLong();
 

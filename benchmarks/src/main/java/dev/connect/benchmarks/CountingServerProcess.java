@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** The counting app in its own JVM (512 MB fixed heap); its output goes to {@code benchmarks/target/counting-<mode>.log}. */
+/** The counting app (WebFlux, or Spring MVC on Tomcat for the {@code mvc-*} modes) in its own JVM (512 MB fixed heap); its output goes to {@code benchmarks/target/counting-<mode>.log}. */
 final class CountingServerProcess implements AutoCloseable {
 
 	private final Process process;
@@ -30,12 +30,21 @@ final class CountingServerProcess implements AutoCloseable {
 		options.addAll(BenchmarkSupport.extraOptions("server.jvmArgs", mode));
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.application.name=counting",
 				"--connect.agent.url=" + agentAddress, "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
-		if (mode.equals("plaintext")) {
+		if (mode.endsWith("plaintext")) {
 			// The edge shape: a plain port is never registered as a Connect-native service (the starter refuses that).
 			args.addAll(List.of("--connect.tls.server.enabled=false", "--connect.authorization.enabled=false",
 					"--connect.registration.enabled=false"));
 		}
-		BenchmarkSupport.StartedJvm started = BenchmarkSupport.startJvm(options, CountingServerMain.class.getName(),
+		boolean servlet = mode.startsWith("mvc-");
+		// The class path holds both web stacks, so each app names its own.
+		args.add("--spring.main.web-application-type=" + (servlet ? "servlet" : "reactive"));
+		if (servlet) {
+			// Tomcat's plain connector closes a connection after 100 requests by default, the mesh connector never:
+			// both keep their connections, as the load generator's pool does.
+			args.add("--server.tomcat.max-keep-alive-requests=-1");
+		}
+		String main = (servlet ? CountingServletMain.class : CountingServerMain.class).getName();
+		BenchmarkSupport.StartedJvm started = BenchmarkSupport.startJvm(options, main,
 				args, Pattern.compile("COUNTING_READY port=(\\d+) openssl=(true|false)"),
 				Path.of("benchmarks", "target", "counting-" + mode + ".log"));
 		return new CountingServerProcess(started.process(), Integer.parseInt(started.ready().group(1)),

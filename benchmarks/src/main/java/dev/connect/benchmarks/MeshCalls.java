@@ -21,22 +21,33 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 
 /**
- * The {@code calls} part (section 1 of the results): {@code dashboard → counting} calls, keep-alive, fixed concurrency, about 1 KB per answer, in three modes
- * against the real counting app with the starter ({@link CountingServerMain}, one JVM per mode):
+ * The {@code calls} part (section 1 of the results): {@code dashboard → counting} calls, keep-alive, fixed concurrency, about 1 KB per answer, in five modes
+ * against the real counting app with the starter, one JVM per mode: WebFlux on Reactor Netty
+ * ({@link CountingServerMain}) and Spring MVC on Tomcat ({@link CountingServletMain}):
  * <ul>
- * <li>{@code plaintext}: HTTP, the starter's server TLS and authorization off;</li>
+ * <li>{@code plaintext}: WebFlux, HTTP, the starter's server TLS and authorization off;</li>
  * <li>{@code mtls-jdk}: mutual TLS and intention authorization of every request, the JDK's TLS on both sides;</li>
- * <li>{@code mtls-boringssl}: the same with BoringSSL (netty-tcnative) on both sides, as the starter ships.</li>
+ * <li>{@code mtls-boringssl}: the same with BoringSSL (netty-tcnative) on both sides, as the starter ships;</li>
+ * <li>{@code mvc-plaintext}: Spring MVC on Tomcat, HTTP, server TLS and authorization off;</li>
+ * <li>{@code mvc-mtls}: Spring MVC on Tomcat with mutual TLS and the authorization filter; Tomcat's TLS is the JDK's
+ * JSSE on Java 17, the load generator's BoringSSL as a starter caller's.</li>
  * </ul>
+ * Each mesh mode is divided by the plaintext mode of its own stack.
  * The load generator (this JVM) is the same Reactor Netty client in every mode, with the caller's certificate in the
  * mesh modes. Each mode is warmed up unrecorded, then the runs interleave the modes, so each run's ratio to
  * plaintext pairs measurements taken back to back.
  */
 final class MeshCalls {
 
+	/** The WebFlux modes, which the handshakes part measures too. */
 	static final List<String> MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl");
 
-	private static final List<String> MODES_REVERSED = List.of("mtls-boringssl", "mtls-jdk", "plaintext");
+	/** Every mode of the calls part: the WebFlux modes, then the servlet stack's. */
+	static final List<String> CALL_MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl", "mvc-plaintext",
+			"mvc-mtls");
+
+	private static final List<String> CALL_MODES_REVERSED = List.of("mvc-mtls", "mvc-plaintext", "mtls-boringssl",
+			"mtls-jdk", "plaintext");
 
 	private MeshCalls() {
 	}
@@ -49,7 +60,7 @@ final class MeshCalls {
 		Map<String, List<Stats>> results = new LinkedHashMap<>();
 		boolean serverOpenSsl = false;
 		try {
-			for (String mode : MODES) {
+			for (String mode : CALL_MODES) {
 				CountingServerProcess server = suite.server(mode);
 				serverOpenSsl |= mode.equals("mtls-boringssl") && server.openSsl();
 				ConnectionProvider pool = ConnectionProvider.builder("calls-" + mode)
@@ -60,13 +71,13 @@ final class MeshCalls {
 				clients.put(mode, client(mode, HttpClient.create(pool), suite.dashboard(), server.port()));
 				urls.put(mode, url(mode, server.port()));
 			}
-			for (String mode : MODES) {
+			for (String mode : CALL_MODES) {
 				BenchmarkSuite.progress("calls: warming up " + mode + " for " + plan.callWarmup().toSeconds() + " s");
 				load(clients.get(mode), urls.get(mode), plan.callWarmup(), plan.concurrency());
 			}
 			for (int run = 1; run <= plan.callRuns(); run++) {
 				// Every other run in reverse order, so that a drift of the machine does not favour one mode.
-				for (String mode : (run % 2 == 1) ? MODES : MODES_REVERSED) {
+				for (String mode : (run % 2 == 1) ? CALL_MODES : CALL_MODES_REVERSED) {
 					Stats stats = load(clients.get(mode), urls.get(mode), plan.callMeasure(), plan.concurrency());
 					results.computeIfAbsent(mode, (key) -> new ArrayList<>()).add(stats);
 					BenchmarkSuite.progress("calls: run " + run + " " + mode + ": " + stats);
@@ -83,14 +94,15 @@ final class MeshCalls {
 
 	private static void report(Suite suite, Map<String, List<Stats>> results, boolean serverOpenSsl) {
 		Plan plan = suite.plan();
-		Spread plaintext = spread(results.get("plaintext"), Stats::throughput);
+		Map<String, Spread> plaintext = Map.of("plaintext", spread(results.get("plaintext"), Stats::throughput),
+				"mvc-plaintext", spread(results.get("mvc-plaintext"), Stats::throughput));
 		StringBuilder table = new StringBuilder("| Mode | Requests/s | p50 | p90 | p99 | ÷ plaintext (req/s, run by run) | Errors |\n"
 				+ "|---|---|---|---|---|---|---|\n");
 		Map<String, Object> modes = new LinkedHashMap<>();
 		for (Map.Entry<String, List<Stats>> entry : results.entrySet()) {
 			List<Stats> runs = entry.getValue();
 			Spread throughput = spread(runs, Stats::throughput);
-			Spread ratio = throughput.over(plaintext);
+			Spread ratio = throughput.over(plaintext.get(baseline(entry.getKey())));
 			Spread p50 = spread(runs, (stats) -> stats.p50() / 1e6);
 			Spread p90 = spread(runs, (stats) -> stats.p90() / 1e6);
 			Spread p99 = spread(runs, (stats) -> stats.p99() / 1e6);
@@ -107,34 +119,53 @@ final class MeshCalls {
 			chart.put("p99", p99);
 			chart.put("ratio", ratio);
 			suite.report().calls(entry.getKey(), chart);
-			if (!entry.getKey().equals("plaintext")) {
-				double target = entry.getKey().equals("mtls-jdk") ? 0.70 : 0.80;
-				suite.report().target("mTLS + authorization ÷ plaintext, " + (entry.getKey().equals("mtls-jdk") ? "JDK" : "BoringSSL"),
+			if (TARGETS.containsKey(entry.getKey())) {
+				double target = TARGETS.get(entry.getKey());
+				suite.report().target("mTLS + authorization ÷ plaintext, " + TARGET_NAMES.get(entry.getKey()),
 						String.format(Locale.ROOT, "≥ %.2f", target), ratio.format("%.2f"), ratio.median() >= target);
 			}
 			if (errors > 0) {
 				suite.report().target("failed calls, " + entry.getKey(), "0", Long.toString(errors), false);
 			}
 		}
+		Spread jsse = spread(results.get("mtls-jdk"), Stats::throughput)
+			.over(spread(results.get("mtls-boringssl"), Stats::throughput));
 		String markdown = String.format(Locale.ROOT, """
 				Keep-alive calls to `GET /count` (%d B answers), %d in flight over a pool of %d connections; each mode
 				warmed up for %d s unrecorded, then %d runs of %d s with the modes interleaved (every other run in reverse
 				order, so that a drift of the machine does not favour one mode). The server's BoringSSL
-				in `mtls-boringssl`: %s. Ratios pair each run with the same run's plaintext.
+				in `mtls-boringssl`: %s. Ratios pair each run with the same run's plaintext of the same stack: the
+				`mvc-*` modes are the same app as Spring MVC on Tomcat, `mvc-mtls` over `mvc-plaintext`. Tomcat's TLS
+				is the JDK's JSSE (on Java 17 Tomcat has no other without tomcat-native). What the JSSE provider costs,
+				the same WebFlux server and load with the JDK's TLS instead of BoringSSL (`mtls-jdk` ÷ `mtls-boringssl`
+				in requests/s, run by run): %s.
 
 				%s""", results.get("plaintext").get(0).responseBytes(), plan.concurrency(), plan.concurrency(),
 				plan.callWarmup().toSeconds(), plan.callRuns(), plan.callMeasure().toSeconds(),
-				serverOpenSsl ? "in use" : "**not available, the server fell back to the JDK**", table);
+				serverOpenSsl ? "in use" : "**not available, the server fell back to the JDK**", jsse.format("%.2f"),
+				table);
 		suite.report().section("meshCalls", "1. Mesh calls: `dashboard → counting`", Report.object("concurrency",
 				plan.concurrency(), "warmupSeconds", plan.callWarmup().toSeconds(), "measuredSeconds",
 				plan.callMeasure().toSeconds(), "serverOpenSsl", serverOpenSsl, "modes", modes), markdown);
+	}
+
+	/** The issue's target for each mesh mode, mTLS + authorization ÷ the same stack's plaintext. */
+	private static final Map<String, Double> TARGETS = Map.of("mtls-jdk", 0.70, "mtls-boringssl", 0.80, "mvc-mtls",
+			0.75);
+
+	private static final Map<String, String> TARGET_NAMES = Map.of("mtls-jdk", "JDK", "mtls-boringssl", "BoringSSL",
+			"mvc-mtls", "Spring MVC on Tomcat (JSSE)");
+
+	/** The plaintext mode a mode is divided by: the one of its own web stack. */
+	private static String baseline(String mode) {
+		return mode.startsWith("mvc-") ? "mvc-plaintext" : "plaintext";
 	}
 
 	private static final Context UPSTREAM = Context.of(MeshHttpClients.UPSTREAM_SERVICE, "counting");
 
 	/** The load generator's client for a mode: plain, or mesh mTLS with the JDK's or BoringSSL's TLS. */
 	static HttpClient client(String mode, HttpClient base, CertificateSource dashboard, int port) {
-		if (mode.equals("plaintext")) {
+		if (mode.endsWith("plaintext")) {
 			return base;
 		}
 		UpstreamAddressBook upstreams = new UpstreamAddressBook();
@@ -143,7 +174,7 @@ final class MeshCalls {
 	}
 
 	static String url(String mode, int port) {
-		return (mode.equals("plaintext") ? "http" : "https") + "://127.0.0.1:" + port + "/count";
+		return (mode.endsWith("plaintext") ? "http" : "https") + "://127.0.0.1:" + port + "/count";
 	}
 
 	/** Each worker calls in a loop, one call at a time, for the given time; every call is recorded. */
