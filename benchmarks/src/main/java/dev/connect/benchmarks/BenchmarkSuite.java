@@ -23,7 +23,7 @@ import io.netty.handler.ssl.OpenSsl;
  * top of {@code docs/benchmarks.md}, {@code benchmarks/results/latest.json} and the chart
  * {@code benchmarks/results/latest.png}. Run it with {@code benchmarks/run} from the repository root:
  * <pre>
- * benchmarks/run                 # everything, about 18 minutes on 2 cores
+ * benchmarks/run                 # everything, about 21 minutes on 2 cores
  * benchmarks/run --quick         # everything, shorter and less precise, under 3 minutes; writes results/quick.*
  * benchmarks/run --only=calls,rotation   # some parts; writes results/partial.*
  * </pre>
