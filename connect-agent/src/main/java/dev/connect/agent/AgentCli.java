@@ -37,8 +37,6 @@ final class AgentCli {
 			Commands against an agent (-http-addr or CONSUL_HTTP_ADDR, default http://127.0.0.1:8500;
 			-token or CONSUL_HTTP_TOKEN, -token-file or CONSUL_HTTP_TOKEN_FILE; -ca-file or CONSUL_CACERT for an
 			HTTPS agent; -datacenter):
-			    intention create [-allow|-deny] SRC DST   Create or replace the intention SRC => DST (default allow)
-			    intention delete SRC DST                  Delete the intention SRC => DST
 			    intention check SRC DST                   Print Allowed or Denied; exit 0 allowed, 1 denied, 2 error
 			    intention list                            List intentions in evaluation order
 			    intention get SRC DST | intention get ID  Show an intention, as consul's intention get
@@ -70,16 +68,12 @@ final class AgentCli {
 	static int run(List<String> args, Map<String, String> env, PrintStream out) {
 		List<String> positional = new ArrayList<>();
 		Map<String, String> connection = new java.util.HashMap<>();
-		String action = "allow";
 		String outDir = null;
 		boolean bySource = false;
 		boolean byDestination = false;
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
-			if (arg.equals("-allow") || arg.equals("-deny")) {
-				action = arg.substring(1);
-			}
-			else if (arg.startsWith("-") && AgentConnection.FLAGS.contains(arg.substring(1).split("=", 2)[0])) {
+			if (arg.startsWith("-") && AgentConnection.FLAGS.contains(arg.substring(1).split("=", 2)[0])) {
 				String name = "-" + arg.substring(1).split("=", 2)[0];
 				connection.put(name.substring(1), flagValue(args, i, name));
 				i += arg.contains("=") ? 0 : 1;
@@ -112,7 +106,7 @@ final class AgentCli {
 			return IntentionReads.match(cli.agent, bySource, byDestination, positional.subList(2, positional.size()),
 					out);
 		}
-		return cli.command(positional, action);
+		return cli.command(positional);
 	}
 
 	private static String flagValue(List<String> args, int i, String name) {
@@ -126,12 +120,10 @@ final class AgentCli {
 		return args.get(i + 1);
 	}
 
-	private int command(List<String> words, String action) {
+	private int command(List<String> words) {
 		String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
 		List<String> rest = words.subList(Math.min(2, words.size()), words.size());
 		return switch (command) {
-			case "intention create" -> intentionCreate(arguments(rest, 2, "intention create SRC DST"), action);
-			case "intention delete" -> intentionDelete(arguments(rest, 2, "intention delete SRC DST"));
 			case "intention check" -> intentionCheck(arguments(rest, 2, "intention check SRC DST"));
 			case "intention list" -> intentionList(arguments(rest, 0, "intention list"));
 			case "catalog services" -> catalogServices(arguments(rest, 0, "catalog services"));
@@ -147,18 +139,6 @@ final class AgentCli {
 			throw new DevAgentMain.UsageException("Usage: " + usage);
 		}
 		return rest;
-	}
-
-	private int intentionCreate(List<String> names, String action) {
-		request("PUT", exact(names), JSON.writeValueAsString(Map.of("Action", action)));
-		this.out.println("Created: " + names.get(0) + " => " + names.get(1) + " (" + action + ")");
-		return 0;
-	}
-
-	private int intentionDelete(List<String> names) {
-		request("DELETE", exact(names), null);
-		this.out.println("Intention deleted.");
-		return 0;
 	}
 
 	private int intentionCheck(List<String> names) {
@@ -246,10 +226,6 @@ final class AgentCli {
 		catch (java.security.GeneralSecurityException ex) {
 			throw new IllegalStateException("Unable to generate a root key", ex);
 		}
-	}
-
-	private static String exact(List<String> names) {
-		return "/v1/connect/intentions/exact?source=" + encode(names.get(0)) + "&destination=" + encode(names.get(1));
 	}
 
 	private static String encode(String value) {

@@ -47,6 +47,7 @@ public final class DevAgentMain {
 		if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
 			out.print(USAGE);
 			out.print(AgentCli.USAGE);
+			out.print(IntentionWrites.USAGE);
 			out.print(ConfigCommand.USAGE);
 			out.print(ServicesCommand.USAGE);
 			return (args.length == 0) ? 1 : 0;
@@ -57,7 +58,10 @@ public final class DevAgentMain {
 				case "catalog" -> (args.length > 1 && args[1].equals("nodes"))
 						? ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out)
 						: AgentCli.run(Arrays.asList(args), env, out);
-				case "intention", "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
+				case "intention" -> (args.length > 1 && (args[1].equals("create") || args[1].equals("delete")))
+						? IntentionWrites.run(Arrays.asList(args).subList(1, args.length), env, out)
+						: AgentCli.run(Arrays.asList(args), env, out);
+				case "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
 				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				case "services" -> ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");

@@ -53,7 +53,7 @@ class AgentCliIntegrationTests {
 		assertThat(out()).isEqualTo("Allowed\n");
 		assertThat(run("intention", "list")).isZero();
 		assertThat(out()).contains("web").contains("allow").contains("db").contains(" 9\n");
-		assertThat(run("intention", "create", "-deny", "web", "db")).isZero();
+		assertThat(run("intention", "create", "-deny", "-replace", "web", "db")).isZero();
 		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
 		assertThat(run("intention", "delete", "web", "db")).isZero();
 		assertThat(out()).isEqualTo("Intention deleted.\n");
@@ -62,9 +62,13 @@ class AgentCliIntegrationTests {
 	@Test
 	void whenANameIsQualifiedForAnotherPeerOrNamespaceThenTheCommandFailsAndNothingLocalChanges() {
 		assertThat(run("intention", "create", "-allow", "peer:other-cluster/web", "db")).isEqualTo(1);
-		assertThat(this.err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: Agent answered 500 to PUT "
-				+ "/v1/connect/intentions/exact?source=peer%3Aother-cluster%2Fweb&destination=db: "
-				+ "source \"peer:other-cluster/web\" is invalid: cannot specify a peer here\n");
+		// As consul's CLI, the part before '/' is sent as the namespace, which Consul CE refuses.
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).startsWith(
+				"Error: Error creating intention \"peer:other-cluster/web => db (allow)\": Unexpected response code: ")
+			.contains("Invalid SourceNS(peer:other-cluster)");
+		assertThat(run("intention", "create", "a/b/web", "db")).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.isEqualTo("Error: Invalid intention source: target can contain at most one '/'\n");
 		assertThat(run("intention", "check", "team/web", "db")).as("an error, not a denial").isEqualTo(2);
 		assertThat(out()).isEmpty();
 		assertThat(this.err.toString(StandardCharsets.UTF_8))
@@ -95,7 +99,7 @@ class AgentCliIntegrationTests {
 	void agentErrorsGoToStderrWithStatusOne() {
 		assertThat(run("intention", "create", "-allow", "web", "db", "-token", "wrong")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8))
-			.startsWith("Error: Agent answered 403 to PUT /v1/connect/intentions/exact?source=web&destination=db: ACL not found");
+			.startsWith("Error: Error creating intention \"web => db (allow)\": Unexpected response code: 403 (ACL not found)");
 		this.env = Map.of("CONSUL_HTTP_ADDR", "127.0.0.1:1");
 		assertThat(run("catalog", "services")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).startsWith("Error: Unable to reach the agent at http://127.0.0.1:1");

@@ -1,0 +1,115 @@
+package dev.connect.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code intention create} (-replace, -file, -meta) and {@code intention delete} by ID against a real dev agent. */
+class AgentCliIntentionWritesIntegrationTests {
+
+	private DevAgent agent;
+
+	private Map<String, String> env;
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	@BeforeEach
+	void startAgent() {
+		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
+		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+	}
+
+	@AfterEach
+	void stopAgent() {
+		this.agent.close();
+	}
+
+	private int run(String... args) {
+		this.out.reset();
+		this.err.reset();
+		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
+				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+	}
+
+	private String out() {
+		return this.out.toString(StandardCharsets.UTF_8);
+	}
+
+	private String err() {
+		return this.err.toString(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void createRefusesAnExistingPairUnlessReplaceIsGiven() {
+		assertThat(run("intention", "create", "-meta", "team=web", "-meta", "env=dev", "web", "db")).isZero();
+		assertThat(out()).isEqualTo("Created: web => db (allow)\n");
+		assertThat(run("intention", "create", "-deny", "web", "db")).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Error creating intention \"web => db (deny)\": Unexpected response code: ")
+			.contains("duplicate intention found");
+		assertThat(run("intention", "check", "web", "db")).as("unchanged").isZero();
+		assertThat(run("intention", "get", "web", "db")).isZero();
+		assertThat(out()).contains("Meta[env]:").contains("Meta[team]:");
+		assertThat(run("intention", "create", "-deny", "-replace", "web", "db")).isZero();
+		assertThat(out()).as("consul prints nothing for a replaced intention").isEmpty();
+		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
+		assertThat(run("intention", "get", "web", "db")).isZero();
+		assertThat(out()).as("-replace keeps nothing of the old intention").doesNotContain("Meta[");
+		assertThat(run("intention", "create", "-replace", "api", "db")).isZero();
+		assertThat(out()).as("-replace of a new pair creates it").isEqualTo("Created: api => db (allow)\n");
+	}
+
+	@Test
+	void createRefusesBadFlagsAndArgumentsWithConsulsTexts() {
+		assertThat(run("intention", "create", "-allow", "-deny", "web", "db")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Only one of -allow or -deny may be specified.\n");
+		assertThat(run("intention", "create", "web")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Must specify two arguments: source and destination\n");
+		assertThat(run("intention", "create", "-meta", "novalue", "web", "db")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Invalid value 'novalue' for flag -meta: it must be key=value\n");
+		assertThat(run("intention", "check", "web", "db")).as("nothing created").isEqualTo(1);
+	}
+
+	@Test
+	void createReadsIntentionsFromFiles(@TempDir Path directory) throws IOException {
+		Path first = Files.writeString(directory.resolve("one.json"),
+				"{\"SourceName\":\"web\",\"DestinationName\":\"db\",\"Action\":\"deny\",\"Description\":\"no\"}");
+		Path second = Files.writeString(directory.resolve("two.json"),
+				"{\"SourceName\":\"api\",\"DestinationName\":\"db\",\"Action\":\"allow\"}");
+		assertThat(run("intention", "create", "-file", first.toString(), second.toString())).isZero();
+		assertThat(out()).isEqualTo("Created: web => db (deny)\nCreated: api => db (allow)\n");
+		assertThat(run("intention", "check", "api", "db")).isZero();
+		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
+		Path broken = Files.writeString(directory.resolve("broken.json"), "{");
+		assertThat(run("intention", "create", "-file", broken.toString())).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Unable to read the intention file '" + broken + "': ");
+	}
+
+	@Test
+	void deleteTakesAPairOrAnId() {
+		assertThat(run("intention", "create", "web", "db")).isZero();
+		assertThat(run("intention", "get", "web", "db")).isZero();
+		String id = out().lines().filter((line) -> line.startsWith("ID:")).findFirst().orElseThrow()
+			.substring(3).trim();
+		assertThat(run("intention", "delete", id)).isZero();
+		assertThat(out()).isEqualTo("Intention deleted.\n");
+		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
+		assertThat(run("intention", "delete", id)).isEqualTo(1);
+		assertThat(err()).startsWith("Error: Error deleting the intention: Unexpected response code: ");
+		assertThat(run("intention", "delete", "a", "b", "c")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: command requires exactly 1 or 2 arguments\n");
+	}
+
+}
