@@ -48,6 +48,7 @@ public final class DevAgentMain {
 			out.print(USAGE);
 			out.print(AgentCli.USAGE);
 			out.print(IntentionWrites.USAGE);
+			out.print(ConnectCaCommand.USAGE);
 			out.print(ConfigCommand.USAGE);
 			out.print(ServicesCommand.USAGE);
 			return (args.length == 0) ? 1 : 0;
@@ -62,6 +63,7 @@ public final class DevAgentMain {
 						? IntentionWrites.run(Arrays.asList(args).subList(1, args.length), env, out)
 						: AgentCli.run(Arrays.asList(args), env, out);
 				case "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
+				case "connect" -> ConnectCaCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				case "services" -> ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
