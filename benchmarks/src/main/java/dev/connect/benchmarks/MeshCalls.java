@@ -28,6 +28,9 @@ import reactor.util.context.Context;
  * <li>{@code plaintext}: WebFlux, HTTP, the starter's server TLS and authorization off;</li>
  * <li>{@code mtls-jdk}: mutual TLS and intention authorization of every request, the JDK's TLS on both sides;</li>
  * <li>{@code mtls-boringssl}: the same with BoringSSL (netty-tcnative) on both sides, as the starter ships;</li>
+ * <li>{@code mtls-l7}: the {@code mtls-boringssl} server called as {@code dashboard-l7}, a caller whose source in
+ * counting's {@code service-intentions} entry has one L7 permission ({@code GET /count*}), so each request is decided
+ * by the L7 rules in process instead of the cached L4 decision; divided by {@code mtls-boringssl};</li>
  * <li>{@code mvc-plaintext}: Spring MVC on Tomcat, HTTP, server TLS and authorization off;</li>
  * <li>{@code mvc-mtls}: Spring MVC on Tomcat with mutual TLS and the authorization filter; Tomcat's TLS is the JDK's
  * JSSE on Java 17, the load generator's BoringSSL as a starter caller's.</li>
@@ -43,11 +46,11 @@ final class MeshCalls {
 	static final List<String> MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl");
 
 	/** Every mode of the calls part: the WebFlux modes, then the servlet stack's. */
-	static final List<String> CALL_MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl", "mvc-plaintext",
-			"mvc-mtls");
+	static final List<String> CALL_MODES = List.of("plaintext", "mtls-jdk", "mtls-boringssl", "mtls-l7",
+			"mvc-plaintext", "mvc-mtls");
 
-	private static final List<String> CALL_MODES_REVERSED = List.of("mvc-mtls", "mvc-plaintext", "mtls-boringssl",
-			"mtls-jdk", "plaintext");
+	private static final List<String> CALL_MODES_REVERSED = List.of("mvc-mtls", "mvc-plaintext", "mtls-l7",
+			"mtls-boringssl", "mtls-jdk", "plaintext");
 
 	private MeshCalls() {
 	}
@@ -61,14 +64,15 @@ final class MeshCalls {
 		boolean serverOpenSsl = false;
 		try {
 			for (String mode : CALL_MODES) {
-				CountingServerProcess server = suite.server(mode);
+				CountingServerProcess server = suite.server(mode.equals("mtls-l7") ? "mtls-boringssl" : mode);
 				serverOpenSsl |= mode.equals("mtls-boringssl") && server.openSsl();
 				ConnectionProvider pool = ConnectionProvider.builder("calls-" + mode)
 					.maxConnections(plan.concurrency())
 					.pendingAcquireMaxCount(-1)
 					.build();
 				pools.add(pool);
-				clients.put(mode, client(mode, HttpClient.create(pool), suite.dashboard(), server.port()));
+				clients.put(mode, client(mode, HttpClient.create(pool),
+						mode.equals("mtls-l7") ? suite.dashboardL7() : suite.dashboard(), server.port()));
 				urls.put(mode, url(mode, server.port()));
 			}
 			for (String mode : CALL_MODES) {
@@ -95,7 +99,8 @@ final class MeshCalls {
 	private static void report(Suite suite, Map<String, List<Stats>> results, boolean serverOpenSsl) {
 		Plan plan = suite.plan();
 		Map<String, Spread> plaintext = Map.of("plaintext", spread(results.get("plaintext"), Stats::throughput),
-				"mvc-plaintext", spread(results.get("mvc-plaintext"), Stats::throughput));
+				"mvc-plaintext", spread(results.get("mvc-plaintext"), Stats::throughput), "mtls-boringssl",
+				spread(results.get("mtls-boringssl"), Stats::throughput));
 		StringBuilder table = new StringBuilder("| Mode | Requests/s | p50 | p90 | p99 | ÷ plaintext (req/s, run by run) | Errors |\n"
 				+ "|---|---|---|---|---|---|---|\n");
 		Map<String, Object> modes = new LinkedHashMap<>();
@@ -121,7 +126,7 @@ final class MeshCalls {
 			suite.report().calls(entry.getKey(), chart);
 			if (TARGETS.containsKey(entry.getKey())) {
 				double target = TARGETS.get(entry.getKey());
-				suite.report().target("mTLS + authorization ÷ plaintext, " + TARGET_NAMES.get(entry.getKey()),
+				suite.report().target(TARGET_NAMES.get(entry.getKey()),
 						String.format(Locale.ROOT, "≥ %.2f", target), ratio.format("%.2f"), ratio.median() >= target);
 			}
 			if (errors > 0) {
@@ -138,7 +143,8 @@ final class MeshCalls {
 				`mvc-*` modes are the same app as Spring MVC on Tomcat, `mvc-mtls` over `mvc-plaintext`. Tomcat's TLS
 				is the JDK's JSSE (on Java 17 Tomcat has no other without tomcat-native). What the JSSE provider costs,
 				the same WebFlux server and load with the JDK's TLS instead of BoringSSL (`mtls-jdk` ÷ `mtls-boringssl`
-				in requests/s, run by run): %s.
+				in requests/s, run by run): %s. `mtls-l7` is the `mtls-boringssl` server called by a caller whose
+				intention is one L7 permission (`GET /count*`), divided by `mtls-boringssl` run by run.
 
 				%s""", results.get("plaintext").get(0).responseBytes(), plan.concurrency(), plan.concurrency(),
 				plan.callWarmup().toSeconds(), plan.callRuns(), plan.callMeasure().toSeconds(),
@@ -151,13 +157,18 @@ final class MeshCalls {
 
 	/** The issue's target for each mesh mode, mTLS + authorization ÷ the same stack's plaintext. */
 	private static final Map<String, Double> TARGETS = Map.of("mtls-jdk", 0.70, "mtls-boringssl", 0.80, "mvc-mtls",
-			0.75);
+			0.75, "mtls-l7", 0.97);
 
-	private static final Map<String, String> TARGET_NAMES = Map.of("mtls-jdk", "JDK", "mtls-boringssl", "BoringSSL",
-			"mvc-mtls", "Spring MVC on Tomcat (JSSE)");
+	private static final Map<String, String> TARGET_NAMES = Map.of("mtls-jdk",
+			"mTLS + authorization ÷ plaintext, JDK", "mtls-boringssl", "mTLS + authorization ÷ plaintext, BoringSSL",
+			"mvc-mtls", "mTLS + authorization ÷ plaintext, Spring MVC on Tomcat (JSSE)", "mtls-l7",
+			"one L7 rule in force ÷ L4 only (BoringSSL, same server)");
 
-	/** The plaintext mode a mode is divided by: the one of its own web stack. */
+	/** The mode a mode is divided by: the plaintext of its own web stack, or the L4-only calls for the L7 mode. */
 	private static String baseline(String mode) {
+		if (mode.equals("mtls-l7")) {
+			return "mtls-boringssl";
+		}
 		return mode.startsWith("mvc-") ? "mvc-plaintext" : "plaintext";
 	}
 

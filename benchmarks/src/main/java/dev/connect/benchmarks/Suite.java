@@ -21,6 +21,8 @@ final class Suite implements AutoCloseable {
 
 	private final AgentCertificateSource dashboard;
 
+	private final AgentCertificateSource dashboardL7;
+
 	private final Map<String, CountingServerProcess> servers = new LinkedHashMap<>();
 
 	private final Report report = new Report();
@@ -28,8 +30,13 @@ final class Suite implements AutoCloseable {
 	Suite(Plan plan) {
 		this.plan = plan;
 		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withRootRotationJitter(plan.rotationJitter()));
+		// counting speaks http, so that one caller (dashboard-l7, the calls part's L7 mode) can have an L7 rule.
+		BenchmarkSupport.put(this.agent, "/v1/config", "{\"Kind\":\"service-defaults\",\"Name\":\"counting\",\"Protocol\":\"http\"}");
 		BenchmarkSupport.intention(this.agent, "dashboard", "counting", "allow");
+		BenchmarkSupport.put(this.agent, "/v1/connect/intentions/exact?source=dashboard-l7&destination=counting",
+				"{\"Permissions\":[{\"Action\":\"allow\",\"HTTP\":{\"PathPrefix\":\"/count\",\"Methods\":[\"GET\"]}}]}");
 		this.dashboard = BenchmarkSupport.identity(this.agent, "dashboard");
+		this.dashboardL7 = BenchmarkSupport.identity(this.agent, "dashboard-l7");
 	}
 
 	Plan plan() {
@@ -42,6 +49,11 @@ final class Suite implements AutoCloseable {
 
 	AgentCertificateSource dashboard() {
 		return this.dashboard;
+	}
+
+	/** The caller whose intention to counting is one L7 permission ({@code GET /count*}). */
+	AgentCertificateSource dashboardL7() {
+		return this.dashboardL7;
 	}
 
 	Report report() {
@@ -79,6 +91,7 @@ final class Suite implements AutoCloseable {
 	public void close() {
 		keepOnly(List.of());
 		this.dashboard.dispose();
+		this.dashboardL7.dispose();
 		this.agent.close();
 	}
 
