@@ -10,8 +10,10 @@ import java.util.function.DoubleFunction;
  * @param roots every trusted root, oldest first; exactly one is active
  * @param limiter the signing rate limiter for {@link CaConfig#csrMaxPerSecond()}
  * @param provider the provider that signs under the active root
+ * @param providerConfig the settings the provider was configured with
  */
-record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter limiter, CaProvider provider) {
+record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter limiter, CaProvider provider,
+		ProviderConfig providerConfig) {
 
 	AuthorityState {
 		roots = List.copyOf(roots);
@@ -19,18 +21,18 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 
 	/** A new rate gets a new limiter; an unchanged one keeps the limiter and the permits it has counted. */
 	AuthorityState with(CaConfig config, List<SigningRoot> roots, DoubleFunction<CsrRateLimiter> limiters) {
-		return with(config, roots, limiters, this.provider);
+		return with(config, roots, limiters, this.provider, this.providerConfig);
 	}
 
 	AuthorityState with(CaConfig config, List<SigningRoot> roots, DoubleFunction<CsrRateLimiter> limiters,
-			CaProvider provider) {
+			CaProvider provider, ProviderConfig providerConfig) {
 		CsrRateLimiter limiter = (this.config.csrMaxPerSecond() == config.csrMaxPerSecond()) ? this.limiter
 				: limiters.apply(config.csrMaxPerSecond());
-		return new AuthorityState(config, roots, limiter, provider);
+		return new AuthorityState(config, roots, limiter, provider, providerConfig);
 	}
 
 	AuthorityState withRoots(List<SigningRoot> roots) {
-		return new AuthorityState(this.config, roots, this.limiter, this.provider);
+		return new AuthorityState(this.config, roots, this.limiter, this.provider, this.providerConfig);
 	}
 
 	SigningRoot active() {

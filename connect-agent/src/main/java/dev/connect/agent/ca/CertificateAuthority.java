@@ -74,7 +74,7 @@ public final class CertificateAuthority {
 		this.limiters = limiters;
 		CaProvider provider = BuiltInProvider.configure(context(config), ProviderConfig.builtIn());
 		this.state = new AuthorityState(config, List.of(provider.root().activated(List.of())),
-				limiters.apply(config.csrMaxPerSecond()), provider);
+				limiters.apply(config.csrMaxPerSecond()), provider, ProviderConfig.builtIn());
 	}
 
 	private CertificateAuthority(UUID clusterId, String datacenter, Clock clock, SecureRandom random,
@@ -88,7 +88,7 @@ public final class CertificateAuthority {
 		this.limiters = limiters;
 		SigningRoot active = roots.stream().filter((root) -> root.root().active()).findFirst().orElseThrow();
 		this.state = new AuthorityState(config, roots, limiters.apply(config.csrMaxPerSecond()),
-				BuiltInProvider.over(context(config), active));
+				BuiltInProvider.over(context(config), active), ProviderConfig.builtIn());
 	}
 
 	/**
@@ -276,15 +276,15 @@ public final class CertificateAuthority {
 				rotate(config, key);
 				return true;
 			}
-			return reconfigure(config, ProviderConfig.builtIn());
+			return reconfigure(config, this.state.providerConfig());
 		}
 	}
 
 	/**
 	 * Applies a CA configuration with its provider, as {@code PUT /v1/connect/ca/configuration} does. Another
-	 * provider, a {@code RootCert} or {@code PrivateKey}, or (for a generated root) another key type or size
-	 * configures a new provider and rotates to its root when that root differs from the active one; other changes
-	 * apply to the next leaf. The rotation cross-signs the new root with the current provider where it can
+	 * provider, another {@code RootCert} or {@code PrivateKey} than the last configuration's (given or dropped), or
+	 * (for a generated root) another key type or size configures a new provider and rotates to its root when that
+	 * root differs from the active one; other changes apply to the next leaf. The rotation cross-signs the new root with the current provider where it can
 	 * cross-sign, and otherwise happens only with {@code ForceWithoutCrossSigning}.
 	 * @param config the new settings
 	 * @param provider the provider and its settings
@@ -297,12 +297,12 @@ public final class CertificateAuthority {
 		Objects.requireNonNull(provider, "'provider' must not be null");
 		synchronized (this) {
 			AuthorityState current = this.state;
-			boolean newRoot = provider.suppliesRoot() || !provider.provider().equals(current.provider().name())
-					|| !current.config().sameKeySettings(config);
+			boolean newRoot = !provider.sameRoot(current.providerConfig())
+					|| (!provider.suppliesRoot() && !current.config().sameKeySettings(config));
 			if (newRoot) {
 				CaProvider next = CaProviders.configure(context(config), provider);
 				if (!next.root().root().id().equals(current.active().root().id())) {
-					rotateTo(config, next, provider.forceWithoutCrossSigning());
+					rotateTo(config, next, provider);
 					return true;
 				}
 			}
@@ -339,22 +339,23 @@ public final class CertificateAuthority {
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config) {
-		return rotateTo(config, BuiltInProvider.configure(context(config), ProviderConfig.builtIn()), false);
+		return rotateTo(config, BuiltInProvider.configure(context(config), ProviderConfig.builtIn()),
+				ProviderConfig.builtIn());
 	}
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config, KeyPair key) {
-		return rotateTo(config, BuiltInProvider.withKey(context(config), key), false);
+		return rotateTo(config, BuiltInProvider.withKey(context(config), key), ProviderConfig.builtIn());
 	}
 
 	/**
 	 * Makes the next provider's root the active one, cross-signed by the current provider where it can. Must hold
 	 * the monitor.
 	 */
-	RootCertificate rotateTo(CaConfig config, CaProvider next, boolean forceWithoutCrossSigning) {
+	RootCertificate rotateTo(CaConfig config, CaProvider next, ProviderConfig settings) {
 		AuthorityState current = this.state;
 		CaProvider previous = current.provider();
-		if (!previous.supportsCrossSigning() && !forceWithoutCrossSigning) {
+		if (!previous.supportsCrossSigning() && !settings.forceWithoutCrossSigning()) {
 			throw new IllegalArgumentException(CROSS_SIGNING_REQUIRED);
 		}
 		List<X509Certificate> intermediates = new ArrayList<>();
@@ -369,7 +370,7 @@ public final class CertificateAuthority {
 			roots.add((existing.root().active()) ? existing.rotatedOut(now) : existing);
 		}
 		roots.add(root);
-		this.state = current.with(config, roots, this.limiters, next);
+		this.state = current.with(config, roots, this.limiters, next, settings);
 		previous.cleanup(!previous.name().equals(next.name()));
 		return root.root();
 	}

@@ -46,6 +46,13 @@ public record ProviderConfig(String provider, Map<String, Object> config, boolea
 		return !string("RootCert", "root_cert").isEmpty() || !string("PrivateKey", "private_key").isEmpty();
 	}
 
+	/** Whether the other settings name the same provider, root and key, so that they lead to the same root. */
+	boolean sameRoot(ProviderConfig other) {
+		return this.provider.equals(other.provider)
+				&& string("RootCert", "root_cert").equals(other.string("RootCert", "root_cert"))
+				&& string("PrivateKey", "private_key").equals(other.string("PrivateKey", "private_key"));
+	}
+
 	@Override
 	public String toString() {
 		return "ProviderConfig[provider=" + this.provider + ", keys=" + this.config.keySet() + "]";
