@@ -14,7 +14,9 @@ import java.util.List;
  * root made for it ({@link RootTemplate});</li>
  * <li>{@code PrivateKey} alone: a root made for that key;</li>
  * <li>{@code RootCert} and {@code PrivateKey}: the operator's own root, checked by {@link OwnRoot};</li>
- * <li>{@code RootCert} alone: refused with Consul's message.</li>
+ * <li>{@code RootCert} alone: refused with Consul's message;</li>
+ * <li>{@code IntermediateCerts} with {@code RootCert}: the own root's certificate from an upper CA and the chain
+ * above it ({@link OwnRoot#intermediates}), which leaves carry; without {@code RootCert}: refused.</li>
  * </ul>
  * It can always cross-sign, since it holds its key.
  */
@@ -26,11 +28,17 @@ final class BuiltInProvider implements CaProvider {
 
 	private final ProviderContext context;
 
+	static final String INTERMEDIATES_WITHOUT_ROOT = "IntermediateCerts needs RootCert and PrivateKey: they link "
+			+ "the operator's own root to an upper root";
+
 	private final SigningRoot root;
 
-	private BuiltInProvider(ProviderContext context, SigningRoot root) {
+	private final List<X509Certificate> intermediates;
+
+	private BuiltInProvider(ProviderContext context, SigningRoot root, List<X509Certificate> intermediates) {
 		this.context = context;
 		this.root = root;
+		this.intermediates = List.copyOf(intermediates);
 	}
 
 	static CaProvider configure(ProviderContext context, ProviderConfig config) {
@@ -40,7 +48,14 @@ final class BuiltInProvider implements CaProvider {
 			throw new IllegalArgumentException(ROOT_CERT_WITHOUT_KEY);
 		}
 		if (!rootCert.isEmpty()) {
-			return over(context, OwnRoot.load(rootCert, privateKey, context.trustDomain(), context.clock().instant()));
+			Instant now = context.clock().instant();
+			SigningRoot root = OwnRoot.load(rootCert, privateKey, context.trustDomain(), now);
+			List<X509Certificate> upper = OwnRoot.intermediates(config.strings("IntermediateCerts",
+					"intermediate_certs"), root.root().certificate(), now);
+			return new BuiltInProvider(context, root, upper);
+		}
+		if (!config.strings("IntermediateCerts", "intermediate_certs").isEmpty()) {
+			throw new IllegalArgumentException(INTERMEDIATES_WITHOUT_ROOT);
 		}
 		CaConfig settings = context.config();
 		KeyPair key = privateKey.isEmpty()
@@ -60,7 +75,7 @@ final class BuiltInProvider implements CaProvider {
 
 	/** A provider over a root the CA already has, after a restart. */
 	static CaProvider over(ProviderContext context, SigningRoot root) {
-		return new BuiltInProvider(context, root);
+		return new BuiltInProvider(context, root, List.of());
 	}
 
 	@Override
@@ -71,6 +86,11 @@ final class BuiltInProvider implements CaProvider {
 	@Override
 	public SigningRoot root() {
 		return this.root;
+	}
+
+	@Override
+	public List<X509Certificate> generateIntermediate() {
+		return this.intermediates;
 	}
 
 	@Override

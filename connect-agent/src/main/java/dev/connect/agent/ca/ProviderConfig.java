@@ -1,5 +1,6 @@
 package dev.connect.agent.ca;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,6 +40,21 @@ public record ProviderConfig(String provider, Map<String, Object> config, boolea
 		@Nullable Object value = this.config.get(name);
 		value = (value != null) ? value : this.config.get(snakeName);
 		return (value != null) ? value.toString() : "";
+	}
+
+	/**
+	 * Returns PEM texts given as one string or as a list of strings.
+	 * @param name the PascalCase key
+	 * @param snakeName the snake_case key
+	 * @return the texts, empty when absent
+	 */
+	List<String> strings(String name, String snakeName) {
+		@Nullable Object value = this.config.get(name);
+		value = (value != null) ? value : this.config.get(snakeName);
+		if (value instanceof List<?> list) {
+			return list.stream().map(String::valueOf).toList();
+		}
+		return (value != null && !value.toString().isEmpty()) ? List.of(value.toString()) : List.of();
 	}
 
 	/** Whether the settings name a root or key, so that applying them may change the root. */
