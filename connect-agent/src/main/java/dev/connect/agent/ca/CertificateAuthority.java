@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link #rotate()} makes a new root with a new key, cross-signed by the previous active root's key; the new
  * root becomes active and the old one stays in {@link #roots()}, inactive, until {@link #pruneRoots()} finds it
  * rotated out for more than twice the leaf TTL.</li>
+ * <li>Leaves are signed by the active {@link CaProvider} (the built-in one unless
+ * {@link #reconfigure(CaConfig, ProviderConfig)} chose another), from a CSR the CA makes with the leaf's key; a
+ * switch of provider or root is a rotation as in rule 5, cross-signed by the current provider, or, where it cannot
+ * cross-sign, only with {@code ForceWithoutCrossSigning}.</li>
  * </ol>
  * All methods are thread-safe. Reads see one consistent state; rotations and configuration changes are
  * serialized.

@@ -19,7 +19,15 @@ public record ProviderConfig(String provider, Map<String, Object> config, boolea
 
 	public ProviderConfig {
 		Objects.requireNonNull(provider, "'provider' must not be null");
-		config = Map.copyOf(config);
+		Objects.requireNonNull(config, "'config' must not be null");
+		// JSON null means absent, and Map.copyOf refuses null values.
+		Map<String, Object> present = new java.util.LinkedHashMap<>();
+		config.forEach((key, value) -> {
+			if (value != null) {
+				present.put(key, value);
+			}
+		});
+		config = java.util.Collections.unmodifiableMap(present);
 	}
 
 	/**

@@ -66,6 +66,16 @@ class CaProviderCrossSigningTests {
 			.isEqualTo(this.ca.activeRoot().certificate().getSubjectX500Principal());
 	}
 
+	@Test
+	void settingsGivenAsJsonNullAreAbsent() {
+		Map<String, Object> raw = new java.util.HashMap<>();
+		raw.put("RootCert", null);
+		raw.put("PrivateKey", null);
+		RootCertificate active = this.ca.activeRoot();
+		assertThat(this.ca.reconfigure(this.ca.config(), new ProviderConfig("consul", raw, false))).isFalse();
+		assertThat(this.ca.activeRoot()).isEqualTo(active);
+	}
+
 	private ProviderContext context() {
 		return new ProviderContext(this.ca.trustDomain(), this.ca.config(), this.clock, this.random,
 				new SerialNumbers(1000));
