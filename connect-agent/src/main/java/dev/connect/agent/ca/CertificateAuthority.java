@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -47,9 +46,7 @@ import org.jspecify.annotations.Nullable;
 public final class CertificateAuthority {
 
 	/** Consul's refusal to rotate away from a provider that cannot cross-sign without the force flag. */
-	static final String CROSS_SIGNING_REQUIRED = "The current CA Provider does not support cross-signing. "
-			+ "You can try again with ForceWithoutCrossSigningSet but this may cause disruption - see documentation "
-			+ "for more.";
+	static final String CROSS_SIGNING_REQUIRED = AuthorityState.CROSS_SIGNING_REQUIRED;
 
 	private final UUID clusterId;
 
@@ -323,19 +320,12 @@ public final class CertificateAuthority {
 		synchronized (this) {
 			AuthorityState current = this.state;
 			Instant cutoff = this.clock.instant().minus(current.config().leafCertTtl().multipliedBy(2));
-			List<SigningRoot> kept = new ArrayList<>();
-			List<String> pruned = new ArrayList<>();
-			for (SigningRoot root : current.roots()) {
-				Instant rotatedOutAt = root.root().rotatedOutAt();
-				if (rotatedOutAt != null && rotatedOutAt.isBefore(cutoff)) {
-					pruned.add(root.root().id());
-				}
-				else {
-					kept.add(root);
-				}
-			}
+			List<String> pruned = current.rotatedOutBefore(cutoff);
 			if (!pruned.isEmpty()) {
-				this.state = current.withRoots(kept);
+				this.state = current.withRoots(current.roots()
+					.stream()
+					.filter((root) -> !pruned.contains(root.root().id()))
+					.toList());
 			}
 			return List.copyOf(pruned);
 		}
@@ -358,25 +348,9 @@ public final class CertificateAuthority {
 	 */
 	RootCertificate rotateTo(CaConfig config, CaProvider next, ProviderConfig settings) {
 		AuthorityState current = this.state;
-		CaProvider previous = current.provider();
-		if (!previous.supportsCrossSigning() && !settings.forceWithoutCrossSigning()) {
-			throw new IllegalArgumentException(CROSS_SIGNING_REQUIRED);
-		}
-		List<X509Certificate> intermediates = new ArrayList<>();
-		if (previous.supportsCrossSigning()) {
-			intermediates.add(previous.crossSign(next.root().root().certificate()));
-		}
-		intermediates.addAll(next.generateIntermediate());
-		SigningRoot root = next.root().activated(intermediates);
-		Instant now = this.clock.instant();
-		List<SigningRoot> roots = new ArrayList<>();
-		for (SigningRoot existing : current.roots()) {
-			roots.add((existing.root().active()) ? existing.rotatedOut(now) : existing);
-		}
-		roots.add(root);
-		this.state = current.with(config, roots, this.limiters, next, settings);
-		previous.cleanup(!previous.name().equals(next.name()));
-		return root.root();
+		this.state = current.rotatedTo(config, next, settings, this.clock.instant(), this.limiters);
+		current.provider().cleanup(!current.provider().name().equals(next.name()));
+		return this.state.active().root();
 	}
 
 	private ProviderContext context(CaConfig config) {
