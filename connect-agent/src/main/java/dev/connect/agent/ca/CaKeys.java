@@ -12,6 +12,7 @@ import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -66,6 +67,16 @@ final class CaKeys {
 	 * Signs a certificate with the CA key. Like Consul, SHA-256 for every EC curve and for RSA.
 	 */
 	static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer, SecureRandom random) {
+		try {
+			return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner(signer, random)));
+		}
+		catch (java.security.cert.CertificateException ex) {
+			throw new IllegalStateException("Unable to sign certificate with " + signer.getAlgorithm() + " key", ex);
+		}
+	}
+
+	/** SHA-256 with the key's algorithm, EC signatures made by BouncyCastle. */
+	static ContentSigner contentSigner(PrivateKey signer, SecureRandom random) {
 		boolean rsa = "RSA".equals(signer.getAlgorithm());
 		String algorithm = rsa ? "SHA256withRSA" : "SHA256withECDSA";
 		try {
@@ -73,10 +84,10 @@ final class CaKeys {
 			if (!rsa) {
 				contentSigner.setProvider(Bc.PROVIDER);
 			}
-			return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner.build(signer)));
+			return contentSigner.build(signer);
 		}
-		catch (OperatorCreationException | java.security.cert.CertificateException ex) {
-			throw new IllegalStateException("Unable to sign certificate with " + algorithm, ex);
+		catch (OperatorCreationException ex) {
+			throw new IllegalStateException("Unable to sign with " + algorithm, ex);
 		}
 	}
 

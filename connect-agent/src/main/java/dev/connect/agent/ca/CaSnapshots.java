@@ -16,6 +16,9 @@ import dev.connect.pki.Pem;
  */
 final class CaSnapshots {
 
+	/** Serials the agent's counter can have reached; an imported root's random serial is above. */
+	private static final long OWN_SERIALS = 1L << 40;
+
 	private CaSnapshots() {
 	}
 
@@ -46,9 +49,16 @@ final class CaSnapshots {
 		return List.copyOf(roots);
 	}
 
-	/** The serial to continue from: never below a serial the roots show, should the stored counter lag. */
+	/**
+	 * The serial to continue from: never below a serial the roots show, should the stored counter lag. Only the
+	 * agent's own small serials count: an imported root's serial is random and would exhaust the counter.
+	 */
 	static long lastSerial(CaSnapshot snapshot, List<SigningRoot> roots) {
-		long maxSerial = roots.stream().mapToLong((root) -> root.root().serialNumber()).max().orElse(0);
+		long maxSerial = roots.stream()
+			.mapToLong((root) -> root.root().serialNumber())
+			.filter((serial) -> serial >= 0 && serial < OWN_SERIALS)
+			.max()
+			.orElse(0);
 		return Math.max(snapshot.lastSerial(), maxSerial);
 	}
 

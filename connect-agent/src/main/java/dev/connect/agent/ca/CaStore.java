@@ -114,7 +114,7 @@ public final class CaStore {
 	 * @return whether the root was rotated
 	 */
 	public boolean updateConfig(CaConfig config) {
-		return reconfigure(config, null);
+		return reconfigure(config, (KeyPair) null);
 	}
 
 	/**
@@ -124,9 +124,24 @@ public final class CaStore {
 	 * @return whether the root was rotated
 	 */
 	public boolean reconfigure(CaConfig config, @Nullable KeyPair key) {
+		return apply(() -> this.authority.reconfigure(config, key));
+	}
+
+	/**
+	 * Applies a configuration with its provider ({@link CertificateAuthority#reconfigure(CaConfig, ProviderConfig)}).
+	 * @param config the configuration
+	 * @param provider the provider and its settings
+	 * @return whether the root was rotated
+	 * @throws IllegalArgumentException with the reason the configuration is refused; nothing changes
+	 */
+	public boolean reconfigure(CaConfig config, ProviderConfig provider) {
+		return apply(() -> this.authority.reconfigure(config, provider));
+	}
+
+	private boolean apply(java.util.function.BooleanSupplier change) {
 		boolean rotated;
 		synchronized (this) {
-			rotated = this.authority.reconfigure(config, key);
+			rotated = change.getAsBoolean();
 			this.configIndex = this.changes.bump(Topic.CA_CONFIG, "");
 			if (rotated) {
 				recordRootChange();

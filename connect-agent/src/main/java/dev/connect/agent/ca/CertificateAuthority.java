@@ -1,12 +1,10 @@
 package dev.connect.agent.ca;
 
-import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -37,11 +35,18 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link #rotate()} makes a new root with a new key, cross-signed by the previous active root's key; the new
  * root becomes active and the old one stays in {@link #roots()}, inactive, until {@link #pruneRoots()} finds it
  * rotated out for more than twice the leaf TTL.</li>
+ * <li>Leaves are signed by the active {@link CaProvider} (the built-in one unless
+ * {@link #reconfigure(CaConfig, ProviderConfig)} chose another), from a CSR the CA makes with the leaf's key; a
+ * switch of provider or root is a rotation as in rule 5, cross-signed by the current provider, or, where it cannot
+ * cross-sign, only with {@code ForceWithoutCrossSigning}.</li>
  * </ol>
  * All methods are thread-safe. Reads see one consistent state; rotations and configuration changes are
  * serialized.
  */
 public final class CertificateAuthority {
+
+	/** Consul's refusal to rotate away from a provider that cannot cross-sign without the force flag. */
+	static final String CROSS_SIGNING_REQUIRED = AuthorityState.CROSS_SIGNING_REQUIRED;
 
 	private final UUID clusterId;
 
@@ -68,13 +73,13 @@ public final class CertificateAuthority {
 		this.random = random;
 		this.serials = new SerialNumbers(0);
 		this.limiters = limiters;
-		SigningRoot root = newRoot(config,
-				CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), random), null);
-		this.state = new AuthorityState(config, List.of(root), limiters.apply(config.csrMaxPerSecond()));
+		CaProvider provider = BuiltInProvider.configure(context(config), ProviderConfig.builtIn());
+		this.state = new AuthorityState(config, List.of(provider.root().activated(List.of())),
+				limiters.apply(config.csrMaxPerSecond()), provider, ProviderConfig.builtIn());
 	}
 
 	private CertificateAuthority(UUID clusterId, String datacenter, Clock clock, SecureRandom random,
-			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, AuthorityState state) {
+			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, CaConfig config, List<SigningRoot> roots) {
 		this.clusterId = clusterId;
 		this.trustDomain = TrustDomain.ofCluster(clusterId);
 		this.datacenter = datacenter;
@@ -82,7 +87,9 @@ public final class CertificateAuthority {
 		this.random = random;
 		this.serials = serials;
 		this.limiters = limiters;
-		this.state = state;
+		SigningRoot active = roots.stream().filter((root) -> root.root().active()).findFirst().orElseThrow();
+		this.state = new AuthorityState(config, roots, limiters.apply(config.csrMaxPerSecond()),
+				BuiltInProvider.over(context(config), active), ProviderConfig.builtIn());
 	}
 
 	/**
@@ -99,10 +106,8 @@ public final class CertificateAuthority {
 			SecureRandom random) {
 		List<SigningRoot> roots = CaSnapshots.roots(snapshot);
 		SerialNumbers serials = new SerialNumbers(CaSnapshots.lastSerial(snapshot, roots));
-		DoubleFunction<CsrRateLimiter> limiters = CsrRateLimiter::system;
-		AuthorityState state = new AuthorityState(snapshot.config(), roots,
-				limiters.apply(snapshot.config().csrMaxPerSecond()));
-		return new CertificateAuthority(snapshot.clusterId(), datacenter, clock, random, limiters, serials, state);
+		return new CertificateAuthority(snapshot.clusterId(), datacenter, clock, random, CsrRateLimiter::system, serials,
+				snapshot.config(), roots);
 	}
 
 	/**
@@ -220,8 +225,8 @@ public final class CertificateAuthority {
 					+ signer.root().notAfter() + "; rotate the CA to issue leaves");
 		}
 		KeyPair key = CaKeys.leafKey(this.random);
-		X509Certificate certificate = LeafTemplate.sign(identity, key.getPublic(), this.serials.next(), now,
-				current.config().leafCertTtl(), signer, this.random);
+		X509Certificate certificate = current.provider()
+			.sign(LeafCsr.of(identity, key, this.random), current.config().leafCertTtl());
 		return new IssuedLeaf(identity, certificate, signer.root().intermediates(), key,
 				signer.root().signingKeyId());
 	}
@@ -255,7 +260,7 @@ public final class CertificateAuthority {
 	 * @return whether the root was rotated
 	 */
 	public boolean updateConfig(CaConfig config) {
-		return reconfigure(config, null);
+		return reconfigure(config, (KeyPair) null);
 	}
 
 	/**
@@ -268,14 +273,39 @@ public final class CertificateAuthority {
 	public boolean reconfigure(CaConfig config, @Nullable KeyPair key) {
 		Objects.requireNonNull(config, "'config' must not be null");
 		synchronized (this) {
-			AuthorityState current = this.state;
 			if (key != null) {
 				rotate(config, key);
 				return true;
 			}
-			if (!current.config().sameKeySettings(config)) {
-				rotate(config);
-				return true;
+			return reconfigure(config, this.state.providerConfig());
+		}
+	}
+
+	/**
+	 * Applies a CA configuration with its provider, as {@code PUT /v1/connect/ca/configuration} does. Another
+	 * provider, another {@code RootCert} or {@code PrivateKey} than the last configuration's (given or dropped), or
+	 * (for a generated root) another key type or size configures a new provider and rotates to its root when that
+	 * root differs from the active one; other changes apply to the next leaf. The rotation cross-signs the new root with the current provider where it can
+	 * cross-sign, and otherwise happens only with {@code ForceWithoutCrossSigning}.
+	 * @param config the new settings
+	 * @param provider the provider and its settings
+	 * @return whether the root was rotated
+	 * @throws IllegalArgumentException with Consul's message for an unknown provider or a rotation that needs
+	 * {@code ForceWithoutCrossSigning}, or the provider's refusal of its settings; nothing changes
+	 */
+	public boolean reconfigure(CaConfig config, ProviderConfig provider) {
+		Objects.requireNonNull(config, "'config' must not be null");
+		Objects.requireNonNull(provider, "'provider' must not be null");
+		synchronized (this) {
+			AuthorityState current = this.state;
+			boolean newRoot = !provider.sameRoot(current.providerConfig())
+					|| (!provider.suppliesRoot() && !current.config().sameKeySettings(config));
+			if (newRoot) {
+				CaProvider next = CaProviders.configure(context(config), provider);
+				if (!next.root().root().id().equals(current.active().root().id())) {
+					rotateTo(config, next, provider);
+					return true;
+				}
 			}
 			this.state = current.with(config, current.roots(), this.limiters);
 			return false;
@@ -290,19 +320,12 @@ public final class CertificateAuthority {
 		synchronized (this) {
 			AuthorityState current = this.state;
 			Instant cutoff = this.clock.instant().minus(current.config().leafCertTtl().multipliedBy(2));
-			List<SigningRoot> kept = new ArrayList<>();
-			List<String> pruned = new ArrayList<>();
-			for (SigningRoot root : current.roots()) {
-				Instant rotatedOutAt = root.root().rotatedOutAt();
-				if (rotatedOutAt != null && rotatedOutAt.isBefore(cutoff)) {
-					pruned.add(root.root().id());
-				}
-				else {
-					kept.add(root);
-				}
-			}
+			List<String> pruned = current.rotatedOutBefore(cutoff);
 			if (!pruned.isEmpty()) {
-				this.state = current.withRoots(kept);
+				this.state = current.withRoots(current.roots()
+					.stream()
+					.filter((root) -> !pruned.contains(root.root().id()))
+					.toList());
 			}
 			return List.copyOf(pruned);
 		}
@@ -310,33 +333,28 @@ public final class CertificateAuthority {
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config) {
-		return rotate(config, CaKeys.generate(config.privateKeyType(), config.privateKeyBits(), this.random));
+		return rotateTo(config, BuiltInProvider.configure(context(config), ProviderConfig.builtIn()),
+				ProviderConfig.builtIn());
 	}
 
 	/** Must hold the monitor. */
 	private RootCertificate rotate(CaConfig config, KeyPair key) {
-		AuthorityState current = this.state;
-		SigningRoot previous = current.active();
-		SigningRoot next = newRoot(config, key, previous);
-		Instant now = this.clock.instant();
-		List<SigningRoot> roots = new ArrayList<>();
-		for (SigningRoot root : current.roots()) {
-			roots.add((root == previous) ? root.rotatedOut(now) : root);
-		}
-		roots.add(next);
-		this.state = current.with(config, roots, this.limiters);
-		return next.root();
+		return rotateTo(config, BuiltInProvider.withKey(context(config), key), ProviderConfig.builtIn());
 	}
 
-	private SigningRoot newRoot(CaConfig config, KeyPair key, @Nullable SigningRoot previous) {
-		Instant now = this.clock.instant();
-		BigInteger serial = this.serials.next();
-		X509Certificate certificate = RootTemplate.selfSigned(key, this.trustDomain,
-				RootTemplate.commonName(this.trustDomain, this.random), serial, now, config.rootCertTtl(), this.random);
-		List<X509Certificate> intermediates = (previous != null)
-				? List.of(RootTemplate.crossSign(certificate, previous, this.serials.next(), now, this.random))
-				: List.of();
-		return SigningRoot.of(certificate, key, intermediates, true, null);
+	/**
+	 * Makes the next provider's root the active one, cross-signed by the current provider where it can. Must hold
+	 * the monitor.
+	 */
+	RootCertificate rotateTo(CaConfig config, CaProvider next, ProviderConfig settings) {
+		AuthorityState current = this.state;
+		this.state = current.rotatedTo(config, next, settings, this.clock.instant(), this.limiters);
+		current.provider().cleanup(!current.provider().name().equals(next.name()));
+		return this.state.active().root();
+	}
+
+	private ProviderContext context(CaConfig config) {
+		return new ProviderContext(this.trustDomain, config, this.clock, this.random, this.serials);
 	}
 
 }

@@ -27,9 +27,25 @@ record SigningRoot(RootCertificate root, KeyPair keyPair) {
 	static SigningRoot of(X509Certificate certificate, KeyPair key, List<X509Certificate> intermediates,
 			boolean active, @Nullable Instant rotatedOutAt) {
 		RootCertificate root = new RootCertificate(fingerprint(certificate), ROOT_NAME,
-				certificate.getSerialNumber().longValueExact(), ColonHex.format(KeyIdentifiers.of(key.getPublic())),
+				serial(certificate), ColonHex.format(KeyIdentifiers.of(key.getPublic())),
 				certificate, intermediates, active, rotatedOutAt, CaKeys.typeOf(key), CaKeys.bitsOf(key));
 		return new SigningRoot(root, key);
+	}
+
+	/** The root made active, carrying the certificates leaves under it present after themselves. */
+	SigningRoot activated(List<X509Certificate> intermediates) {
+		RootCertificate activated = new RootCertificate(this.root.id(), this.root.name(), this.root.serialNumber(),
+				this.root.signingKeyId(), this.root.certificate(), intermediates, true, null, this.root.privateKeyType(),
+				this.root.privateKeyBits());
+		return new SigningRoot(activated, this.keyPair);
+	}
+
+	/**
+	 * The agent's own serials are small; an imported root's may have up to 20 bytes, of which Consul's
+	 * {@code SerialNumber} (Go's {@code Uint64()}) keeps the low 64 bits, as {@link java.math.BigInteger#longValue()} does.
+	 */
+	private static long serial(X509Certificate certificate) {
+		return certificate.getSerialNumber().longValue();
 	}
 
 	SigningRoot rotatedOut(Instant at) {

@@ -1,21 +1,21 @@
 package dev.connect.agent.http;
 
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.connect.agent.ca.CaConfig;
 import dev.connect.agent.ca.CaStore;
+import dev.connect.agent.ca.ProviderConfig;
 import dev.connect.api.CaConfiguration;
 import dev.connect.api.GoDuration;
-import dev.connect.pki.Pem;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between the CA configuration JSON and {@link CaConfig}, with Consul's semantics: a PUT replaces the
  * configuration (missing settings take their defaults), keys are accepted in PascalCase or snake_case, values may
- * be strings or numbers, and a {@code PrivateKey} rotates the root to that key.
+ * be strings or numbers, and the provider's own settings ({@code RootCert}, {@code PrivateKey}) go to the provider, which
+ * checks them.
  */
 final class CaConfigurations {
 
@@ -38,14 +38,12 @@ final class CaConfigurations {
 	}
 
 	/**
-	 * Reads a PUT body into new settings and an optional new root key.
+	 * Reads a PUT body into new settings and the provider with its own settings, which the provider checks.
 	 * @throws HttpError 500 with Consul's message when a setting is invalid
 	 */
 	static Update toUpdate(CaConfiguration request) {
-		if (request.provider() != null && !request.provider().isEmpty() && !PROVIDER.equals(request.provider())) {
-			throw new HttpError(500, "CA provider '" + request.provider()
-					+ "' is not supported by the dev agent; only 'consul' (the built-in CA) is");
-		}
+		String provider = (request.provider() != null && !request.provider().isEmpty()) ? request.provider()
+				: PROVIDER;
 		Map<String, Object> raw = (request.config() != null) ? request.config() : Map.of();
 		try {
 			CaConfig defaults = CaConfig.defaults();
@@ -55,16 +53,10 @@ final class CaConfigurations {
 					duration(raw, "IntermediateCertTTL", "intermediate_cert_ttl", defaults.intermediateCertTtl()),
 					duration(raw, "RootCertTTL", "root_cert_ttl", defaults.rootCertTtl()),
 					number(raw, "CSRMaxPerSecond", "csr_max_per_second", defaults.csrMaxPerSecond()));
-			String rootCert = string(raw, "RootCert", "root_cert", "");
-			String privateKey = string(raw, "PrivateKey", "private_key", "");
-			if (!rootCert.isEmpty() && privateKey.isEmpty()) {
-				throw new HttpError(500, "must provide a private key when providing a root cert");
-			}
-			if (!rootCert.isEmpty()) {
-				throw new HttpError(500, "RootCert is not supported by the dev agent: supply only PrivateKey and "
-						+ "the agent makes the root certificate for it");
-			}
-			return new Update(config, privateKey.isEmpty() ? null : Pem.parseKeyPair(privateKey));
+			boolean force = request.forceWithoutCrossSigning()
+					|| Boolean.parseBoolean(string(raw, "ForceWithoutCrossSigning", "force_without_cross_signing",
+							"false"));
+			return new Update(config, new ProviderConfig(provider, raw, force));
 		}
 		catch (IllegalArgumentException ex) {
 			throw HttpError.of(500, ex);
@@ -125,7 +117,7 @@ final class CaConfigurations {
 				? duration.toHours() + "h" : GoDuration.format(duration);
 	}
 
-	record Update(CaConfig config, @Nullable KeyPair key) {
+	record Update(CaConfig config, ProviderConfig provider) {
 	}
 
 }

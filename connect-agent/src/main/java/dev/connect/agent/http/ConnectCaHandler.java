@@ -142,7 +142,12 @@ final class ConnectCaHandler {
 			CaConfiguration request = Json.read(exchange.body(), CaConfiguration.class, "Request decode failed: ");
 			this.datacenter.route(exchange);
 			CaConfigurations.Update update = CaConfigurations.toUpdate(request);
-			this.ca.reconfigure(update.config(), update.key());
+			try {
+				this.ca.reconfigure(update.config(), update.provider());
+			}
+			catch (IllegalArgumentException ex) {
+				throw HttpError.of(500, ex);
+			}
 			return Reply.empty();
 		}).subscribeOn(Schedulers.boundedElastic());
 	}

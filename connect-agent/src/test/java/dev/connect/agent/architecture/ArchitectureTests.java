@@ -39,7 +39,7 @@ class ArchitectureTests {
 		ArchitectureRules.onlyListedTypesArePublic(CLASSES, Set.of("dev.connect.agent.ca.CertificateAuthority",
 				"dev.connect.agent.ca.CaConfig", "dev.connect.agent.ca.RootCertificate",
 				"dev.connect.agent.ca.IssuedLeaf", "dev.connect.agent.ca.RateLimitedException",
-				"dev.connect.agent.ca.CaStore", "dev.connect.agent.ca.SvidProfile", "dev.connect.agent.DevAgent", "dev.connect.agent.DevAgentSettings",
+				"dev.connect.agent.ca.CaStore", "dev.connect.agent.ca.ProviderConfig", "dev.connect.agent.ca.SvidProfile", "dev.connect.agent.DevAgent", "dev.connect.agent.DevAgentSettings",
 				"dev.connect.agent.DevAgentMain", "dev.connect.agent.http.AgentHttpServer",
 				"dev.connect.agent.index.ChangeIndex", "dev.connect.agent.index.BlockingQuery",
 				"dev.connect.agent.index.QueryOptions", "dev.connect.agent.index.Topic",
