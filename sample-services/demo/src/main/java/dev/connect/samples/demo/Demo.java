@@ -151,9 +151,9 @@ public final class Demo implements AutoCloseable {
 		this.out.println("  With the CLI (build it with the README's first command):");
 		String cli = "java -jar connect-agent/target/connect-agent.jar";
 		this.out.println("    " + cli + " intention delete -http-addr=" + agentAddress + " dashboard counting");
-		this.out.println("    " + cli + " intention create -deny -http-addr=" + agentAddress + " dashboard counting");
+		this.out.println("    " + cli + " intention create -deny -replace -http-addr=" + agentAddress + " dashboard counting");
 		this.out.println("    " + cli + " intention check -http-addr=" + agentAddress + " dashboard counting");
-		this.out.println("    " + cli + " intention create -deny -http-addr=" + agentAddress + " greeting counting");
+		this.out.println("    " + cli + " intention create -deny -replace -http-addr=" + agentAddress + " greeting counting");
 		this.out.println("    " + cli + " ca rotate -http-addr=" + agentAddress);
 		this.out.println();
 		printPythonApp(cli, agentAddress);
@@ -174,7 +174,7 @@ public final class Demo implements AutoCloseable {
 			}
 			this.out.println("    As the Python app calls counting:  curl -s http://127.0.0.1:" + this.python.upstreamPort()
 					+ "/count");
-			this.out.println("    Refuse it:  " + cli + " intention create -deny -http-addr=" + agentAddress
+			this.out.println("    Refuse it:  " + cli + " intention create -deny -replace -http-addr=" + agentAddress
 					+ " python-app counting");
 		}
 		catch (Exception ex) {
