@@ -1,12 +1,8 @@
 package dev.connect.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,38 +14,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code connect ca get-config} and {@code set-config -config-file} against a real dev agent. */
 class AgentCliConnectCaIntegrationTests {
 
-	private DevAgent agent;
-
-	private Map<String, String> env;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private CliSession cli;
 
 	@BeforeEach
 	void startAgent() {
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+		this.cli = CliSession.start();
 	}
 
 	@AfterEach
 	void stopAgent() {
-		this.agent.close();
+		this.cli.close();
 	}
 
 	private int run(String... args) {
-		this.out.reset();
-		this.err.reset();
-		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.cli.run(args);
 	}
 
 	private String out() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.cli.out();
 	}
 
 	private String err() {
-		return this.err.toString(StandardCharsets.UTF_8);
+		return this.cli.err();
 	}
 
 	@Test

@@ -1,8 +1,5 @@
 package dev.connect.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,38 +16,29 @@ class ConfigCommandIntegrationTests {
 	@TempDir
 	Path files;
 
-	private DevAgent agent;
-
-	private Map<String, String> env;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private CliSession cli;
 
 	@BeforeEach
 	void startAgent() {
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0).withAclManagementToken("secret"));
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress(), "CONSUL_HTTP_TOKEN", "secret");
+		this.cli = CliSession.start(DevAgentSettings.defaults().withAclManagementToken("secret"),
+				Map.of("CONSUL_HTTP_TOKEN", "secret"));
 	}
 
 	@AfterEach
 	void stopAgent() {
-		this.agent.close();
+		this.cli.close();
 	}
 
 	private int run(String... args) {
-		this.out.reset();
-		this.err.reset();
-		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.cli.run(args);
 	}
 
 	private String out() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.cli.out();
 	}
 
 	private String err() {
-		return this.err.toString(StandardCharsets.UTF_8);
+		return this.cli.err();
 	}
 
 	@Test
@@ -76,12 +64,12 @@ class ConfigCommandIntegrationTests {
 	void theTokenComesFromATokenFileAndTheDatacenterIsSentAsDc() throws Exception {
 		Path token = this.files.resolve("token");
 		Files.writeString(token, "secret\n");
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress(), "CONSUL_HTTP_TOKEN_FILE", token.toString());
+		this.cli.environment(Map.of("CONSUL_HTTP_TOKEN_FILE", token.toString()));
 		assertThat(run("config", "list", "-kind", "mesh")).isZero();
 		assertThat(run("config", "list", "-kind", "mesh", "-datacenter", "dc2")).isEqualTo(1);
 		assertThat(err()).isEqualTo("Error: Error listing config entries for kind \"mesh\": Unexpected response code: "
 				+ "500 (No path to datacenter)\n");
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+		this.cli.environment(Map.of());
 		assertThat(run("intention", "list", "-token-file", token.toString())).isZero();
 		assertThat(run("intention", "list", "-token-file", this.files.resolve("none").toString())).isEqualTo(1);
 		assertThat(err()).startsWith("Error: Unable to read the token file '");

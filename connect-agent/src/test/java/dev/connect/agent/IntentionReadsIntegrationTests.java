@@ -1,13 +1,9 @@
 package dev.connect.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,40 +13,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IntentionReadsIntegrationTests {
 
-	private DevAgent agent;
-
-	private Map<String, String> env;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private CliSession cli;
 
 	@BeforeEach
 	void startAgent() {
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+		this.cli = CliSession.start();
 	}
 
 	@AfterEach
 	void stopAgent() {
-		this.agent.close();
+		this.cli.close();
 	}
 
 	private int run(String... args) {
-		this.out.reset();
-		this.err.reset();
-		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.cli.run(args);
 	}
 
 	private String out() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.cli.out();
 	}
 
 	@Test
 	void getShowsAnIntentionByPairOrIdAsConsulDoes() throws Exception {
 		String created = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/connect/intentions"))
+			.send(HttpRequest.newBuilder(URI.create(this.cli.agent().httpAddress() + "/v1/connect/intentions"))
 				.POST(HttpRequest.BodyPublishers.ofString("{\"SourceName\":\"web\",\"DestinationName\":\"db\","
 						+ "\"Action\":\"allow\",\"Description\":\"reads\",\"Meta\":{\"team\":\"a\"}}"))
 				.build(), HttpResponse.BodyHandlers.ofString())
@@ -62,7 +48,7 @@ class IntentionReadsIntegrationTests {
 		assertThat(run("intention", "get", id)).isZero();
 		assertThat(out()).contains("Destination:  db\n");
 		assertThat(run("intention", "get", "web", "cache")).isEqualTo(1);
-		assertThat(this.err.toString(StandardCharsets.UTF_8))
+		assertThat(this.cli.err())
 			.isEqualTo("Error: Intention not found with source \"web\" and destination \"cache\"\n");
 	}
 

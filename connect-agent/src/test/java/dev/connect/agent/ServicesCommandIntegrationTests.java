@@ -1,15 +1,11 @@
 package dev.connect.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,39 +19,29 @@ class ServicesCommandIntegrationTests {
 	@TempDir
 	Path files;
 
-	private DevAgent agent;
-
-	private Map<String, String> env;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private CliSession cli;
 
 	@BeforeEach
 	void startAgent() {
-		this.agent = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
-		this.env = Map.of("CONSUL_HTTP_ADDR", this.agent.httpAddress());
+		this.cli = CliSession.start();
 	}
 
 	@AfterEach
 	void stopAgent() {
-		this.agent.close();
+		this.cli.close();
 	}
 
 	private int run(String... args) {
-		this.out.reset();
-		this.err.reset();
-		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.cli.run(args);
 	}
 
 	private String out() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.cli.out();
 	}
 
 	private String services() throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(this.agent.httpAddress() + "/v1/agent/services")).build(),
+			.send(HttpRequest.newBuilder(URI.create(this.cli.agent().httpAddress() + "/v1/agent/services")).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.body();
 	}
@@ -71,7 +57,7 @@ class ServicesCommandIntegrationTests {
 		assertThat(out()).isEqualTo("Deregistered service: web-1\n");
 		assertThat(services()).isEqualTo("{}\n");
 		assertThat(run("services", "deregister")).isEqualTo(1);
-		assertThat(this.err.toString(StandardCharsets.UTF_8))
+		assertThat(this.cli.err())
 			.isEqualTo("Error: Either a file path or -id must be specified.\n");
 	}
 
