@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param http the URL of an HTTP check
  * @param method the HTTP method, {@code GET} by default
  * @param header HTTP headers to send
+ * @param body the request body an HTTP check sends
  * @param tlsSkipVerify whether an HTTPS check skips certificate verification
+ * @param tlsServerName the server name an HTTPS check sends (SNI) and verifies, instead of the URL's host
  * @param tcp the {@code host:port} of a TCP check
  * @param interval how often an HTTP or TCP check runs
  * @param timeout how long one HTTP or TCP check may take, 10 s by default
@@ -40,7 +42,9 @@ public record CheckDefinition(@JsonProperty("CheckID") @JsonAlias({ "ID", "check
 		@JsonProperty("HTTP") @JsonAlias("http") @Nullable String http,
 		@JsonProperty("Method") @JsonAlias("method") @Nullable String method,
 		@JsonProperty("Header") @JsonAlias("header") @Nullable Map<String, List<String>> header,
+		@JsonProperty("Body") @JsonAlias("body") @Nullable String body,
 		@JsonProperty("TLSSkipVerify") @JsonAlias("tls_skip_verify") boolean tlsSkipVerify,
+		@JsonProperty("TLSServerName") @JsonAlias("tls_server_name") @Nullable String tlsServerName,
 		@JsonProperty("TCP") @JsonAlias("tcp") @Nullable String tcp,
 		@JsonProperty("Interval") @JsonAlias("interval") @Nullable String interval,
 		@JsonProperty("Timeout") @JsonAlias("timeout") @Nullable String timeout,
@@ -55,8 +59,8 @@ public record CheckDefinition(@JsonProperty("CheckID") @JsonAlias({ "ID", "check
 	 * @return the definition
 	 */
 	public static CheckDefinition ttl(String checkId, String ttl, @Nullable String deregisterAfter) {
-		return new CheckDefinition(checkId, null, null, null, null, ttl, null, null, null, false, null, null, null,
-				deregisterAfter, null);
+		return new CheckDefinition(checkId, null, null, null, null, ttl, null, null, null, null, false, null, null, null,
+				null, deregisterAfter, null);
 	}
 
 }

@@ -75,7 +75,7 @@ final class ProxyRegistrar implements AutoCloseable {
 		String id = service + "-proxy" + ((idSuffix != null) ? "-" + idSuffix : "");
 		CheckDefinition check = new CheckDefinition(id + "-ttl", "proxy heartbeat",
 				"Built-in proxy will heartbeat this check.", "passing", null, ttl.toSeconds() + "s", null, null, null,
-				false, null, null, null, null, null);
+				null, false, null, null, null, null, null, null);
 		ServiceRegistration registration = new ServiceRegistration(id, service + "-proxy", List.of(), address, null,
 				Map.of(), port, "connect-proxy",
 				new ConnectProxyConfig(service, null, null, 0, null, null, null), null, check, null, false, null);

@@ -132,7 +132,8 @@ public final class StubUpstream implements AutoCloseable {
 
 	private void register() {
 		CheckDefinition check = new CheckDefinition(this.instanceId + "-ttl", "Stub of " + this.service, null,
-				"passing", null, GoDuration.format(CHECK_TTL), null, null, null, false, null, null, null, null, null);
+				"passing", null, GoDuration.format(CHECK_TTL), null, null, null, null, false, null, null, null, null, null,
+				null);
 		this.agent
 			.register(ServiceRegistration.connectNative(this.instanceId, this.service, "127.0.0.1", port(),
 					List.of(check)))

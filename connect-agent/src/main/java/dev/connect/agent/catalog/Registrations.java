@@ -207,9 +207,9 @@ final class Registrations {
 		}
 		String host = proxy.address().isEmpty() ? "127.0.0.1" : proxy.address();
 		CheckDefinition listening = new CheckDefinition(null, "Connect Sidecar Listening", null, null, null, null, null,
-				null, null, false, host + ":" + proxy.port(), "10s", null, null, null);
+				null, null, null, false, null, host + ":" + proxy.port(), "10s", null, null, null);
 		CheckDefinition aliasing = new CheckDefinition(null, "Connect Sidecar Aliasing " + parent.id(), null, null,
-				null, null, null, null, null, false, null, null, null, null, parent.id());
+				null, null, null, null, null, null, false, null, null, null, null, null, parent.id());
 		return List.of(CheckDefinitions.check(listening, "service:" + proxy.id() + ":1", proxy, now),
 				CheckDefinitions.check(aliasing, "service:" + proxy.id() + ":2", proxy, now));
 	}

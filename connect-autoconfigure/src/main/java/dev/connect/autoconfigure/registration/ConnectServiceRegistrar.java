@@ -74,7 +74,7 @@ final class ConnectServiceRegistrar implements SmartLifecycle {
 
 	ServiceRegistration registration() {
 		CheckDefinition check = new CheckDefinition(checkId(), "Connect TTL for " + this.spec.name(), null, "passing",
-				null, GoDuration.format(this.properties.getTtl()), null, null, null, false, null, null, null,
+				null, GoDuration.format(this.properties.getTtl()), null, null, null, null, false, null, null, null, null,
 				GoDuration.format(this.properties.getDeregisterCriticalServiceAfter()), null);
 		String address = (this.properties.getAddress() != null) ? this.properties.getAddress() : "";
 		return new ServiceRegistration(this.instanceId, this.spec.name(), this.spec.tags(), address, null,
