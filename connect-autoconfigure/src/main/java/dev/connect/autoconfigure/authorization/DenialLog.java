@@ -25,7 +25,7 @@ final class DenialLog {
 
 	static final String DENIED = "Denied a call from '%s' to '%s': %s. %s (caller %s%s)";
 
-	static final String ALLOW = "To allow it: consul intention create -allow %s %s";
+	static final String ALLOW = "To allow it: consul intention create -replace -allow %s %s";
 
 	static final String NOT_A_SERVICE = "No intention can allow it: the caller's identity is not a Consul service's";
 

@@ -110,7 +110,7 @@ class ConnectAuthorizationIntegrationTests {
 			assertThat(web.get(port(), "/count").status()).isEqualTo(403);
 		}
 		String denied = "Denied a call from 'web' to 'counting': Default intention policy. "
-				+ "To allow it: consul intention create -allow web counting (caller spiffe://";
+				+ "To allow it: consul intention create -replace -allow web counting (caller spiffe://";
 		assertThat(output.getOut()).containsOnlyOnce(denied);
 		assertThat(output.getOut().lines().filter((line) -> line.contains(denied))).singleElement()
 			.satisfies((line) -> assertThat(line).contains(" INFO ", "/svc/web)"));

@@ -49,7 +49,7 @@ class DenialLogTests {
 	void aDenialNamesCallerCalleeReasonAndTheCommandThatAllowsIt() {
 		this.log.denied(WEB, ServiceIdentity.from(WEB), "Default intention policy");
 		assertThat(this.lines).containsExactly("Denied a call from 'web' to 'counting': Default intention policy. "
-				+ "To allow it: consul intention create -allow web counting (caller " + WEB + ")");
+				+ "To allow it: consul intention create -replace -allow web counting (caller " + WEB + ")");
 	}
 
 	@Test
