@@ -41,8 +41,12 @@ import dev.connect.identity.SpiffeId;
  * </ol>
  * Rules 3 to 6 reject what the JDK's PKIX accepts (it accepts a trust anchor as its own one-certificate path).
  * Every root must be a CA certificate: {@code cA=true}, a key usage with {@code keyCertSign}, and self-issued; a
- * root need not carry a SPIFFE ID (other providers' roots, such as Vault's, do not). Instances are immutable and thread-safe: build one per set of
- * roots and reuse it for every handshake.
+ * root need not carry a SPIFFE ID (other providers' roots, such as Vault's, do not). Instances are thread-safe and
+ * their answers depend only on the roots, the chain, the role and the clock: build one per set of roots and reuse it
+ * for every handshake. An instance remembers the chains it accepted (at most 1024,
+ * by their exact bytes and the role) and answers a repeated chain by checking again only what depends on time, the
+ * validity period of every certificate on its validated path; a refused chain is never remembered, and a new
+ * instance (a new trust bundle) starts with none.
  */
 public final class SvidValidator {
 
@@ -101,6 +105,8 @@ public final class SvidValidator {
 	private final Set<TrustAnchor> anchors;
 
 	private final Clock clock;
+
+	private final ValidatedChains validated = new ValidatedChains();
 
 	private SvidValidator(List<X509Certificate> roots, Clock clock) {
 		this.roots = roots;
@@ -179,11 +185,15 @@ public final class SvidValidator {
 		if (chain == null || chain.isEmpty()) {
 			throw new InvalidSvidException(NO_CERTIFICATE);
 		}
+		Instant now = this.clock.instant();
+		SpiffeId known = this.validated.lookup(chain, role, now);
+		if (known != null) {
+			return known;
+		}
 		X509Certificate leaf = chain.get(0);
 		if (this.roots.contains(leaf)) {
 			throw failure(LEAF_IS_ROOT, describe(leaf));
 		}
-		Instant now = this.clock.instant();
 		checkValidityPeriod(leaf, now);
 		List<X509Certificate> path = buildPath(leaf, chain, now);
 		if (path.isEmpty()) {
@@ -194,7 +204,12 @@ public final class SvidValidator {
 		for (int i = 1; i < path.size(); i++) {
 			checkIntermediate(path.get(i));
 		}
+		this.validated.remember(chain, role, id, path);
 		return id;
+	}
+
+	long rememberedChains() {
+		return this.validated.size();
 	}
 
 	private static void checkValidityPeriod(X509Certificate certificate, Instant now) throws InvalidSvidException {
