@@ -43,6 +43,25 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 		return new AuthorityState(this.config, roots, this.limiter, this.provider, this.providerConfig);
 	}
 
+	/**
+	 * The state with the provider's intermediates replaced in the active root, after any cross-signed certificate.
+	 */
+	AuthorityState withIntermediates(List<X509Certificate> before, List<X509Certificate> renewed) {
+		List<SigningRoot> roots = new ArrayList<>();
+		for (SigningRoot existing : this.roots) {
+			if (!existing.root().active()) {
+				roots.add(existing);
+				continue;
+			}
+			List<X509Certificate> intermediates = new ArrayList<>(existing.root().intermediates());
+			intermediates.removeAll(before);
+			intermediates.removeAll(renewed);
+			intermediates.addAll(renewed);
+			roots.add(existing.activated(intermediates));
+		}
+		return withRoots(roots);
+	}
+
 	SigningRoot active() {
 		for (SigningRoot root : this.roots) {
 			if (root.root().active()) {

@@ -73,6 +73,18 @@ final class BuiltInProvider implements CaProvider {
 		return over(context, SigningRoot.of(certificate, key, List.of(), false, null));
 	}
 
+	/**
+	 * The provider over the active root after a restart; the root's key must have been kept.
+	 * @throws IllegalArgumentException when the data directory kept no key for the root
+	 */
+	static CaProvider resume(ProviderContext context, ProviderConfig config, SigningRoot active) {
+		if (active.keyPair() == null) {
+			throw new IllegalArgumentException("CA state is inconsistent: provider consul needs the key of the "
+					+ "active root '" + active.root().id() + "', which was not kept");
+		}
+		return new BuiltInProvider(context, active, List.of());
+	}
+
 	/** A provider over a root the CA already has, after a restart. */
 	static CaProvider over(ProviderContext context, SigningRoot root) {
 		return new BuiltInProvider(context, root, List.of());

@@ -48,19 +48,19 @@ final class CaKeys {
 		}
 	}
 
-	static String typeOf(KeyPair key) {
-		return "RSA".equals(key.getPublic().getAlgorithm()) ? "rsa" : "ec";
+	static String typeOf(java.security.PublicKey key) {
+		return "RSA".equals(key.getAlgorithm()) ? "rsa" : "ec";
 	}
 
-	static int bitsOf(KeyPair key) {
-		if (key.getPublic() instanceof java.security.interfaces.RSAKey rsa) {
+	static int bitsOf(java.security.PublicKey key) {
+		if (key instanceof java.security.interfaces.RSAKey rsa) {
 			return rsa.getModulus().bitLength();
 		}
-		if (key.getPublic() instanceof java.security.interfaces.ECKey ec) {
+		if (key instanceof java.security.interfaces.ECKey ec) {
 			return ec.getParams().getOrder().bitLength();
 		}
 		throw new IllegalArgumentException(
-				"CA key of algorithm '" + key.getPublic().getAlgorithm() + "' is not supported; allowed are EC and RSA");
+				"CA key of algorithm '" + key.getAlgorithm() + "' is not supported; allowed are EC and RSA");
 	}
 
 	/**

@@ -2,7 +2,10 @@ package dev.connect.agent.ca;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CA provider, in the shape of Consul's {@code agent/connect/ca/provider.go}: the {@link CertificateAuthority}
@@ -47,6 +50,17 @@ interface CaProvider {
 	 */
 	default List<X509Certificate> generateIntermediate() {
 		return List.of();
+	}
+
+	/**
+	 * Replaces the leaf-signing intermediate once half of its lifetime has passed (Consul's rule), so that leaves
+	 * never outlive it.
+	 * @param now the current instant
+	 * @return the new intermediates in the shape of {@link #generateIntermediate()}, or {@code null} when nothing
+	 * was due
+	 */
+	default @Nullable List<X509Certificate> renewIntermediate(Instant now) {
+		return null;
 	}
 
 	/**

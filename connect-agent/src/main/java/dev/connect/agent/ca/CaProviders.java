@@ -10,6 +10,8 @@ final class CaProviders {
 
 	private static final Map<String, Factory> FACTORIES = Map.of(BuiltInProvider.NAME, BuiltInProvider::configure);
 
+	private static final Map<String, Resumer> RESUMERS = Map.of(BuiltInProvider.NAME, BuiltInProvider::resume);
+
 	private CaProviders() {
 	}
 
@@ -24,6 +26,27 @@ final class CaProviders {
 			throw new IllegalArgumentException("unknown CA provider \"" + config.provider() + "\"");
 		}
 		return factory.configure(context, config);
+	}
+
+	/**
+	 * Brings back the named provider after a restart, over the active root the data directory kept; nothing is
+	 * generated.
+	 * @throws IllegalArgumentException naming what is wrong when the kept state does not fit the provider
+	 */
+	static CaProvider resume(ProviderContext context, ProviderConfig config, SigningRoot active) {
+		Resumer resumer = RESUMERS.get(config.provider());
+		if (resumer == null) {
+			throw new IllegalArgumentException("CA state names unknown CA provider \"" + config.provider() + "\"");
+		}
+		return resumer.resume(context, config, active);
+	}
+
+	/** Makes a configured provider over a root it made before a restart. */
+	@FunctionalInterface
+	interface Resumer {
+
+		CaProvider resume(ProviderContext context, ProviderConfig config, SigningRoot active);
+
 	}
 
 	/** Makes a configured provider, its root generated or loaded. */

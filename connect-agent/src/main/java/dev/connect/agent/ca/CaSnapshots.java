@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import dev.connect.identity.TrustDomain;
 import dev.connect.pki.Pem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The persistence of a {@link CertificateAuthority}: its state as the {@link CaSnapshot} the data directory keeps,
@@ -23,12 +24,18 @@ final class CaSnapshots {
 	}
 
 	/** Captures roots and keys in PEM; the caller holds the CA's monitor so that roots and serial agree. */
-	static CaSnapshot capture(UUID clusterId, CaConfig config, List<SigningRoot> roots, long lastSerial) {
+	static CaSnapshot capture(UUID clusterId, CaConfig config, List<SigningRoot> roots, long lastSerial,
+			ProviderConfig provider) {
 		List<CaSnapshot.Root> stored = roots.stream()
-			.map((root) -> new CaSnapshot.Root(root.root().rootCertPem(), Pem.encodePkcs8(root.keyPair().getPrivate()),
+			.map((root) -> new CaSnapshot.Root(root.root().rootCertPem(), privateKeyPem(root),
 					root.root().intermediatePems(), root.root().active(), root.root().rotatedOutAt()))
 			.toList();
-		return new CaSnapshot(clusterId, config, stored, lastSerial);
+		return new CaSnapshot(clusterId, config, stored, lastSerial, provider.provider(), provider.config());
+	}
+
+	private static @Nullable String privateKeyPem(SigningRoot root) {
+		KeyPair key = root.keyPair();
+		return (key != null) ? Pem.encodePkcs8(key.getPrivate()) : null;
 	}
 
 	/**
@@ -64,8 +71,9 @@ final class CaSnapshots {
 
 	private static SigningRoot root(CaSnapshot.Root stored, TrustDomain trustDomain) {
 		X509Certificate certificate = Pem.parseCertificates(stored.certificatePem()).get(0);
-		KeyPair key = Pem.parseKeyPair(stored.privateKeyPem());
-		if (!key.getPublic().equals(certificate.getPublicKey())) {
+		String privateKeyPem = stored.privateKeyPem();
+		KeyPair key = (privateKeyPem != null) ? Pem.parseKeyPair(privateKeyPem) : null;
+		if (key != null && !key.getPublic().equals(certificate.getPublicKey())) {
 			throw new IllegalArgumentException("CA state is inconsistent: the key stored for root '"
 					+ certificate.getSubjectX500Principal().getName() + "' does not belong to it");
 		}

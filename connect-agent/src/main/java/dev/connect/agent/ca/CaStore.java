@@ -154,10 +154,14 @@ public final class CaStore {
 	}
 
 	/**
-	 * Drops roots whose leaves have all expired.
+	 * Drops roots whose leaves have all expired, and renews the active provider's intermediate when half of its
+	 * lifetime has passed ({@link CertificateAuthority#renewIntermediate()}); the agent calls this periodically.
 	 * @return the ids of the dropped roots
 	 */
 	public List<String> pruneRoots() {
+		if (renewIntermediate()) {
+			this.rootListeners.forEach(Runnable::run);
+		}
 		List<String> pruned;
 		synchronized (this) {
 			pruned = this.authority.pruneRoots();
@@ -167,6 +171,16 @@ public final class CaStore {
 			}
 		}
 		return pruned;
+	}
+
+	private boolean renewIntermediate() {
+		synchronized (this) {
+			boolean renewed = this.authority.renewIntermediate();
+			if (renewed) {
+				recordRootChange();
+			}
+			return renewed;
+		}
 	}
 
 	private void recordRootChange() {

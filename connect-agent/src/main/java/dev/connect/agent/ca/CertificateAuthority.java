@@ -79,7 +79,8 @@ public final class CertificateAuthority {
 	}
 
 	private CertificateAuthority(UUID clusterId, String datacenter, Clock clock, SecureRandom random,
-			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, CaConfig config, List<SigningRoot> roots) {
+			DoubleFunction<CsrRateLimiter> limiters, SerialNumbers serials, CaConfig config, List<SigningRoot> roots,
+			ProviderConfig provider) {
 		this.clusterId = clusterId;
 		this.trustDomain = TrustDomain.ofCluster(clusterId);
 		this.datacenter = datacenter;
@@ -89,12 +90,14 @@ public final class CertificateAuthority {
 		this.limiters = limiters;
 		SigningRoot active = roots.stream().filter((root) -> root.root().active()).findFirst().orElseThrow();
 		this.state = new AuthorityState(config, roots, limiters.apply(config.csrMaxPerSecond()),
-				BuiltInProvider.over(context(config), active), ProviderConfig.builtIn());
+				CaProviders.resume(context(config), provider, active), provider);
 	}
 
 	/**
 	 * Brings back a CA from a snapshot, checking that it is whole: every certificate and key parses, each key
-	 * belongs to its root, every root names the snapshot's trust domain, and exactly one root is active.
+	 * belongs to its root, every root names the snapshot's trust domain, and exactly one root is active. The
+	 * provider the snapshot names resumes over the active root without generating anything (a Vault provider
+	 * reaches Vault only when it next signs).
 	 * @param snapshot the snapshot
 	 * @param datacenter the datacenter named in leaf identities
 	 * @param clock the clock
@@ -107,7 +110,7 @@ public final class CertificateAuthority {
 		List<SigningRoot> roots = CaSnapshots.roots(snapshot);
 		SerialNumbers serials = new SerialNumbers(CaSnapshots.lastSerial(snapshot, roots));
 		return new CertificateAuthority(snapshot.clusterId(), datacenter, clock, random, CsrRateLimiter::system, serials,
-				snapshot.config(), roots);
+				snapshot.config(), roots, snapshot.providerSettings());
 	}
 
 	/**
@@ -117,7 +120,8 @@ public final class CertificateAuthority {
 	public CaSnapshot snapshot() {
 		synchronized (this) {
 			AuthorityState current = this.state;
-			return CaSnapshots.capture(this.clusterId, current.config(), current.roots(), this.serials.last());
+			return CaSnapshots.capture(this.clusterId, current.config(), current.roots(), this.serials.last(),
+					current.providerConfig());
 		}
 	}
 
@@ -188,6 +192,33 @@ public final class CertificateAuthority {
 	 */
 	public CaConfig config() {
 		return this.state.config();
+	}
+
+	/**
+	 * Returns the active provider's name and settings as configured; they may hold secrets (a private key, a Vault
+	 * token), so callers serve only {@link ProviderConfig#nonSecret()}.
+	 * @return the provider configuration
+	 */
+	public ProviderConfig providerConfig() {
+		return this.state.providerConfig();
+	}
+
+	/**
+	 * Replaces the active provider's leaf-signing intermediate when half of its lifetime has passed (Consul's rule);
+	 * the active root then carries the new intermediate, and leaves signed from now on chain through it.
+	 * @return whether the intermediate was renewed, which changes the published roots
+	 */
+	public boolean renewIntermediate() {
+		synchronized (this) {
+			AuthorityState current = this.state;
+			List<X509Certificate> before = current.provider().generateIntermediate();
+			List<X509Certificate> renewed = current.provider().renewIntermediate(this.clock.instant());
+			if (renewed == null) {
+				return false;
+			}
+			this.state = current.withIntermediates(before, renewed);
+			return true;
+		}
 	}
 
 	/**
@@ -306,6 +337,11 @@ public final class CertificateAuthority {
 					rotateTo(config, next, provider);
 					return true;
 				}
+				// Same root (a Vault root mount kept across a new token, say): the new provider signs from now on,
+				// through its own intermediate.
+				this.state = current.with(config, current.roots(), this.limiters, next, provider)
+					.withIntermediates(current.provider().generateIntermediate(), next.generateIntermediate());
+				return false;
 			}
 			this.state = current.with(config, current.roots(), this.limiters);
 			return false;

@@ -40,7 +40,7 @@ final class LeafTemplate {
 		if (notAfter.isAfter(root.getNotAfter().toInstant())) {
 			notAfter = root.getNotAfter().toInstant();
 		}
-		return SvidProfile.leaf(root, signer.keyPair(), key, List.of(identity.toString()), serial, notBefore, notAfter,
+		return SvidProfile.leaf(root, signer.signingKey(), key, List.of(identity.toString()), serial, notBefore, notAfter,
 				random);
 	}
 

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record ProviderConfig(String provider, Map<String, Object> config, boolean forceWithoutCrossSigning) {
 
+	private static final java.util.Set<String> SECRETS = java.util.Set.of("PrivateKey", "private_key", "Token",
+			"token");
+
 	public ProviderConfig {
 		Objects.requireNonNull(provider, "'provider' must not be null");
 		Objects.requireNonNull(config, "'config' must not be null");
@@ -65,6 +68,33 @@ public record ProviderConfig(String provider, Map<String, Object> config, boolea
 		return (value != null && !value.toString().isEmpty()) ? List.of(value.toString()) : List.of();
 	}
 
+	/**
+	 * Returns the settings without secrets, as {@code GET /v1/connect/ca/configuration} may show them: no
+	 * {@code PrivateKey}, no Vault {@code Token}, and of an {@code AuthMethod} only its {@code Type} and
+	 * {@code MountPath} (its {@code Params} may hold a secret ID or password).
+	 * @return the non-secret settings
+	 */
+	public Map<String, Object> nonSecret() {
+		Map<String, Object> shown = new java.util.LinkedHashMap<>();
+		this.config.forEach((key, value) -> {
+			if (SECRETS.contains(key)) {
+				return;
+			}
+			if (value instanceof Map<?, ?> method && (key.equals("AuthMethod") || key.equals("auth_method"))) {
+				Map<String, Object> kept = new java.util.LinkedHashMap<>();
+				method.forEach((name, part) -> {
+					if (!"Params".equals(name) && !"params".equals(name) && part != null) {
+						kept.put(name.toString(), part);
+					}
+				});
+				shown.put(key, kept);
+				return;
+			}
+			shown.put(key, value);
+		});
+		return java.util.Collections.unmodifiableMap(shown);
+	}
+
 	/** Whether the settings name a root or key, so that applying them may change the root. */
 	boolean suppliesRoot() {
 		return !string("RootCert", "root_cert").isEmpty() || !string("PrivateKey", "private_key").isEmpty();
@@ -72,6 +102,10 @@ public record ProviderConfig(String provider, Map<String, Object> config, boolea
 
 	/** Whether the other settings name the same provider, root and key, so that they lead to the same root. */
 	boolean sameRoot(ProviderConfig other) {
+		if (!BuiltInProvider.NAME.equals(this.provider)) {
+			// A provider that keeps its root elsewhere finds it again from the same settings.
+			return this.provider.equals(other.provider) && this.config.equals(other.config);
+		}
 		return this.provider.equals(other.provider)
 				&& string("RootCert", "root_cert").equals(other.string("RootCert", "root_cert"))
 				&& string("PrivateKey", "private_key").equals(other.string("PrivateKey", "private_key"));

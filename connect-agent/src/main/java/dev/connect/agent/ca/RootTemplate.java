@@ -73,8 +73,8 @@ final class RootTemplate {
 				}
 			}
 			builder.addExtension(Extension.authorityKeyIdentifier, false,
-					new AuthorityKeyIdentifier(KeyIdentifiers.of(previous.keyPair().getPublic())));
-			return CaKeys.sign(builder, previous.keyPair().getPrivate(), random);
+					new AuthorityKeyIdentifier(KeyIdentifiers.of(previous.signingKey().getPublic())));
+			return CaKeys.sign(builder, previous.signingKey().getPrivate(), random);
 		}
 		catch (CertificateEncodingException | IOException ex) {
 			throw new IllegalStateException("Unable to cross-sign root '" + newRoot.getSubjectX500Principal() + "'",

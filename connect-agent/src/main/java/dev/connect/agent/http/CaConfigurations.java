@@ -21,12 +21,31 @@ final class CaConfigurations {
 
 	static final String PROVIDER = "consul";
 
+	/** The settings every provider shares, answered from {@link CaConfig} in PascalCase. */
+	private static final java.util.Set<String> SHARED = java.util.Set.of("LeafCertTTL", "leaf_cert_ttl",
+			"IntermediateCertTTL", "intermediate_cert_ttl", "RootCertTTL", "root_cert_ttl", "PrivateKeyType",
+			"private_key_type", "PrivateKeyBits", "private_key_bits", "CSRMaxPerSecond", "csr_max_per_second",
+			"CSRMaxConcurrent", "csr_max_concurrent", "ForceWithoutCrossSigning", "force_without_cross_signing");
+
 	private CaConfigurations() {
 	}
 
+	/**
+	 * The configuration as GET answers it: the active provider's name, its settings without secrets
+	 * ({@link ProviderConfig#nonSecret()}), and the CA settings in effect.
+	 */
 	static CaConfiguration of(CaStore ca) {
 		CaConfig config = ca.authority().config();
+		ProviderConfig provider = ca.authority().providerConfig();
 		Map<String, Object> settings = new LinkedHashMap<>();
+		if (!PROVIDER.equals(provider.provider())) {
+			// The built-in provider's answer stays Consul's (no RootCert echoed); another shows what it was given.
+			provider.nonSecret().forEach((key, value) -> {
+				if (!SHARED.contains(key)) {
+					settings.put(key, value);
+				}
+			});
+		}
 		settings.put("LeafCertTTL", compact(config.leafCertTtl()));
 		settings.put("IntermediateCertTTL", compact(config.intermediateCertTtl()));
 		settings.put("RootCertTTL", compact(config.rootCertTtl()));
@@ -34,7 +53,8 @@ final class CaConfigurations {
 		settings.put("PrivateKeyBits", config.privateKeyBits());
 		settings.put("CSRMaxPerSecond", goNumber(config.csrMaxPerSecond()));
 		settings.put("CSRMaxConcurrent", 0);
-		return new CaConfiguration(PROVIDER, settings, null, false, ca.configCreateIndex(), ca.configIndex());
+		return new CaConfiguration(provider.provider(), settings, null, false, ca.configCreateIndex(),
+				ca.configIndex());
 	}
 
 	/**
