@@ -43,7 +43,9 @@ class ArchitectureTests {
 				// A mesh server answering as a named service, registered with the test agent.
 				"dev.connect.test.StubUpstream",
 				// SPIFFE test certificates without an agent.
-				"dev.connect.test.SvidAuthority", "dev.connect.test.HeldSvid"));
+				"dev.connect.test.SvidAuthority", "dev.connect.test.HeldSvid",
+				// Vault's PKI and token API for CA provider tests where no vault binary runs.
+				"dev.connect.test.VaultPkiTestServer"));
 	}
 
 	@Test

@@ -1,0 +1,463 @@
+package dev.connect.test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.connect.api.GoDuration;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A test server speaking the part of Vault's HTTP API that a Consul CA provider uses (the calls Consul's
+ * {@code provider_vault.go} makes), for tests on machines where no {@code vault} binary can run. It is a test
+ * server, not Vault: state lives in memory, policies are not enforced (every valid token may do everything, as
+ * Vault's root token), and there is no storage, audit or lease revocation.
+ * <p>
+ * What it implements, with Vault's request and answer shapes ({@code data}, {@code auth}, {@code lease_duration},
+ * {@code renewable}, {@code {"errors":[...]}} with 400, 403, 404 and 405):
+ * <ul>
+ * <li>tokens: {@code X-Vault-Token} on every call, {@code auth/token/lookup-self}, {@code auth/token/renew-self},
+ * {@code auth/token/renew}; TTLs that expire (an expired token gets 403 {@code permission denied});</li>
+ * <li>AppRole login, {@code auth/<mount>/login} with {@code role_id} and {@code secret_id};</li>
+ * <li>mounts: {@code sys/mounts/<path>} (POST, DELETE), {@code sys/mounts/<path>/tune} (GET, POST), per
+ * {@code X-Vault-Namespace};</li>
+ * <li>PKI ({@link VaultPkiMount}): {@code ca/pem}, {@code ca_chain}, {@code cert/ca_chain}, {@code roles/<name>},
+ * {@code root/generate/internal}, {@code intermediate/generate/internal}, {@code root/sign-intermediate},
+ * {@code intermediate/set-signed}, {@code config/issuers}, {@code issuer/<id>}, {@code sign/<role>} and
+ * {@code issue/<role>} (honouring the role's {@code allowed_uri_sans} and {@code max_ttl}),
+ * {@code root/sign-self-issued}.</li>
+ * </ul>
+ * Test knobs: {@link #createToken}, {@link #expireNow}, {@link #addAppRole}, {@link #stopAnswering()} /
+ * {@link #answerAgain()} and {@link #requests()}. It binds 127.0.0.1 on a free port; {@link #close()} stops it.
+ * <pre>
+ * try (VaultPkiTestServer vault = VaultPkiTestServer.start()) {
+ *     String token = vault.createToken(Duration.ofHours(1), true);
+ *     // "Provider":"vault", "Config":{"Address": vault.address(), "Token": token, ...}
+ * }
+ * </pre>
+ */
+public final class VaultPkiTestServer implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpServer server;
+
+	private final ExecutorService executor;
+
+	private final Clock clock;
+
+	private final String rootToken;
+
+	private final Map<String, Token> tokens = new LinkedHashMap<>();
+
+	private final Map<String, AppRole> appRoles = new LinkedHashMap<>();
+
+	private final Map<String, VaultPkiMount> mounts = new LinkedHashMap<>();
+
+	private final List<String> requests = new ArrayList<>();
+
+	private volatile boolean answering = true;
+
+	private VaultPkiTestServer(Clock clock) throws IOException {
+		this.clock = clock;
+		this.rootToken = newTokenId();
+		this.tokens.put(this.rootToken, new Token(this.rootToken, null, Duration.ZERO, false));
+		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.executor = Executors.newFixedThreadPool(4);
+		this.server.setExecutor(this.executor);
+		this.server.createContext("/v1/", this::handle);
+		this.server.start();
+	}
+
+	/**
+	 * Starts a server on 127.0.0.1 and a free port, with the system clock.
+	 * @return the running server
+	 */
+	public static VaultPkiTestServer start() {
+		return start(Clock.systemUTC());
+	}
+
+	/**
+	 * Starts a server on 127.0.0.1 and a free port.
+	 * @param clock the clock for token expiry and certificate validity
+	 * @return the running server
+	 */
+	public static VaultPkiTestServer start(Clock clock) {
+		try {
+			return new VaultPkiTestServer(clock);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Unable to start the Vault PKI test server", ex);
+		}
+	}
+
+	/**
+	 * Returns the address clients give as Vault's, {@code http://127.0.0.1:<port>}.
+	 * @return the address
+	 */
+	public URI address() {
+		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+	}
+
+	/**
+	 * Returns the root token: it never expires and cannot be renewed, as {@code vault server -dev}'s.
+	 * @return the token
+	 */
+	public String rootToken() {
+		return this.rootToken;
+	}
+
+	/**
+	 * Creates a token, as {@code auth/token/create} would.
+	 * @param ttl its lifetime, also the period a renewal grants
+	 * @param renewable whether {@code renew-self} extends it
+	 * @return the token
+	 */
+	public synchronized String createToken(Duration ttl, boolean renewable) {
+		String id = newTokenId();
+		this.tokens.put(id, new Token(id, this.clock.instant().plus(ttl), ttl, renewable));
+		return id;
+	}
+
+	/**
+	 * Makes a token expire now: every call with it is refused with 403 from here on, renewal included.
+	 * @param token the token
+	 */
+	public synchronized void expireNow(String token) {
+		Token current = this.tokens.get(token);
+		if (current != null) {
+			this.tokens.put(token, new Token(token, this.clock.instant().minusSeconds(1), current.ttl(),
+					current.renewable()));
+		}
+	}
+
+	/**
+	 * Enables an AppRole login: {@code auth/<mountPath>/login} with these IDs answers a renewable token.
+	 * @param mountPath the auth mount, {@code approle} as Vault's default
+	 * @param roleId the role ID
+	 * @param secretId the secret ID
+	 * @param tokenTtl the lifetime of the tokens it gives
+	 */
+	public synchronized void addAppRole(String mountPath, String roleId, String secretId, Duration tokenTtl) {
+		this.appRoles.put(mountPath, new AppRole(roleId, secretId, tokenTtl));
+	}
+
+	/** Stops answering: every request's connection is closed without an answer, as if Vault were down. */
+	public void stopAnswering() {
+		this.answering = false;
+	}
+
+	/** Answers again after {@link #stopAnswering()}. */
+	public void answerAgain() {
+		this.answering = true;
+	}
+
+	/**
+	 * Returns the requests answered so far, as {@code METHOD path} (path without {@code /v1/}), prefixed by
+	 * {@code [namespace] } when {@code X-Vault-Namespace} was given.
+	 * @return the requests, oldest first
+	 */
+	public synchronized List<String> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+		this.executor.shutdownNow();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			if (!this.answering) {
+				// The server closes the connection when a handler throws: the client sees no answer.
+				throw new IOException("Vault PKI test server is not answering");
+			}
+			String path = exchange.getRequestURI().getPath().substring("/v1/".length());
+			String namespace = namespace(exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
+			String method = exchange.getRequestMethod();
+			Answer answer;
+			try {
+				Map<String, Object> body = body(exchange.getRequestBody());
+				synchronized (this) {
+					this.requests.add((namespace.isEmpty() ? "" : "[" + namespace + "] ") + method + " " + path);
+					answer = route(method, path, namespace, exchange.getRequestHeaders().getFirst("X-Vault-Token"), body);
+				}
+			}
+			catch (VaultError ex) {
+				answer = Answer.json(ex.status, Map.of("errors", List.of(ex.getMessage())));
+			}
+			answer.send(exchange);
+		}
+	}
+
+	private Answer route(String method, String path, String namespace, @Nullable String token,
+			Map<String, Object> body) {
+		if (path.startsWith("auth/") && path.endsWith("/login") && !path.startsWith("auth/token/")) {
+			return login(path.substring("auth/".length(), path.length() - "/login".length()), body);
+		}
+		Token caller = authenticate(token);
+		switch (path) {
+			case "auth/token/lookup-self" -> {
+				return Answer.data(lookup(caller));
+			}
+			case "auth/token/renew-self" -> {
+				return renew(caller, body);
+			}
+			case "auth/token/renew" -> {
+				return renew(authenticate(text(body, "token")), body);
+			}
+			default -> {
+			}
+		}
+		if (path.startsWith("sys/mounts/")) {
+			return mounts(method, path.substring("sys/mounts/".length()), namespace, body);
+		}
+		for (Map.Entry<String, VaultPkiMount> mount : this.mounts.entrySet()) {
+			String prefix = namespace + "|";
+			if (mount.getKey().startsWith(prefix) && path.startsWith(mount.getKey().substring(prefix.length()))) {
+				String rest = path.substring(mount.getKey().length() - prefix.length());
+				return VaultPkiRoutes.route(mount.getValue(), method, rest, body, this.clock.instant(), path);
+			}
+		}
+		throw new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
+	}
+
+	private Answer login(String mountPath, Map<String, Object> body) {
+		AppRole role = this.appRoles.get(mountPath);
+		if (role == null) {
+			throw new VaultError(404, "no handler for route \"auth/" + mountPath + "/login\". route entry not found.");
+		}
+		if (!role.roleId().equals(text(body, "role_id")) || !role.secretId().equals(text(body, "secret_id"))) {
+			throw new VaultError(400, "invalid role or secret ID");
+		}
+		Token token = new Token(newTokenId(), this.clock.instant().plus(role.tokenTtl()), role.tokenTtl(), true);
+		this.tokens.put(token.id(), token);
+		return Answer.json(200, Map.of("auth", auth(token), "data", Map.of()));
+	}
+
+	private Token authenticate(@Nullable String token) {
+		Token known = (token != null) ? this.tokens.get(token) : null;
+		if (known == null || known.expiredAt(this.clock.instant())) {
+			throw new VaultError(403, "permission denied");
+		}
+		return known;
+	}
+
+	private Map<String, Object> lookup(Token token) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("id", token.id());
+		data.put("policies", List.of("root"));
+		data.put("ttl", token.remaining(this.clock.instant()).toSeconds());
+		data.put("creation_ttl", token.ttl().toSeconds());
+		data.put("renewable", token.renewable());
+		data.put("expire_time", (token.expiresAt() != null) ? token.expiresAt().toString() : null);
+		data.put("explicit_max_ttl", 0);
+		data.put("type", "service");
+		return data;
+	}
+
+	private Answer renew(Token token, Map<String, Object> body) {
+		if (!token.renewable()) {
+			throw new VaultError(400, "lease is not renewable");
+		}
+		Duration increment = duration(body.get("increment"), token.ttl());
+		Token renewed = new Token(token.id(), this.clock.instant().plus(increment), token.ttl(), true);
+		this.tokens.put(token.id(), renewed);
+		return Answer.json(200, Map.of("auth", auth(renewed)));
+	}
+
+	private Map<String, Object> auth(Token token) {
+		Map<String, Object> auth = new LinkedHashMap<>();
+		auth.put("client_token", token.id());
+		auth.put("policies", List.of("root"));
+		auth.put("token_policies", List.of("root"));
+		auth.put("lease_duration", token.remaining(this.clock.instant()).toSeconds());
+		auth.put("renewable", token.renewable());
+		return auth;
+	}
+
+	private Answer mounts(String method, String rest, String namespace, Map<String, Object> body) {
+		boolean tune = rest.endsWith("/tune");
+		String path = (tune ? rest.substring(0, rest.length() - "/tune".length()) : rest).replaceAll("/+$", "") + "/";
+		String key = namespace + "|" + path;
+		VaultPkiMount mount = this.mounts.get(key);
+		@SuppressWarnings("unchecked")
+		Map<String, Object> config = (body.get("config") instanceof Map<?, ?> given) ? (Map<String, Object>) given : body;
+		Duration maxLeaseTtl = duration(config.get("max_lease_ttl"), Duration.ofDays(32));
+		if (tune) {
+			if (mount == null) {
+				throw new VaultError(400, "cannot tune '" + path + "' because no mount exists");
+			}
+			if ("GET".equals(method)) {
+				return Answer.data(Map.of("max_lease_ttl", mount.maxLeaseTtl.toSeconds(), "default_lease_ttl", 0));
+			}
+			mount.maxLeaseTtl = maxLeaseTtl;
+			return Answer.empty();
+		}
+		if ("DELETE".equals(method)) {
+			this.mounts.remove(key);
+			return Answer.empty();
+		}
+		if (mount != null) {
+			throw new VaultError(400, "path is already in use at " + path);
+		}
+		if (!"pki".equals(text(body, "type"))) {
+			throw new VaultError(400, "plugin not found in the catalog: " + text(body, "type"));
+		}
+		this.mounts.put(key, new VaultPkiMount(maxLeaseTtl));
+		return Answer.empty();
+	}
+
+	private static String namespace(@Nullable String header) {
+		return (header != null) ? header.replaceAll("^/+|/+$", "") : "";
+	}
+
+	private static Map<String, Object> body(InputStream in) throws IOException {
+		byte[] bytes = in.readAllBytes();
+		if (bytes.length == 0) {
+			return Map.of();
+		}
+		try {
+			return JSON.readValue(bytes, new TypeReference<Map<String, Object>>() {
+			});
+		}
+		catch (RuntimeException ex) {
+			throw new VaultError(400, "failed to parse JSON input: " + ex.getMessage());
+		}
+	}
+
+	private static String newTokenId() {
+		byte[] bytes = new byte[12];
+		new SecureRandom().nextBytes(bytes);
+		return "hvs." + HexFormat.of().formatHex(bytes);
+	}
+
+	static String text(Map<String, Object> body, String name) {
+		Object value = body.get(name);
+		return (value != null) ? value.toString() : "";
+	}
+
+	static double number(@Nullable Object value) {
+		if (value instanceof Number number) {
+			return number.doubleValue();
+		}
+		return (value == null || value.toString().isEmpty()) ? 0 : Double.parseDouble(value.toString());
+	}
+
+	/** A comma-separated string or a JSON list, as Vault takes list parameters. */
+	static List<String> list(@Nullable Object value) {
+		if (value instanceof List<?> list) {
+			return list.stream().map(String::valueOf).filter((item) -> !item.isEmpty()).toList();
+		}
+		if (value == null || value.toString().isBlank()) {
+			return List.of();
+		}
+		return java.util.Arrays.stream(value.toString().split(",")).map(String::trim).filter((item) -> !item.isEmpty()).toList();
+	}
+
+	/** Vault's durations: seconds as a number or a string, or Go's form ({@code 72h}); absent or 0 is the fallback. */
+	static Duration duration(@Nullable Object value, Duration fallback) {
+		if (value == null || value.toString().isEmpty()) {
+			return fallback;
+		}
+		Duration parsed;
+		try {
+			parsed = (value instanceof Number number) ? Duration.ofSeconds(number.longValue())
+					: value.toString().matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value.toString()))
+							: GoDuration.parse(value.toString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new VaultError(400, "error converting input " + value + " for field: " + ex.getMessage());
+		}
+		return parsed.isZero() ? fallback : parsed;
+	}
+
+	/** A refusal with Vault's status and message. */
+	static final class VaultError extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		final int status;
+
+		VaultError(int status, String message) {
+			super(message);
+			this.status = status;
+		}
+
+	}
+
+	private record Token(String id, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {
+
+		boolean expiredAt(Instant now) {
+			return this.expiresAt != null && !now.isBefore(this.expiresAt);
+		}
+
+		Duration remaining(Instant now) {
+			return (this.expiresAt == null) ? Duration.ZERO : Duration.between(now, this.expiresAt);
+		}
+
+	}
+
+	private record AppRole(String roleId, String secretId, Duration tokenTtl) {
+	}
+
+	/** An answer: a status and a JSON body or plain text. */
+	record Answer(int status, @Nullable String contentType, byte[] body) {
+
+		static Answer json(int status, Object value) {
+			return new Answer(status, "application/json", JSON.writeValueAsBytes(value));
+		}
+
+		static Answer data(Map<String, Object> data) {
+			Map<String, Object> answer = new LinkedHashMap<>();
+			answer.put("request_id", java.util.UUID.randomUUID().toString());
+			answer.put("lease_id", "");
+			answer.put("renewable", false);
+			answer.put("lease_duration", 0);
+			answer.put("data", data);
+			answer.put("warnings", null);
+			answer.put("auth", null);
+			return json(200, answer);
+		}
+
+		static Answer text(String text) {
+			return new Answer(200, "application/pem-certificate-chain", text.getBytes(StandardCharsets.UTF_8));
+		}
+
+		static Answer empty() {
+			return new Answer(204, null, new byte[0]);
+		}
+
+		void send(HttpExchange exchange) throws IOException {
+			if (this.contentType != null) {
+				exchange.getResponseHeaders().set("Content-Type", this.contentType);
+			}
+			exchange.sendResponseHeaders(this.status, (this.body.length == 0) ? -1 : this.body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(this.body);
+			}
+		}
+
+	}
+
+}
