@@ -44,7 +44,8 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 	}
 
 	/**
-	 * The state with the provider's intermediates replaced in the active root, after any cross-signed certificate.
+	 * The state with the provider's intermediates replaced in the active root, where the previous ones were (at the
+	 * end when there were none).
 	 */
 	AuthorityState withIntermediates(List<X509Certificate> before, List<X509Certificate> renewed) {
 		List<SigningRoot> roots = new ArrayList<>();
@@ -54,9 +55,10 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 				continue;
 			}
 			List<X509Certificate> intermediates = new ArrayList<>(existing.root().intermediates());
+			int at = before.isEmpty() ? -1 : intermediates.indexOf(before.get(0));
 			intermediates.removeAll(before);
 			intermediates.removeAll(renewed);
-			intermediates.addAll(renewed);
+			intermediates.addAll((at >= 0) ? Math.min(at, intermediates.size()) : intermediates.size(), renewed);
 			roots.add(existing.activated(intermediates));
 		}
 		return withRoots(roots);
@@ -98,7 +100,13 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 		if (this.provider.supportsCrossSigning()) {
 			intermediates.add(this.provider.crossSign(next.root().root().certificate()));
 		}
-		intermediates.addAll(next.generateIntermediate());
+		if (next.root().keyPair() == null) {
+			// The provider signs leaves with its intermediate (Vault): it comes right after the leaf.
+			intermediates.addAll(0, next.generateIntermediate());
+		}
+		else {
+			intermediates.addAll(next.generateIntermediate());
+		}
 		List<SigningRoot> roots = new ArrayList<>();
 		for (SigningRoot existing : this.roots) {
 			roots.add((existing.root().active()) ? existing.rotatedOut(now) : existing);

@@ -8,9 +8,11 @@ import java.util.Map;
  */
 final class CaProviders {
 
-	private static final Map<String, Factory> FACTORIES = Map.of(BuiltInProvider.NAME, BuiltInProvider::configure);
+	private static final Map<String, Factory> FACTORIES = Map.of(BuiltInProvider.NAME, BuiltInProvider::configure,
+			VaultProvider.NAME, VaultProvider::configure);
 
-	private static final Map<String, Resumer> RESUMERS = Map.of(BuiltInProvider.NAME, BuiltInProvider::resume);
+	private static final Map<String, Resumer> RESUMERS = Map.of(BuiltInProvider.NAME, BuiltInProvider::resume,
+			VaultProvider.NAME, VaultProvider::resume);
 
 	private CaProviders() {
 	}

@@ -51,9 +51,9 @@ class CaProviderCrossSigningTests {
 	@Test
 	void unknownProviderIsRefusedWithConsulsTextAndNothingChanges() {
 		RootCertificate active = this.ca.activeRoot();
-		assertThatThrownBy(() -> this.ca.reconfigure(this.ca.config(), new ProviderConfig("vault", Map.of(), false)))
+		assertThatThrownBy(() -> this.ca.reconfigure(this.ca.config(), new ProviderConfig("aws-pca", Map.of(), false)))
 			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessage("unknown CA provider \"vault\"");
+			.hasMessage("unknown CA provider \"aws-pca\"");
 		assertThat(this.ca.activeRoot()).isEqualTo(active);
 		assertThat(this.ca.roots()).hasSize(1);
 	}
