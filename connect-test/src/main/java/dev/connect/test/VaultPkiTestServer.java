@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What it implements, with Vault's request and answer shapes ({@code data}, {@code auth}, {@code lease_duration},
  * {@code renewable}, {@code {"errors":[...]}} with 400, 403, 404 and 405):
  * <ul>
- * <li>tokens: {@code X-Vault-Token} on every call, {@code auth/token/lookup-self}, {@code auth/token/renew-self},
+ * <li>tokens: {@code X-Vault-Token} on every call but logins and the CA certificates ({@code ca/pem},
+ * {@code ca_chain}, {@code cert/ca_chain}), as Vault; {@code auth/token/lookup-self}, {@code auth/token/renew-self},
  * {@code auth/token/renew}; TTLs that expire (an expired token gets 403 {@code permission denied});</li>
  * <li>AppRole login, {@code auth/<mount>/login} with {@code role_id} and {@code secret_id};</li>
  * <li>mounts: {@code sys/mounts/<path>} (POST, DELETE), {@code sys/mounts/<path>/tune} (GET, POST), per
@@ -215,13 +216,18 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		if (path.startsWith("auth/") && path.endsWith("/login") && !path.startsWith("auth/token/")) {
 			return login(path.substring("auth/".length(), path.length() - "/login".length()), body);
 		}
-		Token caller = authenticate(token);
+		// Vault serves a mount's CA certificates without a token.
+		boolean unauthenticated = "GET".equals(method)
+				&& (path.endsWith("/ca/pem") || path.endsWith("/ca_chain") || path.endsWith("/cert/ca_chain"));
+		if (!unauthenticated) {
+			authenticate(token);
+		}
 		switch (path) {
 			case "auth/token/lookup-self" -> {
-				return Answer.data(lookup(caller));
+				return Answer.data(lookup(authenticate(token)));
 			}
 			case "auth/token/renew-self" -> {
-				return renew(caller, body);
+				return renew(authenticate(token), body);
 			}
 			case "auth/token/renew" -> {
 				return renew(authenticate(text(body, "token")), body);
