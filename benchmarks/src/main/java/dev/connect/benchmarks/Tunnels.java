@@ -28,7 +28,8 @@ import reactor.netty.http.server.HttpServer;
  * TCP from a local port over mutual TLS to the app:
  * <ul>
  * <li>{@code sidecars}: two {@code connect-proxy} JVMs ({@code benchmarks/target/connect-proxy.jar}, copied there
- * by the build) started with {@code -sidecar-for} and the proxy's default TLS (the JDK's): {@code bench-client}'s
+ * by the build) started with {@code -sidecar-for}, the JVM options of {@link #PROXY_JVM_OPTIONS} and the proxy's
+ * default TLS (the JDK's): {@code bench-client}'s
  * upstream listener to {@code bench-app}'s public listener, which authorizes the caller against intentions before it
  * dials the app;</li>
  * <li>{@code sidecars-boringssl}: the same with {@code -tls-provider boringssl}, as a second pair of services
@@ -50,6 +51,13 @@ final class Tunnels implements AutoCloseable {
 		.getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] CHUNK = new byte[64 * 1024];
+
+	/**
+	 * The JVM options docs/sidecar-proxy.md recommends for a sidecar ("Memory"): a small serial-collected heap and
+	 * bounded direct memory, thread stacks, code cache and metaspace.
+	 */
+	static final List<String> PROXY_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx64m",
+			"-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m");
 
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
@@ -170,6 +178,8 @@ final class Tunnels implements AutoCloseable {
 		}
 		for (String service : services) {
 			List<String> command = new ArrayList<>(List.of(BenchmarkSupport.java()));
+			command.addAll(PROXY_JVM_OPTIONS);
+			// Given after the defaults, so that -Dproxy.jvmArgs=-Xmx256m (for example) wins.
 			command.addAll(BenchmarkSupport.extraOptions("proxy.jvmArgs", service));
 			command.addAll(List.of("-jar", jar.toString(), "-sidecar-for", service, "-http-addr", agent.httpAddress()));
 			command.addAll(flags);
