@@ -71,10 +71,12 @@ final class CaAgent implements AutoCloseable {
 		return put("/v1/connect/ca/configuration", JSON.writeValueAsString(body));
 	}
 
-	/** The vault provider's settings for this Vault, with the token or auth method given. */
+	/** The vault provider's settings for this Vault (its address left out when null), with the token or auth method. */
 	static Map<String, Object> vaultConfig(TestVault vault, String key, Object value) {
 		Map<String, Object> config = new LinkedHashMap<>();
-		config.put("Address", vault.address().toString());
+		if (vault != null) {
+			config.put("Address", vault.address().toString());
+		}
 		config.put(key, value);
 		config.put("RootPKIPath", "connect-root");
 		config.put("IntermediatePKIPath", "connect-intermediate");

@@ -19,8 +19,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.connect.api.GoDuration;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -78,11 +84,14 @@ public final class VaultPkiTestServer implements AutoCloseable {
 
 	private volatile boolean answering = true;
 
-	private VaultPkiTestServer(Clock clock) throws IOException {
+	private final String scheme;
+
+	private VaultPkiTestServer(Clock clock, @Nullable SSLContext tls, boolean needClientAuth) throws IOException {
 		this.clock = clock;
 		this.rootToken = newTokenId();
 		this.tokens.put(this.rootToken, new Token(this.rootToken, null, Duration.ZERO, false));
-		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.scheme = (tls != null) ? "https" : "http";
+		this.server = (tls != null) ? https(tls, needClientAuth) : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.executor = Executors.newFixedThreadPool(4);
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/v1/", this::handle);
@@ -104,7 +113,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	 */
 	public static VaultPkiTestServer start(Clock clock) {
 		try {
-			return new VaultPkiTestServer(clock);
+			return new VaultPkiTestServer(clock, null, false);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Unable to start the Vault PKI test server", ex);
@@ -112,11 +121,29 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the address clients give as Vault's, {@code http://127.0.0.1:<port>}.
+	 * Starts a server speaking HTTPS on 127.0.0.1 and a free port, with the system clock: {@link #address()} is then
+	 * {@code https://127.0.0.1:<port>}.
+	 * @param tls the server's TLS context (its key manager presents the server certificate; its trust managers
+	 * check client certificates)
+	 * @param requireClientCertificate whether a client must present a certificate the context trusts
+	 * @return the running server
+	 */
+	public static VaultPkiTestServer startHttps(SSLContext tls, boolean requireClientCertificate) {
+		try {
+			return new VaultPkiTestServer(Clock.systemUTC(), tls, requireClientCertificate);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Unable to start the Vault PKI test server", ex);
+		}
+	}
+
+	/**
+	 * Returns the address clients give as Vault's, {@code http://127.0.0.1:<port>} ({@code https} when started
+	 * with {@link #startHttps}).
 	 * @return the address
 	 */
 	public URI address() {
-		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+		return URI.create(this.scheme + "://127.0.0.1:" + this.server.getAddress().getPort());
 	}
 
 	/**
@@ -332,6 +359,21 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		}
 		this.mounts.put(key, new VaultPkiMount(maxLeaseTtl));
 		return Answer.empty();
+	}
+
+	private static HttpServer https(SSLContext tls, boolean needClientAuth) throws IOException {
+		HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+
+			@Override
+			public void configure(HttpsParameters parameters) {
+				SSLParameters ssl = tls.getDefaultSSLParameters();
+				ssl.setNeedClientAuth(needClientAuth);
+				parameters.setSSLParameters(ssl);
+			}
+
+		});
+		return server;
 	}
 
 	private static String namespace(@Nullable String header) {
