@@ -66,6 +66,12 @@ final class ProxyMesh {
 		return SidecarProxy.start(client(mesh), proxyId, Clock.systemUTC(), Duration.ofSeconds(10));
 	}
 
+	/** Starts the proxy with BoringSSL ({@code -tls-provider boringssl}) or the JDK's TLS (the default). */
+	static SidecarProxy start(TestMesh mesh, String proxyId, boolean boringSsl) {
+		return SidecarProxy.start(client(mesh), proxyId, Clock.systemUTC(), Duration.ofSeconds(10), null,
+				new dev.connect.proxy.metrics.ProxyMetrics(), boringSsl);
+	}
+
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,16 +44,18 @@ class SlowConsumerIntegrationTests {
 		this.mesh.close();
 	}
 
-	@Test
-	void aCallerThatStopsReadingStallsTheAppAndTheProxysMemoryStaysBounded() throws Exception {
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void aCallerThatStopsReadingStallsTheAppAndTheProxysMemoryStaysBounded(boolean boringSsl) throws Exception {
 		try (Flood app = new Flood()) {
 			int upstreamPort = ProxyMesh.freePort();
 			ProxyMesh.registerWithSidecar(this.mesh, "echo", app.port(), ProxyMesh.freePort(), "");
 			ProxyMesh.registerWithSidecar(this.mesh, "web", 1, ProxyMesh.freePort(),
 					"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + upstreamPort + "}");
 			this.mesh.allow("web", "echo");
-			try (SidecarProxy echoSide = ProxyMesh.start(this.mesh, "echo-sidecar-proxy")) {
-				this.child = startChild("web-sidecar-proxy");
+			try (SidecarProxy echoSide = ProxyMesh.start(this.mesh, "echo-sidecar-proxy", boringSsl)) {
+				assertThat(echoSide.tlsProvider()).isEqualTo(boringSsl ? "BoringSSL" : "JDK");
+				this.child = startChild("web-sidecar-proxy", boringSsl);
 				Socket socket = SidecarProxyIntegrationTests.eventually(() -> {
 					Socket attempt = ProxyMesh.connect(new InetSocketAddress("127.0.0.1", upstreamPort));
 					if (attempt.getInputStream().read() < 0) {
@@ -97,19 +101,21 @@ class SlowConsumerIntegrationTests {
 		return total;
 	}
 
-	private Process startChild(String proxyId) throws Exception {
+	private Process startChild(String proxyId, boolean boringSsl) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process process = new ProcessBuilder(java, "-Xmx40m", "-XX:MaxDirectMemorySize=32m", "-cp",
 				System.getProperty("java.class.path"), ProxyMain.class.getName(), "-proxy-id", proxyId, "-http-addr",
-				this.mesh.agentUrl())
+				this.mesh.agentUrl(), "-tls-provider", boringSsl ? "boringssl" : "jdk")
 			.redirectErrorStream(true)
 			.start();
 		CountDownLatch running = new CountDownLatch(1);
+		AtomicReference<String> runningLine = new AtomicReference<>("");
 		ProxyMesh.daemon(() -> {
 			try (BufferedReader lines = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 				for (String line = lines.readLine(); line != null; line = lines.readLine()) {
 					if (line.startsWith("==> Connect proxy running")) {
+						runningLine.set(line);
 						running.countDown();
 					}
 				}
@@ -119,6 +125,7 @@ class SlowConsumerIntegrationTests {
 			}
 		});
 		assertThat(running.await(30, TimeUnit.SECONDS)).as("the child proxy started").isTrue();
+		assertThat(runningLine.get()).contains(boringSsl ? "TLS BoringSSL" : "TLS JDK");
 		return process;
 	}
 

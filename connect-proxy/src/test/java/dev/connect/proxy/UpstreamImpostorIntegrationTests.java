@@ -23,6 +23,8 @@ import dev.connect.tls.SnapshotKeyManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,9 +64,11 @@ class UpstreamImpostorIntegrationTests {
 		this.mesh.close();
 	}
 
-	@Test
-	void whenTheOnlyInstanceProvesAnotherServiceThenItGetsNoByte() throws Exception {
-		InetSocketAddress upstream = startWebSidecar();
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void whenTheOnlyInstanceProvesAnotherServiceThenItGetsNoByte(boolean boringSsl) throws Exception {
+		InetSocketAddress upstream = startWebSidecar(boringSsl);
+		assertThat(this.webSidecar.tlsProvider()).isEqualTo(boringSsl ? "BoringSSL" : "JDK");
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (this.impostor.handshakes() < 3 && System.nanoTime() < deadline) {
 			assertThat(exchange(upstream, "secret")).isEmpty();
@@ -79,7 +83,7 @@ class UpstreamImpostorIntegrationTests {
 		try (ProxyMesh.EchoApp echo = new ProxyMesh.EchoApp()) {
 			ProxyMesh.registerWithSidecar(this.mesh, "echo", echo.port(), ProxyMesh.freePort(), "");
 			try (SidecarProxy echoSidecar = ProxyMesh.start(this.mesh, "echo-sidecar-proxy")) {
-				InetSocketAddress upstream = startWebSidecar();
+				InetSocketAddress upstream = startWebSidecar(false);
 				// Until the resolver knows both instances and round-robin has sent a connection to the impostor first.
 				SidecarProxyIntegrationTests.eventually(() -> {
 					String reply = exchange(upstream, "x");
@@ -97,11 +101,11 @@ class UpstreamImpostorIntegrationTests {
 		}
 	}
 
-	private InetSocketAddress startWebSidecar() {
+	private InetSocketAddress startWebSidecar(boolean boringSsl) {
 		int upstreamPort = ProxyMesh.freePort();
 		ProxyMesh.registerWithSidecar(this.mesh, "web", 1, ProxyMesh.freePort(),
 				"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + upstreamPort + "}");
-		this.webSidecar = ProxyMesh.start(this.mesh, "web-sidecar-proxy");
+		this.webSidecar = ProxyMesh.start(this.mesh, "web-sidecar-proxy", boringSsl);
 		return this.webSidecar.upstreamAddresses().get("echo");
 	}
 

@@ -37,14 +37,15 @@ import dev.connect.test.HeldSvid;
 import dev.connect.test.SvidAuthority;
 import dev.connect.test.TestMesh;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Servers registered as {@code echo} whose certificates must not pass: one from another CA of the same trust domain,
  * an expired leaf and a leaf with two URI SANs, both signed by the mesh's own root. Each is dialled by the upstream
- * listener, and receives no byte of the application's data.
+ * listener, on the JDK's TLS and on BoringSSL, and receives no byte of the application's data.
  */
 class UpstreamServerRefusalIntegrationTests {
 
@@ -71,23 +72,26 @@ class UpstreamServerRefusalIntegrationTests {
 		this.mesh.close();
 	}
 
-	@Test
-	void aServerOfAnotherCaGetsNoByte() throws Exception {
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void aServerOfAnotherCaGetsNoByte(boolean boringSsl) throws Exception {
 		SvidAuthority other = SvidAuthority.builder().trustDomain(this.mesh.trustDomain()).build();
 		HeldSvid leaf = other.leaf("echo").build();
-		assertRefused(leaf.certificate(), leaf.keyPair(), other.root().certificate());
+		assertRefused(boringSsl, leaf.certificate(), leaf.keyPair(), other.root().certificate());
 	}
 
-	@Test
-	void aServerWithAnExpiredLeafOfTheMeshGetsNoByte() throws Exception {
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void aServerWithAnExpiredLeafOfTheMeshGetsNoByte(boolean boringSsl) throws Exception {
 		Instant now = Instant.now();
-		assertRefused(meshLeaf(List.of(echo()), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))));
+		assertRefused(boringSsl, meshLeaf(List.of(echo()), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))));
 	}
 
-	@Test
-	void aServerWithTwoUriSansGetsNoByte() throws Exception {
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void aServerWithTwoUriSansGetsNoByte(boolean boringSsl) throws Exception {
 		Instant now = Instant.now();
-		assertRefused(meshLeaf(List.of(echo(), echo().replace("/svc/echo", "/svc/other")), now.minusSeconds(60),
+		assertRefused(boringSsl, meshLeaf(List.of(echo(), echo().replace("/svc/echo", "/svc/other")), now.minusSeconds(60),
 				now.plus(Duration.ofDays(1))));
 	}
 
@@ -103,11 +107,12 @@ class UpstreamServerRefusalIntegrationTests {
 		return new Object[] { leaf, key, root };
 	}
 
-	private void assertRefused(Object[] material) throws Exception {
-		assertRefused((X509Certificate) material[0], (KeyPair) material[1], (X509Certificate) material[2]);
+	private void assertRefused(boolean boringSsl, Object[] material) throws Exception {
+		assertRefused(boringSsl, (X509Certificate) material[0], (KeyPair) material[1], (X509Certificate) material[2]);
 	}
 
-	private void assertRefused(X509Certificate leaf, KeyPair key, X509Certificate issuer) throws Exception {
+	private void assertRefused(boolean boringSsl, X509Certificate leaf, KeyPair key, X509Certificate issuer)
+			throws Exception {
 		try (Server server = new Server(leaf, key, issuer)) {
 			ProxyMesh.register(this.mesh, """
 					{"Name":"echo","ID":"echo-bad","Port":%d,"Address":"127.0.0.1","Connect":{"Native":true}}"""
@@ -116,9 +121,10 @@ class UpstreamServerRefusalIntegrationTests {
 			ProxyMesh.registerWithSidecar(this.mesh, "web", 1, ProxyMesh.freePort(),
 					"{\"DestinationName\":\"echo\",\"LocalBindPort\":" + upstreamPort + "}");
 			try (SidecarProxy web = SidecarProxyIntegrationTests.eventually(() -> {
-				SidecarProxy started = ProxyMesh.start(this.mesh, "web-sidecar-proxy");
+				SidecarProxy started = ProxyMesh.start(this.mesh, "web-sidecar-proxy", boringSsl);
 				return started;
 			})) {
+				assertThat(web.tlsProvider()).isEqualTo(boringSsl ? "BoringSSL" : "JDK");
 				InetSocketAddress upstream = web.upstreamAddresses().get("echo");
 				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 				while (server.handshakes() < 2 && System.nanoTime() < deadline) {
