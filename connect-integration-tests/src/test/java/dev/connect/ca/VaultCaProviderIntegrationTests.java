@@ -110,6 +110,38 @@ class VaultCaProviderIntegrationTests {
 		assertThat(this.agent.publishedRoots()).contains(own.root().certificate(), vaultRoot);
 	}
 
+	@Test
+	void switchingBackToVaultReactivatesItsKeptRootOnceWithANewIntermediate() throws Exception {
+		Map<String, Object> config = CaAgent.vaultConfig(this.vault, "Token", this.vault.createToken(Duration.ofHours(1)));
+		assertThat(this.agent.configure("vault", config).statusCode()).isEqualTo(200);
+		X509Certificate vaultRoot = this.agent.activeRoot();
+		X509Certificate firstIntermediate = this.agent.leaf("web").get(1);
+		assertThat(this.agent.configure("consul", Map.of()).statusCode()).isEqualTo(200);
+		HttpResponse<String> back = this.agent.configure("vault", config);
+		assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+		assertThat(this.agent.activeRoot()).isEqualTo(vaultRoot);
+		assertThat(this.agent.publishedRoots().stream().filter(vaultRoot::equals)).hasSize(1);
+		// A new leaf chains through the intermediate made for this configuration (the first one's mount was deleted).
+		List<X509Certificate> chain = this.agent.leaf("api");
+		assertThat(chain.get(1)).isNotEqualTo(firstIntermediate);
+		assertThat(this.agent.validate(chain).toString()).endsWith("/svc/api");
+	}
+
+	@Test
+	void namespaceIsSentWithEveryVaultCallAndThePkiNamespacesWithTheirMounts() {
+		dev.connect.test.VaultPkiTestServer server = this.vault.testServer();
+		Map<String, Object> config = CaAgent.vaultConfig(this.vault, "Token", server.createToken(Duration.ofHours(1), true));
+		config.put("Namespace", "team");
+		config.put("RootPKINamespace", "admin");
+		HttpResponse<String> put = this.agent.configure("vault", config);
+		assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+		this.agent.leaf("web");
+		assertThat(server.requests()).contains("[team] GET auth/token/lookup-self",
+				"[admin] POST connect-root/root/generate/internal", "[admin] POST connect-root/root/sign-intermediate",
+				"[team] POST connect-intermediate/intermediate/set-signed", "[team] POST connect-intermediate/sign/leaf-cert");
+		assertThat(server.requests()).allMatch((request) -> request.startsWith("["));
+	}
+
 	private void assertSwitched(HttpResponse<String> put, X509Certificate expectedRoot) {
 		assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 		assertThat(this.agent.activeRoot()).isEqualTo(expectedRoot);

@@ -108,8 +108,12 @@ record AuthorityState(CaConfig config, List<SigningRoot> roots, CsrRateLimiter l
 			intermediates.addAll(next.generateIntermediate());
 		}
 		List<SigningRoot> roots = new ArrayList<>();
+		String nextId = next.root().root().id();
 		for (SigningRoot existing : this.roots) {
-			roots.add((existing.root().active()) ? existing.rotatedOut(now) : existing);
+			// A provider that keeps its root elsewhere (Vault) may come back with a root still trusted here.
+			if (!existing.root().id().equals(nextId)) {
+				roots.add((existing.root().active()) ? existing.rotatedOut(now) : existing);
+			}
 		}
 		roots.add(next.root().activated(intermediates));
 		return with(config, roots, limiters, next, settings);
