@@ -12,7 +12,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +23,10 @@ import dev.connect.pki.Pem;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -49,7 +44,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One PKI secrets engine mount of {@link VaultPkiTestServer}: keys, issuers (Vault ≥ 1.11), the default issuer,
- * roles, and real certificates signed with BouncyCastle. Every refusal is a {@link VaultPkiTestServer.VaultError}
+ * roles, and real certificates signed with BouncyCastle. Every refusal is a {@link VaultError}
  * with Vault's status and message. Callers hold the server's lock.
  */
 final class VaultPkiMount {
@@ -95,7 +90,7 @@ final class VaultPkiMount {
 
 	void setDefault(String id) {
 		if (!this.issuers.containsKey(id)) {
-			throw new VaultPkiTestServer.VaultError(400, "unable to resolve issuer " + id + ": issuer reference not found");
+			throw new VaultError(400, "unable to resolve issuer " + id + ": issuer reference not found");
 		}
 		this.defaultIssuer = id;
 	}
@@ -109,16 +104,16 @@ final class VaultPkiMount {
 	}
 
 	Map<String, Object> generateRoot(Map<String, Object> body, Instant now) {
-		String commonName = VaultPkiTestServer.text(body, "common_name");
+		String commonName = VaultParams.text(body, "common_name");
 		if (commonName.isEmpty()) {
-			throw new VaultPkiTestServer.VaultError(400, "the common_name field is required, or must be provided in a CSR with \"use_csr_values\" set to true");
+			throw new VaultError(400, "the common_name field is required, or must be provided in a CSR with \"use_csr_values\" set to true");
 		}
 		KeyPair key = generate(body);
 		Duration ttl = ttl(body, this.maxLeaseTtl);
 		X500Name subject = new X500Name("CN=" + commonName);
 		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
 				Date.from(now.plus(ttl)), subject, key.getPublic());
-		caExtensions(builder, key.getPublic(), key.getPublic(), uris(body, List.of()));
+		VaultPkiCertificates.caExtensions(builder, key.getPublic(), key.getPublic(), uris(body, List.of()));
 		X509Certificate root = sign(builder, key);
 		Issuer issuer = addIssuer(root, addKey(key), List.of());
 		this.defaultIssuer = issuer.id();
@@ -131,7 +126,7 @@ final class VaultPkiMount {
 	Map<String, Object> generateIntermediate(Map<String, Object> body) {
 		KeyPair key = generate(body);
 		String keyId = addKey(key);
-		String commonName = VaultPkiTestServer.text(body, "common_name");
+		String commonName = VaultParams.text(body, "common_name");
 		X500Name subject = commonName.isEmpty() ? new X500Name(new org.bouncycastle.asn1.x500.RDN[0])
 				: new X500Name("CN=" + commonName);
 		try {
@@ -139,14 +134,15 @@ final class VaultPkiMount {
 			List<String> uris = uris(body, List.of());
 			if (!uris.isEmpty()) {
 				ExtensionsGenerator extensions = new ExtensionsGenerator();
-				extensions.addExtension(Extension.subjectAlternativeName, false, names(uris, List.of()));
+				extensions.addExtension(Extension.subjectAlternativeName, false,
+						VaultPkiCertificates.names(uris, List.of()));
 				csr.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
 			}
 			PKCS10CertificationRequest request = csr.build(signer(key));
 			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("csr", pem("CERTIFICATE REQUEST", request.getEncoded()));
+			data.put("csr", VaultPkiCertificates.pem("CERTIFICATE REQUEST", request.getEncoded()));
 			data.put("key_id", keyId);
-			data.put("private_key_type", keyType(key.getPublic()));
+			data.put("private_key_type", VaultPkiCertificates.keyType(key.getPublic()));
 			return data;
 		}
 		catch (IOException ex) {
@@ -156,18 +152,18 @@ final class VaultPkiMount {
 
 	Map<String, Object> signIntermediate(Map<String, Object> body, Instant now) {
 		Issuer issuer = signingIssuer();
-		JcaPKCS10CertificationRequest csr = csr(body);
-		boolean useCsrValues = Boolean.parseBoolean(VaultPkiTestServer.text(body, "use_csr_values"));
-		String commonName = VaultPkiTestServer.text(body, "common_name");
+		JcaPKCS10CertificationRequest csr = VaultPkiCertificates.csr(body);
+		boolean useCsrValues = Boolean.parseBoolean(VaultParams.text(body, "use_csr_values"));
+		String commonName = VaultParams.text(body, "common_name");
 		X500Name subject = (useCsrValues || commonName.isEmpty()) ? csr.getSubject() : new X500Name("CN=" + commonName);
-		PublicKey key = publicKey(csr);
+		PublicKey key = VaultPkiCertificates.publicKey(csr);
 		Instant notAfter = notAfter(issuer, now.plus(ttl(body, this.maxLeaseTtl)));
-		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(holder(issuer).getSubject(), serial(),
+		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(VaultPkiCertificates.holder(issuer).getSubject(), serial(),
 				Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, key);
-		caExtensions(builder, key, issuer.certificate().getPublicKey(), useCsrValues ? csrUris(csr) : List.of());
+		VaultPkiCertificates.caExtensions(builder, key, issuer.certificate().getPublicKey(), useCsrValues ? VaultPkiCertificates.csrUris(csr) : List.of());
 		X509Certificate certificate = sign(builder, this.keys.get(issuer.keyId()));
 		Map<String, Object> data = certificateData(certificate, issuer.chain());
-		if ("pem_bundle".equals(VaultPkiTestServer.text(body, "format"))) {
+		if ("pem_bundle".equals(VaultParams.text(body, "format"))) {
 			data.put("certificate", Pem.encode(certificate) + Pem.encode(issuer.chain()));
 		}
 		return data;
@@ -176,13 +172,13 @@ final class VaultPkiMount {
 	Map<String, Object> setSigned(Map<String, Object> body) {
 		List<X509Certificate> certificates;
 		try {
-			certificates = Pem.parseCertificates(VaultPkiTestServer.text(body, "certificate"));
+			certificates = Pem.parseCertificates(VaultParams.text(body, "certificate"));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "error parsing certificate: " + ex.getMessage());
+			throw new VaultError(400, "error parsing certificate: " + ex.getMessage());
 		}
 		if (certificates.isEmpty()) {
-			throw new VaultPkiTestServer.VaultError(400, "no data found in PEM block");
+			throw new VaultError(400, "no data found in PEM block");
 		}
 		List<String> imported = new ArrayList<>();
 		Map<String, Object> mapping = new LinkedHashMap<>();
@@ -203,38 +199,38 @@ final class VaultPkiMount {
 	Map<String, Object> signLeaf(String roleName, Map<String, Object> body, Instant now, boolean issue) {
 		Map<String, Object> role = this.roles.get(roleName);
 		if (role == null) {
-			throw new VaultPkiTestServer.VaultError(400, "unknown role: " + roleName);
+			throw new VaultError(400, "unknown role: " + roleName);
 		}
 		Issuer issuer = signingIssuer();
 		KeyPair issued = issue ? generate(Map.of("key_type", "ec", "key_bits", 256)) : null;
-		JcaPKCS10CertificationRequest csr = issue ? null : csr(body);
-		PublicKey key = (issued != null) ? issued.getPublic() : publicKey(java.util.Objects.requireNonNull(csr));
-		List<String> uris = uris(body, (csr != null) ? csrUris(csr) : List.of());
+		JcaPKCS10CertificationRequest csr = issue ? null : VaultPkiCertificates.csr(body);
+		PublicKey key = (issued != null) ? issued.getPublic() : VaultPkiCertificates.publicKey(java.util.Objects.requireNonNull(csr));
+		List<String> uris = uris(body, (csr != null) ? VaultPkiCertificates.csrUris(csr) : List.of());
 		String allowed = String.valueOf(role.getOrDefault("allowed_uri_sans", ""));
 		for (String uri : uris) {
 			if (allowed.isEmpty()) {
-				throw new VaultPkiTestServer.VaultError(400,
+				throw new VaultError(400,
 						"URI Subject Alternative Names are not allowed in this role, but was provided " + uri);
 			}
-			if (java.util.Arrays.stream(allowed.split(",")).noneMatch((glob) -> glob(glob.trim(), uri))) {
-				throw new VaultPkiTestServer.VaultError(400, "URI Subject Alternative Name " + uri + " not allowed by this role");
+			if (java.util.Arrays.stream(allowed.split(",")).noneMatch((glob) -> VaultPkiCertificates.glob(glob.trim(), uri))) {
+				throw new VaultError(400, "URI Subject Alternative Name " + uri + " not allowed by this role");
 			}
 		}
-		String commonName = VaultPkiTestServer.text(body, "common_name");
-		Duration maxTtl = VaultPkiTestServer.duration(role.get("max_ttl"), this.maxLeaseTtl);
+		String commonName = VaultParams.text(body, "common_name");
+		Duration maxTtl = VaultParams.duration(role.get("max_ttl"), this.maxLeaseTtl);
 		Duration ttl = ttl(body, maxTtl);
 		ttl = (ttl.compareTo(maxTtl) > 0) ? maxTtl : ttl;
 		Instant notAfter = now.plus(ttl);
 		if (notAfter.isAfter(issuer.certificate().getNotAfter().toInstant())) {
-			throw new VaultPkiTestServer.VaultError(400, "cannot satisfy request, as TTL would result in notAfter of "
+			throw new VaultError(400, "cannot satisfy request, as TTL would result in notAfter of "
 					+ notAfter + " that is beyond the expiration of the CA certificate at "
 					+ issuer.certificate().getNotAfter().toInstant());
 		}
 		X500Name subject = commonName.isEmpty() ? new X500Name(new org.bouncycastle.asn1.x500.RDN[0])
 				: new X500Name("CN=" + commonName);
-		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(holder(issuer).getSubject(), serial(),
+		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(VaultPkiCertificates.holder(issuer).getSubject(), serial(),
 				Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, key);
-		List<String> dns = VaultPkiTestServer.list(body.get("alt_names"));
+		List<String> dns = VaultParams.list(body.get("alt_names"));
 		try {
 			JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -246,7 +242,8 @@ final class VaultPkiMount {
 			builder.addExtension(Extension.authorityKeyIdentifier, false,
 					utils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey()));
 			if (!uris.isEmpty() || !dns.isEmpty()) {
-				builder.addExtension(Extension.subjectAlternativeName, subject.getRDNs().length == 0, names(uris, dns));
+				builder.addExtension(Extension.subjectAlternativeName, subject.getRDNs().length == 0,
+						VaultPkiCertificates.names(uris, dns));
 			}
 		}
 		catch (IOException | GeneralSecurityException ex) {
@@ -265,22 +262,22 @@ final class VaultPkiMount {
 	Map<String, Object> signSelfIssued(Map<String, Object> body, Instant now) {
 		List<X509Certificate> given;
 		try {
-			given = Pem.parseCertificates(VaultPkiTestServer.text(body, "certificate"));
+			given = Pem.parseCertificates(VaultParams.text(body, "certificate"));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "error parsing certificate: " + ex.getMessage());
+			throw new VaultError(400, "error parsing certificate: " + ex.getMessage());
 		}
 		if (given.size() != 1) {
-			throw new VaultPkiTestServer.VaultError(400, "more than one certificate given, or none");
+			throw new VaultError(400, "more than one certificate given, or none");
 		}
 		X509Certificate certificate = given.get(0);
 		if (!certificate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) {
-			throw new VaultPkiTestServer.VaultError(400, "given certificate is not self-issued");
+			throw new VaultError(400, "given certificate is not self-issued");
 		}
 		Issuer issuer = signingIssuer();
 		try {
 			JcaX509CertificateHolder holder = new JcaX509CertificateHolder(certificate);
-			X509v3CertificateBuilder builder = new X509v3CertificateBuilder(holder(issuer).getSubject(), serial(),
+			X509v3CertificateBuilder builder = new X509v3CertificateBuilder(VaultPkiCertificates.holder(issuer).getSubject(), serial(),
 					holder.getNotBefore(), Date.from(notAfter(issuer, holder.getNotAfter().toInstant())),
 					holder.getSubject(), holder.getSubjectPublicKeyInfo());
 			for (Object oid : holder.getExtensionOIDs()) {
@@ -296,14 +293,14 @@ final class VaultPkiMount {
 					Pem.encode(issuer.certificate())));
 		}
 		catch (GeneralSecurityException | IOException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "unable to sign the certificate: " + ex.getMessage());
+			throw new VaultError(400, "unable to sign the certificate: " + ex.getMessage());
 		}
 	}
 
 	private Issuer signingIssuer() {
 		Issuer issuer = defaultIssuer();
 		if (issuer == null || issuer.keyId().isEmpty()) {
-			throw new VaultPkiTestServer.VaultError(400, "no default issuer currently configured");
+			throw new VaultError(400, "no default issuer currently configured");
 		}
 		return issuer;
 	}
@@ -340,8 +337,8 @@ final class VaultPkiMount {
 	}
 
 	private KeyPair generate(Map<String, Object> body) {
-		String type = VaultPkiTestServer.text(body, "key_type");
-		int bits = (int) VaultPkiTestServer.number(body.get("key_bits"));
+		String type = VaultParams.text(body, "key_type");
+		int bits = (int) VaultParams.number(body.get("key_bits"));
 		try {
 			if (type.isEmpty() || "rsa".equals(type)) {
 				KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -355,104 +352,23 @@ final class VaultPkiMount {
 			}
 		}
 		catch (GeneralSecurityException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "error generating key: " + ex.getMessage());
+			throw new VaultError(400, "error generating key: " + ex.getMessage());
 		}
-		throw new VaultPkiTestServer.VaultError(400, "unknown key_type value: " + type);
+		throw new VaultError(400, "unknown key_type value: " + type);
 	}
 
 	private static Duration ttl(Map<String, Object> body, Duration fallback) {
-		return VaultPkiTestServer.duration(body.get("ttl"), fallback);
+		return VaultParams.duration(body.get("ttl"), fallback);
 	}
 
 	private static List<String> uris(Map<String, Object> body, List<String> fromCsr) {
 		List<String> uris = new ArrayList<>(fromCsr);
-		for (String uri : VaultPkiTestServer.list(body.get("uri_sans"))) {
+		for (String uri : VaultParams.list(body.get("uri_sans"))) {
 			if (!uris.contains(uri)) {
 				uris.add(uri);
 			}
 		}
 		return uris;
-	}
-
-	/** Vault's glob: {@code *} matches any run of characters. */
-	private static boolean glob(String glob, String value) {
-		String regex = java.util.Arrays.stream(glob.split("\\*", -1))
-			.map(java.util.regex.Pattern::quote)
-			.collect(java.util.stream.Collectors.joining(".*"));
-		return value.matches(regex);
-	}
-
-	private static GeneralNames names(List<String> uris, List<String> dns) {
-		List<GeneralName> names = new ArrayList<>();
-		dns.forEach((name) -> names.add(new GeneralName(GeneralName.dNSName, name)));
-		uris.forEach((uri) -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
-		return new GeneralNames(names.toArray(new GeneralName[0]));
-	}
-
-	private static void caExtensions(X509v3CertificateBuilder builder, PublicKey subject, PublicKey issuer,
-			List<String> uris) {
-		try {
-			JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-			builder.addExtension(Extension.keyUsage, true,
-					new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
-			builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subject));
-			builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
-			if (!uris.isEmpty()) {
-				builder.addExtension(Extension.subjectAlternativeName, false, names(uris, List.of()));
-			}
-		}
-		catch (IOException | GeneralSecurityException ex) {
-			throw new IllegalStateException("Unable to add CA extensions", ex);
-		}
-	}
-
-	private static JcaPKCS10CertificationRequest csr(Map<String, Object> body) {
-		String pem = VaultPkiTestServer.text(body, "csr");
-		if (pem.isEmpty()) {
-			throw new VaultPkiTestServer.VaultError(400, "\"csr\" is empty");
-		}
-		try {
-			String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-			return new JcaPKCS10CertificationRequest(Base64.getDecoder().decode(base64));
-		}
-		catch (IOException | IllegalArgumentException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "certificate request could not be parsed: " + ex.getMessage());
-		}
-	}
-
-	private static PublicKey publicKey(JcaPKCS10CertificationRequest csr) {
-		try {
-			return csr.getPublicKey();
-		}
-		catch (GeneralSecurityException ex) {
-			throw new VaultPkiTestServer.VaultError(400, "certificate request could not be parsed: " + ex.getMessage());
-		}
-	}
-
-	private static List<String> csrUris(JcaPKCS10CertificationRequest csr) {
-		List<String> uris = new ArrayList<>();
-		for (Attribute attribute : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-			Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
-			GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-			if (names != null) {
-				for (GeneralName name : names.getNames()) {
-					if (name.getTagNo() == GeneralName.uniformResourceIdentifier) {
-						uris.add(name.getName().toString());
-					}
-				}
-			}
-		}
-		return uris;
-	}
-
-	private static JcaX509CertificateHolder holder(Issuer issuer) {
-		try {
-			return new JcaX509CertificateHolder(issuer.certificate());
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Unable to read issuer " + issuer.id(), ex);
-		}
 	}
 
 	private Map<String, Object> certificateData(X509Certificate certificate, List<X509Certificate> issuerChain) {
@@ -481,7 +397,7 @@ final class VaultPkiMount {
 
 	private X509Certificate sign(X509v3CertificateBuilder builder, @Nullable KeyPair key) {
 		if (key == null) {
-			throw new VaultPkiTestServer.VaultError(400, "issuer has no key");
+			throw new VaultError(400, "issuer has no key");
 		}
 		try {
 			return new JcaX509CertificateConverter().getCertificate(builder.build(signer(key)));
@@ -489,15 +405,6 @@ final class VaultPkiMount {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Unable to sign a certificate", ex);
 		}
-	}
-
-	private static String keyType(PublicKey key) {
-		return "RSA".equals(key.getAlgorithm()) ? "rsa" : "ec";
-	}
-
-	static String pem(String type, byte[] der) {
-		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
-				+ "\n-----END " + type + "-----\n";
 	}
 
 }

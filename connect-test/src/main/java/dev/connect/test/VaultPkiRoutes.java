@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.connect.pki.Pem;
-import dev.connect.test.VaultPkiTestServer.Answer;
-import dev.connect.test.VaultPkiTestServer.VaultError;
 
 /**
  * The PKI paths of one mount, as Vault routes them: method and path to a {@link VaultPkiMount} operation, 405 for a
@@ -17,43 +15,43 @@ final class VaultPkiRoutes {
 	private VaultPkiRoutes() {
 	}
 
-	static Answer route(VaultPkiMount mount, String method, String rest, Map<String, Object> body, Instant now,
+	static VaultAnswer route(VaultPkiMount mount, String method, String rest, Map<String, Object> body, Instant now,
 			String fullPath) {
 		boolean write = "POST".equals(method) || "PUT".equals(method);
 		boolean read = "GET".equals(method);
 		if (read && rest.equals("ca/pem")) {
 			VaultPkiMount.Issuer issuer = mount.defaultIssuer();
-			return Answer.text((issuer != null) ? Pem.encode(issuer.certificate()) : "");
+			return VaultAnswer.text((issuer != null) ? Pem.encode(issuer.certificate()) : "");
 		}
 		if (read && rest.equals("ca_chain")) {
 			VaultPkiMount.Issuer issuer = mount.defaultIssuer();
-			return Answer.text((issuer != null) ? Pem.encode(issuer.chain()) : "");
+			return VaultAnswer.text((issuer != null) ? Pem.encode(issuer.chain()) : "");
 		}
 		if (read && rest.equals("cert/ca_chain")) {
 			VaultPkiMount.Issuer issuer = mount.defaultIssuer();
 			String chain = (issuer != null) ? Pem.encode(issuer.chain()) : "";
-			return Answer.data(Map.of("certificate", chain, "ca_chain", chain));
+			return VaultAnswer.data(Map.of("certificate", chain, "ca_chain", chain));
 		}
 		if (rest.startsWith("roles/") && write) {
 			mount.putRole(rest.substring("roles/".length()), body);
-			return Answer.empty();
+			return VaultAnswer.empty();
 		}
 		if (rest.startsWith("roles/") && read) {
 			Map<String, Object> role = mount.role(rest.substring("roles/".length()));
 			if (role == null) {
 				throw new VaultError(404, "");
 			}
-			return Answer.data(role);
+			return VaultAnswer.data(role);
 		}
 		if (rest.equals("config/issuers")) {
 			if (write) {
-				mount.setDefault(VaultPkiTestServer.text(body, "default"));
+				mount.setDefault(VaultParams.text(body, "default"));
 			}
 			VaultPkiMount.Issuer issuer = mount.defaultIssuer();
 			Map<String, Object> data = new LinkedHashMap<>();
 			data.put("default", (issuer != null) ? issuer.id() : "");
 			data.put("default_follows_latest_issuer", false);
-			return Answer.data(data);
+			return VaultAnswer.data(data);
 		}
 		if (read && rest.startsWith("issuer/")) {
 			VaultPkiMount.Issuer issuer = mount.issuer(rest.substring("issuer/".length()));
@@ -68,7 +66,7 @@ final class VaultPkiRoutes {
 			data.put("certificate", Pem.encode(issuer.certificate()));
 			data.put("ca_chain", issuer.chain().stream().map(Pem::encode).toList());
 			data.put("leaf_not_after_behavior", "err");
-			return Answer.data(data);
+			return VaultAnswer.data(data);
 		}
 		if (!write) {
 			if (isWritePath(rest)) {
@@ -76,7 +74,7 @@ final class VaultPkiRoutes {
 			}
 			throw new VaultError(404, "no handler for route \"" + fullPath + "\". route entry not found.");
 		}
-		return Answer.data(switch (rest) {
+		return VaultAnswer.data(switch (rest) {
 			case "root/generate/internal" -> mount.generateRoot(body, now);
 			case "intermediate/generate/internal" -> mount.generateIntermediate(body);
 			case "root/sign-intermediate" -> mount.signIntermediate(body, now);

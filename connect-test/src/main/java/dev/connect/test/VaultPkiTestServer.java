@@ -2,11 +2,9 @@ package dev.connect.test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.connect.api.GoDuration;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -223,7 +220,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 			String path = exchange.getRequestURI().getPath().substring("/v1/".length());
 			String namespace = namespace(exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
 			String method = exchange.getRequestMethod();
-			Answer answer;
+			VaultAnswer answer;
 			try {
 				Map<String, Object> body = body(exchange.getRequestBody());
 				synchronized (this) {
@@ -232,13 +229,13 @@ public final class VaultPkiTestServer implements AutoCloseable {
 				}
 			}
 			catch (VaultError ex) {
-				answer = Answer.json(ex.status, Map.of("errors", List.of(ex.getMessage())));
+				answer = VaultAnswer.json(ex.status, Map.of("errors", List.of(ex.getMessage())));
 			}
 			answer.send(exchange);
 		}
 	}
 
-	private Answer route(String method, String path, String namespace, @Nullable String token,
+	private VaultAnswer route(String method, String path, String namespace, @Nullable String token,
 			Map<String, Object> body) {
 		if (path.startsWith("auth/") && path.endsWith("/login") && !path.startsWith("auth/token/")) {
 			return login(path.substring("auth/".length(), path.length() - "/login".length()), body);
@@ -251,13 +248,13 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		}
 		switch (path) {
 			case "auth/token/lookup-self" -> {
-				return Answer.data(lookup(authenticate(token)));
+				return VaultAnswer.data(lookup(authenticate(token)));
 			}
 			case "auth/token/renew-self" -> {
 				return renew(authenticate(token), body);
 			}
 			case "auth/token/renew" -> {
-				return renew(authenticate(text(body, "token")), body);
+				return renew(authenticate(VaultParams.text(body, "token")), body);
 			}
 			default -> {
 			}
@@ -275,17 +272,18 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		throw new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
 	}
 
-	private Answer login(String mountPath, Map<String, Object> body) {
+	private VaultAnswer login(String mountPath, Map<String, Object> body) {
 		AppRole role = this.appRoles.get(mountPath);
 		if (role == null) {
 			throw new VaultError(404, "no handler for route \"auth/" + mountPath + "/login\". route entry not found.");
 		}
-		if (!role.roleId().equals(text(body, "role_id")) || !role.secretId().equals(text(body, "secret_id"))) {
+		if (!role.roleId().equals(VaultParams.text(body, "role_id"))
+				|| !role.secretId().equals(VaultParams.text(body, "secret_id"))) {
 			throw new VaultError(400, "invalid role or secret ID");
 		}
 		Token token = new Token(newTokenId(), this.clock.instant().plus(role.tokenTtl()), role.tokenTtl(), true);
 		this.tokens.put(token.id(), token);
-		return Answer.json(200, Map.of("auth", auth(token), "data", Map.of()));
+		return VaultAnswer.json(200, Map.of("auth", auth(token), "data", Map.of()));
 	}
 
 	private Token authenticate(@Nullable String token) {
@@ -309,14 +307,14 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		return data;
 	}
 
-	private Answer renew(Token token, Map<String, Object> body) {
+	private VaultAnswer renew(Token token, Map<String, Object> body) {
 		if (!token.renewable()) {
 			throw new VaultError(400, "lease is not renewable");
 		}
-		Duration increment = duration(body.get("increment"), token.ttl());
+		Duration increment = VaultParams.duration(body.get("increment"), token.ttl());
 		Token renewed = new Token(token.id(), this.clock.instant().plus(increment), token.ttl(), true);
 		this.tokens.put(token.id(), renewed);
-		return Answer.json(200, Map.of("auth", auth(renewed)));
+		return VaultAnswer.json(200, Map.of("auth", auth(renewed)));
 	}
 
 	private Map<String, Object> auth(Token token) {
@@ -329,36 +327,36 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		return auth;
 	}
 
-	private Answer mounts(String method, String rest, String namespace, Map<String, Object> body) {
+	private VaultAnswer mounts(String method, String rest, String namespace, Map<String, Object> body) {
 		boolean tune = rest.endsWith("/tune");
 		String path = (tune ? rest.substring(0, rest.length() - "/tune".length()) : rest).replaceAll("/+$", "") + "/";
 		String key = namespace + "|" + path;
 		VaultPkiMount mount = this.mounts.get(key);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> config = (body.get("config") instanceof Map<?, ?> given) ? (Map<String, Object>) given : body;
-		Duration maxLeaseTtl = duration(config.get("max_lease_ttl"), Duration.ofDays(32));
+		Duration maxLeaseTtl = VaultParams.duration(config.get("max_lease_ttl"), Duration.ofDays(32));
 		if (tune) {
 			if (mount == null) {
 				throw new VaultError(400, "cannot tune '" + path + "' because no mount exists");
 			}
 			if ("GET".equals(method)) {
-				return Answer.data(Map.of("max_lease_ttl", mount.maxLeaseTtl.toSeconds(), "default_lease_ttl", 0));
+				return VaultAnswer.data(Map.of("max_lease_ttl", mount.maxLeaseTtl.toSeconds(), "default_lease_ttl", 0));
 			}
 			mount.maxLeaseTtl = maxLeaseTtl;
-			return Answer.empty();
+			return VaultAnswer.empty();
 		}
 		if ("DELETE".equals(method)) {
 			this.mounts.remove(key);
-			return Answer.empty();
+			return VaultAnswer.empty();
 		}
 		if (mount != null) {
 			throw new VaultError(400, "path is already in use at " + path);
 		}
-		if (!"pki".equals(text(body, "type"))) {
-			throw new VaultError(400, "plugin not found in the catalog: " + text(body, "type"));
+		if (!"pki".equals(VaultParams.text(body, "type"))) {
+			throw new VaultError(400, "plugin not found in the catalog: " + VaultParams.text(body, "type"));
 		}
 		this.mounts.put(key, new VaultPkiMount(maxLeaseTtl));
-		return Answer.empty();
+		return VaultAnswer.empty();
 	}
 
 	private static HttpServer https(SSLContext tls, boolean needClientAuth) throws IOException {
@@ -400,60 +398,6 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		return "hvs." + HexFormat.of().formatHex(bytes);
 	}
 
-	static String text(Map<String, Object> body, String name) {
-		Object value = body.get(name);
-		return (value != null) ? value.toString() : "";
-	}
-
-	static double number(@Nullable Object value) {
-		if (value instanceof Number number) {
-			return number.doubleValue();
-		}
-		return (value == null || value.toString().isEmpty()) ? 0 : Double.parseDouble(value.toString());
-	}
-
-	/** A comma-separated string or a JSON list, as Vault takes list parameters. */
-	static List<String> list(@Nullable Object value) {
-		if (value instanceof List<?> list) {
-			return list.stream().map(String::valueOf).filter((item) -> !item.isEmpty()).toList();
-		}
-		if (value == null || value.toString().isBlank()) {
-			return List.of();
-		}
-		return java.util.Arrays.stream(value.toString().split(",")).map(String::trim).filter((item) -> !item.isEmpty()).toList();
-	}
-
-	/** Vault's durations: seconds as a number or a string, or Go's form ({@code 72h}); absent or 0 is the fallback. */
-	static Duration duration(@Nullable Object value, Duration fallback) {
-		if (value == null || value.toString().isEmpty()) {
-			return fallback;
-		}
-		Duration parsed;
-		try {
-			parsed = (value instanceof Number number) ? Duration.ofSeconds(number.longValue())
-					: value.toString().matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value.toString()))
-							: GoDuration.parse(value.toString());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new VaultError(400, "error converting input " + value + " for field: " + ex.getMessage());
-		}
-		return parsed.isZero() ? fallback : parsed;
-	}
-
-	/** A refusal with Vault's status and message. */
-	static final class VaultError extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		final int status;
-
-		VaultError(int status, String message) {
-			super(message);
-			this.status = status;
-		}
-
-	}
-
 	private record Token(String id, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {
 
 		boolean expiredAt(Instant now) {
@@ -467,45 +411,6 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	}
 
 	private record AppRole(String roleId, String secretId, Duration tokenTtl) {
-	}
-
-	/** An answer: a status and a JSON body or plain text. */
-	record Answer(int status, @Nullable String contentType, byte[] body) {
-
-		static Answer json(int status, Object value) {
-			return new Answer(status, "application/json", JSON.writeValueAsBytes(value));
-		}
-
-		static Answer data(Map<String, Object> data) {
-			Map<String, Object> answer = new LinkedHashMap<>();
-			answer.put("request_id", java.util.UUID.randomUUID().toString());
-			answer.put("lease_id", "");
-			answer.put("renewable", false);
-			answer.put("lease_duration", 0);
-			answer.put("data", data);
-			answer.put("warnings", null);
-			answer.put("auth", null);
-			return json(200, answer);
-		}
-
-		static Answer text(String text) {
-			return new Answer(200, "application/pem-certificate-chain", text.getBytes(StandardCharsets.UTF_8));
-		}
-
-		static Answer empty() {
-			return new Answer(204, null, new byte[0]);
-		}
-
-		void send(HttpExchange exchange) throws IOException {
-			if (this.contentType != null) {
-				exchange.getResponseHeaders().set("Content-Type", this.contentType);
-			}
-			exchange.sendResponseHeaders(this.status, (this.body.length == 0) ? -1 : this.body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(this.body);
-			}
-		}
-
 	}
 
 }

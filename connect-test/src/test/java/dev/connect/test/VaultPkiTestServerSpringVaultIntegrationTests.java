@@ -119,7 +119,7 @@ class VaultPkiTestServerSpringVaultIntegrationTests {
 			.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
 			.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()))
 			.getEncoded();
-		return VaultPkiMount.pem("CERTIFICATE REQUEST", der);
+		return VaultPkiCertificates.pem("CERTIFICATE REQUEST", der);
 	}
 
 }
