@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.connect.agent.ca.CaSnapshot;
+import dev.connect.agent.catalog.ExternalRegistration;
 import dev.connect.agent.config.ConfigEntry;
 import dev.connect.api.Intention;
 import dev.connect.api.ServiceRegistration;
@@ -26,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent's data directory: the CA (keys included, readable by the owner only), config entries (intentions among
- * them), registered services and the last index, one JSON file each ({@value #INTENTIONS}, the intentions of agents
+ * them), registered services, nodes registered through the catalog API and the last index, one JSON file each ({@value #INTENTIONS}, the intentions of agents
  * before config entries, is read once, migrated and removed). Every write goes to a temporary file that is forced to disk and then
  * renamed over the old one, and the directory is forced after the rename where the platform can, so a crash leaves
  * the old or the new file, never half of one. A file that cannot be read stops start-up with a message naming it:
@@ -43,6 +44,8 @@ final class DataDir {
 	static final String CONFIG = "config.json";
 
 	static final String AGENT = "agent.json";
+
+	static final String NODES = "nodes.json";
 
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
@@ -83,8 +86,11 @@ final class DataDir {
 		});
 		List<Map<String, Object>> config = read(CONFIG, new TypeReference<List<Map<String, Object>>>() {
 		});
+		List<ExternalRegistration> nodes = read(NODES, new TypeReference<List<ExternalRegistration>>() {
+		});
 		return new Contents(agent, ca, (intentions != null) ? intentions : List.of(),
-				(services != null) ? services : List.of(), (config != null) ? config : List.of());
+				(services != null) ? services : List.of(), (config != null) ? config : List.of(),
+				(nodes != null) ? nodes : List.of());
 	}
 
 	void saveCa(CaSnapshot snapshot) {
@@ -115,6 +121,11 @@ final class DataDir {
 			.sorted(Map.Entry.comparingByKey())
 			.map(Map.Entry::getValue)
 			.toList(), false);
+	}
+
+	/** The nodes registered through the catalog API, as registrations that make them again. */
+	void saveNodes(List<ExternalRegistration> nodes) {
+		write(NODES, nodes, false);
 	}
 
 	void saveAgent(AgentState state) {
@@ -203,7 +214,10 @@ final class DataDir {
 	}
 
 	record Contents(@Nullable AgentState agent, @Nullable CaSnapshot ca, List<Intention> intentions,
-			List<ServiceRegistration> services, List<Map<String, Object>> config) {
+			List<ServiceRegistration> services, List<Map<String, Object>> config, List<ExternalRegistration> nodes) {
+
+		static final Contents EMPTY = new Contents(null, null, List.of(), List.of(), List.of(), List.of());
+
 	}
 
 	/** The data directory cannot be used; the message says which file and what to do. */

@@ -3,10 +3,12 @@ package dev.connect.agent.catalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.connect.agent.index.ChangeIndex;
@@ -14,6 +16,7 @@ import dev.connect.api.CheckDefinition;
 import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's services and checks, on one node (the agent itself, whose {@code serfHealth} check always passes).
@@ -37,6 +40,8 @@ public final class Catalog {
 
 	private final long nodeIndex;
 
+	private final ExternalNodes external;
+
 	private volatile CatalogSnapshot state = CatalogSnapshot.EMPTY;
 
 	private volatile Consumer<Change> listener = (change) -> {
@@ -53,6 +58,7 @@ public final class Catalog {
 		this.clock = clock;
 		this.node = node;
 		this.nodeIndex = changes.bump(Topic.CATALOG, "");
+		this.external = new ExternalNodes(node.name());
 	}
 
 	/**
@@ -295,6 +301,56 @@ public final class Catalog {
 	}
 
 	/**
+	 * Registers a node other than the agent's, with a service and checks ({@code PUT /v1/catalog/register}).
+	 * @param registration the request
+	 * @throws InvalidRegistrationException with Consul's message when refused
+	 */
+	public synchronized void registerExternal(ExternalRegistration registration) {
+		long index = this.changes.next();
+		Set<String> keys = this.external.register(registration, index);
+		if (keys != null) {
+			publishExternal(keys, index);
+		}
+	}
+
+	/**
+	 * Removes a node registered through the catalog API, or one of its services or checks
+	 * ({@code PUT /v1/catalog/deregister}); unknown names change nothing.
+	 * @param node the node name
+	 * @param serviceId the service ID, or {@code ""}
+	 * @param checkId the check ID, or {@code ""}
+	 * @throws InvalidRegistrationException with Consul's message when refused
+	 */
+	public synchronized void deregisterExternal(String node, String serviceId, String checkId) {
+		long index = this.changes.next();
+		Set<String> keys = this.external.deregister(node, serviceId, checkId);
+		if (keys != null) {
+			publishExternal(keys, index);
+		}
+	}
+
+	private void publishExternal(Set<String> keys, long index) {
+		this.changes.publish(Topic.CATALOG, "", index);
+		keys.forEach((key) -> this.changes.publish(Topic.CATALOG, key, index));
+	}
+
+	/**
+	 * Returns the nodes registered through the catalog API, sorted by name.
+	 * @return the nodes by name
+	 */
+	public Map<String, ExternalNode> externalNodes() {
+		return this.external.nodes();
+	}
+
+	/**
+	 * Returns the registrations that make the external nodes again: what the data directory keeps.
+	 * @return the registrations
+	 */
+	public List<ExternalRegistration> externalRegistrations() {
+		return this.external.registrations();
+	}
+
+	/**
 	 * Returns every instance by ID.
 	 * @return the instances
 	 */
@@ -337,8 +393,21 @@ public final class Catalog {
 	 */
 	public Indexed<List<Entry>> health(String name, boolean connect) {
 		String key = (connect ? "connect:" : "svc:") + name;
-		List<Entry> entries = this.state.entries(name, connect);
+		List<Entry> entries = new ArrayList<>(this.state.entries(name, connect));
+		for (ExternalNode external : this.external.nodes().values()) {
+			external.services().values().stream().filter((instance) -> matches(instance, name, connect))
+				.sorted(Comparator.comparing(ServiceInstance::id))
+				.forEach((instance) -> entries.add(new Entry(external, instance, external.checks().values().stream()
+					.filter((check) -> check.serviceId().equals(instance.id()))
+					.sorted(Comparator.comparing(CheckState::checkId)).toList())));
+		}
+		entries.sort(Comparator.comparing((Entry entry) -> (entry.node() != null) ? entry.node().name()
+				: this.node.name()));
 		return new Indexed<>(Math.max(this.changes.index(Topic.CATALOG, key), this.nodeIndex), entries);
+	}
+
+	static boolean matches(ServiceInstance instance, String name, boolean connect) {
+		return connect ? name.equals(instance.connectService()) : name.equals(instance.name());
 	}
 
 	/**
@@ -361,10 +430,11 @@ public final class Catalog {
 
 	/**
 	 * An instance and its checks.
+	 * @param node the external node it runs on, or {@code null} for the agent's own node
 	 * @param service the instance
 	 * @param checks its checks, sorted by ID
 	 */
-	public record Entry(ServiceInstance service, List<CheckState> checks) {
+	public record Entry(@Nullable ExternalNode node, ServiceInstance service, List<CheckState> checks) {
 	}
 
 	/**
