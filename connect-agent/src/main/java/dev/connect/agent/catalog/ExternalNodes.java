@@ -229,7 +229,7 @@ final class ExternalNodes {
 		return new CheckState(id, orEmpty(check.name()), orEmpty(check.notes()), serviceId,
 				(service != null) ? service.name() : "", orEmpty(check.type()), "", status, orEmpty(check.output()),
 				null, null, NO_TIMEOUT, null, null, null, (previous != null) ? previous.createIndex() : index, index,
-				false, "GET", Map.of());
+				false, "GET", Map.of(), "", "");
 	}
 
 	private static String checkId(HealthCheck check) {

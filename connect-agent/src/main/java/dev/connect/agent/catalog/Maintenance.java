@@ -21,7 +21,7 @@ final class Maintenance {
 		return new CheckState(PREFIX + instance.id(), "Service Maintenance Mode",
 				reason.isEmpty() ? DEFAULT_REASON : reason, instance.id(), instance.name(), "maintenance", "",
 				CheckState.CRITICAL, "", null, null, Duration.ofSeconds(10), null, null, now, 0, 0, false, "GET",
-				Map.of());
+				Map.of(), "", "");
 	}
 
 }
