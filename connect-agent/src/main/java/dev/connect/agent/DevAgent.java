@@ -110,6 +110,7 @@ public final class DevAgent implements AutoCloseable {
 		CheckRunner checks = new CheckRunner(catalog, loops);
 		if (dataDir != null) {
 			restoreServices(stored.services(), catalog, dataDir);
+			restoreChecks(stored.checks(), catalog, dataDir);
 			restoreNodes(stored.nodes(), catalog, dataDir);
 			persistChanges(dataDir, changes, nodeId, authority, entries, catalog);
 		}
@@ -133,6 +134,16 @@ public final class DevAgent implements AutoCloseable {
 			catch (RuntimeException ex) {
 				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex);
 			}
+		}
+	}
+
+	private static void restoreChecks(DataDir.LocalChecks checks, Catalog catalog, DataDir dataDir) {
+		try {
+			checks.checks().forEach(catalog::registerCheck);
+			checks.maintenance().forEach((serviceId, reason) -> catalog.maintenance(serviceId, true, reason));
+		}
+		catch (RuntimeException ex) {
+			throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CHECKS), ex);
 		}
 	}
 
@@ -202,10 +213,7 @@ public final class DevAgent implements AutoCloseable {
 				case INTENTIONS -> {
 				}
 				case CONFIG -> dataDir.saveConfig(entries.all());
-				case CATALOG -> {
-					dataDir.saveServices(catalog.registrations());
-					dataDir.saveNodes(catalog.externalRegistrations());
-				}
+				case CATALOG -> saveCatalog(dataDir, catalog);
 			}
 			dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
 		});
@@ -213,7 +221,12 @@ public final class DevAgent implements AutoCloseable {
 		dataDir.saveConfig(entries.all());
 		// Only once config.json holds them: a crash before this line leaves the old file, read again next time.
 		dataDir.deleteLegacyIntentions();
+		saveCatalog(dataDir, catalog);
+	}
+
+	private static void saveCatalog(DataDir dataDir, Catalog catalog) {
 		dataDir.saveServices(catalog.registrations());
+		dataDir.saveChecks(new DataDir.LocalChecks(catalog.addedChecks(), catalog.maintenanceReasons()));
 		dataDir.saveNodes(catalog.externalRegistrations());
 	}
 

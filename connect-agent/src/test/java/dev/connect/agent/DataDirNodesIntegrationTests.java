@@ -56,6 +56,37 @@ class DataDirNodesIntegrationTests {
 		}
 	}
 
+	@Test
+	void checksAddedThroughTheAgentApiAndMaintenanceModeSurviveARestart() throws Exception {
+		try (DevAgent agent = DevAgent.start(settings())) {
+			send(agent, "PUT", "/v1/agent/service/register", "{\"ID\":\"billing-1\",\"Name\":\"billing\",\"Port\":9001}");
+			send(agent, "PUT", "/v1/agent/service/register", "{\"ID\":\"api-1\",\"Name\":\"api\",\"Port\":9002}");
+			send(agent, "PUT", "/v1/agent/check/register", """
+					{"ID":"billing-ttl","Name":"billing TTL","ServiceID":"billing-1","TTL":"10m","Status":"passing",
+					 "Notes":"pushed"}""");
+			send(agent, "PUT", "/v1/agent/check/register", """
+					{"ID":"gone","Name":"removed again","ServiceID":"billing-1","TTL":"10m"}""");
+			send(agent, "PUT", "/v1/agent/check/deregister/gone", "");
+			send(agent, "PUT", "/v1/agent/service/maintenance/billing-1?enable=true&reason=upgrade", "");
+			send(agent, "PUT", "/v1/agent/service/maintenance/api-1?enable=true", "");
+		}
+		try (DevAgent agent = DevAgent.start(settings())) {
+			JsonNode checks = json(send(agent, "GET", "/v1/agent/checks", ""));
+			assertThat(checks.propertyNames()).containsExactlyInAnyOrder("billing-ttl", "_service_maintenance:billing-1",
+					"_service_maintenance:api-1");
+			assertThat(checks.get("billing-ttl").get("Notes").asString()).isEqualTo("pushed");
+			assertThat(checks.get("billing-ttl").get("ServiceID").asString()).isEqualTo("billing-1");
+			assertThat(checks.get("_service_maintenance:billing-1").get("Notes").asString()).isEqualTo("upgrade");
+			assertThat(checks.get("_service_maintenance:api-1").get("Notes").asString())
+				.startsWith("Maintenance mode is enabled for this service, but no reason was provided.");
+			send(agent, "PUT", "/v1/agent/service/maintenance/billing-1?enable=false", "");
+			send(agent, "PUT", "/v1/agent/service/deregister/api-1", "");
+		}
+		try (DevAgent agent = DevAgent.start(settings())) {
+			assertThat(json(send(agent, "GET", "/v1/agent/checks", "")).propertyNames()).containsExactly("billing-ttl");
+		}
+	}
+
 	/** The views of the external node, without indexes (a restart hands out new ones). */
 	private String externalView(DevAgent agent) throws Exception {
 		return (send(agent, "GET", "/v1/catalog/node/db-node", "").body()

@@ -3,12 +3,14 @@ package dev.connect.agent.catalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import dev.connect.agent.index.ChangeIndex;
@@ -41,6 +43,9 @@ public final class Catalog {
 	private final long nodeIndex;
 
 	private final ExternalNodes external;
+
+	/** Checks added through {@code /v1/agent/check/register}, by check ID: what the data directory keeps of them. */
+	private volatile Map<String, CheckDefinition> addedChecks = Map.of();
 
 	private volatile CatalogSnapshot state = CatalogSnapshot.EMPTY;
 
@@ -107,6 +112,9 @@ public final class Catalog {
 		parsed.checks().forEach(edit::putCheck);
 		edit.putRegistration(parsed.instances().get(0).id(), Registrations.withSidecarPort(registration, parsed));
 		publish(edit.snapshot(this.clock.instant()), edit);
+		List<String> ids = parsed.instances().stream().map(ServiceInstance::id).toList();
+		forgetAddedChecks((id, definition) -> parsed.checks().stream().anyMatch((check) -> check.checkId().equals(id))
+				|| (replaceExistingChecks && ids.contains(definition.serviceId())));
 		this.listener.accept(edit.change());
 		return parsed.instances().stream().map(ServiceInstance::id).toList();
 	}
@@ -129,6 +137,7 @@ public final class Catalog {
 		}
 		edit.removeRegistration(serviceId);
 		publish(edit.snapshot(this.clock.instant()), edit);
+		forgetAddedChecks((id, definition) -> !this.state.checks().containsKey(id));
 		this.listener.accept(edit.change());
 		return true;
 	}
@@ -158,6 +167,9 @@ public final class Catalog {
 		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
 		edit.putServiceCheck(check, true);
 		publish(edit.snapshot(this.clock.instant()), edit);
+		Map<String, CheckDefinition> added = new TreeMap<>(this.addedChecks);
+		added.put(check.checkId(), definition);
+		this.addedChecks = Collections.unmodifiableMap(added);
 		this.listener.accept(edit.change());
 	}
 
@@ -174,7 +186,39 @@ public final class Catalog {
 		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
 		edit.putServiceCheck(check, false);
 		publish(edit.snapshot(this.clock.instant()), edit);
+		forgetAddedChecks((id, definition) -> id.equals(checkId));
 		this.listener.accept(edit.change());
+	}
+
+	private void forgetAddedChecks(java.util.function.BiPredicate<String, CheckDefinition> forget) {
+		Map<String, CheckDefinition> added = new TreeMap<>(this.addedChecks);
+		if (added.entrySet().removeIf((entry) -> forget.test(entry.getKey(), entry.getValue()))) {
+			this.addedChecks = Collections.unmodifiableMap(added);
+		}
+	}
+
+	/**
+	 * Returns the checks added through {@code /v1/agent/check/register} that still exist, sorted by check ID, as
+	 * they were defined: what the data directory keeps, for {@link #registerCheck} to add them again.
+	 * @return the definitions
+	 */
+	public List<CheckDefinition> addedChecks() {
+		return List.copyOf(this.addedChecks.values());
+	}
+
+	/**
+	 * Returns the instances in maintenance mode with their reasons, by instance ID: what the data directory keeps,
+	 * for {@link #maintenance} to enable again.
+	 * @return the reasons (Consul's default text when none was given)
+	 */
+	public Map<String, String> maintenanceReasons() {
+		Map<String, String> reasons = new TreeMap<>();
+		this.state.checks()
+			.values()
+			.stream()
+			.filter((check) -> check.checkId().startsWith(Maintenance.PREFIX))
+			.forEach((check) -> reasons.put(check.serviceId(), check.notes()));
+		return reasons;
 	}
 
 	/**
