@@ -150,7 +150,7 @@ public final class DevAgent implements AutoCloseable {
 	private static void restoreNodes(List<ExternalRegistration> nodes, Catalog catalog, DataDir dataDir) {
 		for (ExternalRegistration registration : nodes) {
 			try {
-				catalog.registerExternal(registration);
+				catalog.external().register(registration);
 			}
 			catch (RuntimeException ex) {
 				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.NODES), ex);
@@ -227,7 +227,7 @@ public final class DevAgent implements AutoCloseable {
 	private static void saveCatalog(DataDir dataDir, Catalog catalog) {
 		dataDir.saveServices(catalog.registrations());
 		dataDir.saveChecks(new DataDir.LocalChecks(catalog.addedChecks(), catalog.maintenanceReasons()));
-		dataDir.saveNodes(catalog.externalRegistrations());
+		dataDir.saveNodes(catalog.external().registrations());
 	}
 
 	/**

@@ -1,8 +1,8 @@
 package dev.connect.agent.catalog;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import dev.connect.api.AgentService;
+import dev.connect.agent.index.ChangeIndex;
+import dev.connect.agent.index.Topic;
 import dev.connect.api.HealthCheck;
-import dev.connect.api.Weights;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * service, then its checks; a check without a status is critical. Each write gets one new index; nothing changes
  * when a write is refused. The agent's own node is not among them: its services belong to the agent API.
  */
-final class ExternalNodes {
+public final class ExternalNodes {
 
 	static final String OWN_NODE = "Node '%s' is the dev agent's own node, whose services and checks are "
 			+ "registered through /v1/agent/service/register and /v1/agent/check/register: use another node name";
@@ -30,26 +30,58 @@ final class ExternalNodes {
 	private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
 			+ "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-	private static final Duration NO_TIMEOUT = Duration.ofSeconds(10);
-
 	private final String agentNode;
+
+	private final ChangeIndex changes;
 
 	private volatile Map<String, ExternalNode> nodes = Map.of();
 
-	ExternalNodes(String agentNode) {
+	ExternalNodes(String agentNode, ChangeIndex changes) {
 		this.agentNode = agentNode;
+		this.changes = changes;
 	}
 
-	/** The nodes, sorted by name. */
-	Map<String, ExternalNode> nodes() {
+	/**
+	 * Returns the nodes registered through the catalog API.
+	 * @return the nodes by name, sorted by name
+	 */
+	public Map<String, ExternalNode> nodes() {
 		return this.nodes;
 	}
 
 	/**
-	 * Applies a registration at {@code index}.
-	 * @return the index keys of the services whose watchers must wake, or {@code null} when nothing changed
+	 * Registers a node other than the agent's, with a service and checks ({@code PUT /v1/catalog/register}), and
+	 * wakes the watchers of the catalog and of the services it touched.
+	 * @param request the request
+	 * @throws InvalidRegistrationException with Consul's message when refused; nothing changed then
 	 */
-	@Nullable Set<String> register(ExternalRegistration request, long index) {
+	public synchronized void register(ExternalRegistration request) {
+		long index = this.changes.next();
+		publish(apply(request, index), index);
+	}
+
+	/**
+	 * Removes a node, or one of its services or checks ({@code PUT /v1/catalog/deregister}): the whole node when
+	 * neither a service nor a check is named. Unknown names change nothing, as in Consul.
+	 * @param nodeName the node name
+	 * @param serviceId the service ID, or {@code ""}
+	 * @param checkId the check ID, or {@code ""}
+	 * @throws InvalidRegistrationException with Consul's message when refused
+	 */
+	public synchronized void deregister(String nodeName, String serviceId, String checkId) {
+		long index = this.changes.next();
+		publish(remove(nodeName, serviceId, checkId), index);
+	}
+
+	private void publish(@Nullable Set<String> keys, long index) {
+		if (keys != null) {
+			this.changes.publish(Topic.CATALOG, "", index);
+			keys.forEach((key) -> this.changes.publish(Topic.CATALOG, key, index));
+		}
+	}
+
+	/** Applies a registration at {@code index}; returns the index keys to wake, or {@code null} for no change. */
+	private @Nullable Set<String> apply(ExternalRegistration request, long index) {
 		String name = request.nodeName();
 		validateNode(request, name);
 		ExternalNode current = this.nodes.get(name);
@@ -68,7 +100,7 @@ final class ExternalNodes {
 		}
 		Map<String, ServiceInstance> services = new LinkedHashMap<>(node.services());
 		if (request.service() != null) {
-			ServiceInstance service = service(request.service());
+			ServiceInstance service = ExternalRecords.service(request.service());
 			ServiceInstance previous = services.get(service.id());
 			touch(keys, previous);
 			service = service.withIndexes((previous != null) ? previous.createIndex() : index, index);
@@ -77,7 +109,7 @@ final class ExternalNodes {
 		}
 		Map<String, CheckState> stored = new LinkedHashMap<>(node.checks());
 		for (HealthCheck check : checks) {
-			CheckState state = check(check, name, services, stored.get(checkId(check)), index);
+			CheckState state = ExternalRecords.check(check, name, services, stored.get(ExternalRecords.checkId(check)), index);
 			stored.put(state.checkId(), state);
 			if (state.serviceId().isEmpty()) {
 				services.values().forEach((service) -> touch(keys, service));
@@ -89,12 +121,8 @@ final class ExternalNodes {
 		return keys;
 	}
 
-	/**
-	 * Applies a deregistration: the whole node when neither a service nor a check is named, else the service (with
-	 * its checks) and the check. Unknown names change nothing, as in Consul.
-	 * @return the index keys of the services whose watchers must wake, or {@code null} when nothing changed
-	 */
-	@Nullable Set<String> deregister(String nodeName, String serviceId, String checkId) {
+	/** Applies a deregistration; returns the index keys to wake, or {@code null} for no change. */
+	private @Nullable Set<String> remove(String nodeName, String serviceId, String checkId) {
 		if (nodeName.isEmpty()) {
 			throw new InvalidRegistrationException("Must provide node");
 		}
@@ -133,18 +161,33 @@ final class ExternalNodes {
 		return keys;
 	}
 
+	/** The instances of a service on the external nodes, by node name then ID, each with its checks. */
+	List<Catalog.Entry> entries(String name, boolean connect) {
+		List<Catalog.Entry> entries = new ArrayList<>();
+		for (ExternalNode node : this.nodes.values()) {
+			node.services().values().stream().filter((instance) -> Catalog.matches(instance, name, connect))
+				.sorted(Comparator.comparing(ServiceInstance::id))
+				.forEach((instance) -> entries.add(new Catalog.Entry(node, instance, node.checks().values().stream()
+					.filter((check) -> check.serviceId().equals(instance.id()))
+					.sorted(Comparator.comparing(CheckState::checkId)).toList())));
+		}
+		return entries;
+	}
+
 	/**
 	 * Returns the nodes as registrations that make them again: per node one with its own checks, then one per
 	 * service with the service's checks (what the data directory keeps).
+	 * @return the registrations
 	 */
-	List<ExternalRegistration> registrations() {
+	public List<ExternalRegistration> registrations() {
 		List<ExternalRegistration> all = new ArrayList<>();
 		for (ExternalNode node : this.nodes.values()) {
 			all.add(new ExternalRegistration(node.id(), node.name(), node.address(), null, node.taggedAddresses(),
-					node.meta(), null, null, checksOf(node, ""), false));
-			node.services().values().stream().sorted(java.util.Comparator.comparing(ServiceInstance::id)).forEach(
+					node.meta(), null, null, ExternalRecords.checksOf(node, ""), false));
+			node.services().values().stream().sorted(Comparator.comparing(ServiceInstance::id)).forEach(
 					(service) -> all.add(new ExternalRegistration(null, node.name(), null, null, null, null,
-							agentService(service), null, checksOf(node, service.id()), true)));
+							ExternalRecords.agentService(service), null,
+							ExternalRecords.checksOf(node, service.id()), true)));
 		}
 		return all;
 	}
@@ -153,7 +196,7 @@ final class ExternalNodes {
 		if (name.isEmpty()) {
 			throw new InvalidRegistrationException("Must provide node");
 		}
-		String address = (request.address() != null) ? request.address() : "";
+		String address = ExternalRecords.orEmpty(request.address());
 		if (address.isEmpty() && !request.skipNodeUpdate()) {
 			throw new InvalidRegistrationException("Must provide address if SkipNodeUpdate is not set");
 		}
@@ -175,7 +218,7 @@ final class ExternalNodes {
 
 	private static ExternalNode updatedNode(ExternalRegistration request, @Nullable ExternalNode current, long index) {
 		String id = (request.id() != null) ? request.id() : "";
-		String address = (request.address() != null) ? request.address() : "";
+		String address = ExternalRecords.orEmpty(request.address());
 		Map<String, String> tagged = (request.taggedAddresses() != null) ? request.taggedAddresses() : Map.of();
 		Map<String, String> meta = (request.nodeMeta() != null) ? request.nodeMeta() : Map.of();
 		if (current == null) {
@@ -183,76 +226,6 @@ final class ExternalNodes {
 		}
 		return new ExternalNode(id, current.name(), address, tagged, meta, current.services(), current.checks(),
 				current.createIndex(), index);
-	}
-
-	private static ServiceInstance service(AgentService service) {
-		String name = (service.service() != null) ? service.service() : "";
-		String id = (service.id() != null && !service.id().isEmpty()) ? service.id() : name;
-		if (name.isEmpty()) {
-			throw new InvalidRegistrationException(id.isEmpty() ? "Must provide service name"
-					: "Must provide service name with ID");
-		}
-		String address = (service.address() != null) ? service.address() : "";
-		if (address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]")) {
-			throw new InvalidRegistrationException("Invalid service address");
-		}
-		String kind = (service.kind() != null) ? service.kind() : "";
-		if (ServiceInstance.CONNECT_PROXY.equals(kind) && (service.proxy() == null
-				|| service.proxy().destinationServiceName() == null
-				|| service.proxy().destinationServiceName().isEmpty())) {
-			throw new InvalidRegistrationException(
-					"Proxy.DestinationServiceName must be non-empty for Connect proxy services");
-		}
-		boolean connectNative = service.connect() != null && Boolean.TRUE.equals(service.connect().get("Native"));
-		return new ServiceInstance(id, name, kind, (service.tags() != null) ? service.tags() : List.of(), address,
-				service.port(), (service.meta() != null) ? service.meta() : Map.of(),
-				(service.weights() != null) ? service.weights() : Weights.DEFAULT, service.enableTagOverride(),
-				service.proxy(), connectNative, null, 0, 0);
-	}
-
-	private static CheckState check(HealthCheck check, String node, Map<String, ServiceInstance> services,
-			@Nullable CheckState previous, long index) {
-		if (check.node() != null && !check.node().isEmpty() && !check.node().equals(node)) {
-			throw new InvalidRegistrationException("Check node '" + check.node() + "' must be the registered node '"
-					+ node + "': the dev agent registers checks on the request's node only");
-		}
-		String id = checkId(check);
-		if (id.isEmpty()) {
-			throw new InvalidRegistrationException("Must provide check ID or name");
-		}
-		String serviceId = (check.serviceId() != null) ? check.serviceId() : "";
-		ServiceInstance service = services.get(serviceId);
-		if (!serviceId.isEmpty() && service == null) {
-			throw new InvalidRegistrationException("Missing service registration");
-		}
-		String status = (check.status() != null && !check.status().isEmpty()) ? check.status() : CheckState.CRITICAL;
-		return new CheckState(id, orEmpty(check.name()), orEmpty(check.notes()), serviceId,
-				(service != null) ? service.name() : "", orEmpty(check.type()), "", status, orEmpty(check.output()),
-				null, null, NO_TIMEOUT, null, null, null, (previous != null) ? previous.createIndex() : index, index,
-				false, "GET", Map.of(), "", "");
-	}
-
-	private static String checkId(HealthCheck check) {
-		String id = orEmpty(check.checkId());
-		return id.isEmpty() ? orEmpty(check.name()) : id;
-	}
-
-	private static List<HealthCheck> checksOf(ExternalNode node, String serviceId) {
-		return node.checks()
-			.values()
-			.stream()
-			.filter((check) -> check.serviceId().equals(serviceId))
-			.sorted(java.util.Comparator.comparing(CheckState::checkId))
-			.map((check) -> new HealthCheck(node.name(), check.checkId(), check.name(), check.status(), check.notes(),
-					check.output(), check.serviceId(), check.serviceName(), List.of(), check.type(), 0, 0))
-			.toList();
-	}
-
-	private static AgentService agentService(ServiceInstance service) {
-		return new AgentService(service.kind().isEmpty() ? null : service.kind(), service.id(), service.name(),
-				service.tags(), service.meta(), service.port(), service.address(), service.weights(),
-				service.enableTagOverride(), "", service.proxy(),
-				service.connectNative() ? Map.of("Native", true) : null, null);
 	}
 
 	private void put(ExternalNode node) {
@@ -271,8 +244,5 @@ final class ExternalNodes {
 		}
 	}
 
-	private static String orEmpty(@Nullable String value) {
-		return (value != null) ? value : "";
-	}
 
 }

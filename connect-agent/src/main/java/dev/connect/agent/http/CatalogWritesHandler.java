@@ -37,7 +37,7 @@ final class CatalogWritesHandler {
 					"Request decode failed: ");
 			this.datacenter.route(registration.datacenter());
 			try {
-				this.catalog.registerExternal(registration);
+				this.catalog.external().register(registration);
 			}
 			catch (InvalidRegistrationException ex) {
 				throw HttpError.of(500, ex);
@@ -51,7 +51,7 @@ final class CatalogWritesHandler {
 			Deregistration request = Json.read(exchange.body(), Deregistration.class, "Request decode failed: ");
 			this.datacenter.route(request.datacenter());
 			try {
-				this.catalog.deregisterExternal(orEmpty(request.node()), orEmpty(request.serviceId()),
+				this.catalog.external().deregister(orEmpty(request.node()), orEmpty(request.serviceId()),
 						orEmpty(request.checkId()));
 			}
 			catch (InvalidRegistrationException ex) {

@@ -87,7 +87,7 @@ final class HealthChecksHandler {
 					.sorted(Comparator.comparing(CheckState::checkId))
 					.forEach((check) -> checks.add(CatalogViews.check(this.catalog, check)));
 			}
-			for (ExternalNode node : this.catalog.externalNodes().values()) {
+			for (ExternalNode node : this.catalog.external().nodes().values()) {
 				if (nodes.test(node.name())) {
 					node.checks()
 						.values()

@@ -101,7 +101,7 @@ final class HealthHandler {
 			java.util.Map<String, List<String>> services = new java.util.TreeMap<>();
 			services.put("consul", List.of());
 			java.util.stream.Stream.concat(this.catalog.services().values().stream(),
-					this.catalog.externalNodes().values().stream().flatMap((node) -> node.services().values().stream()))
+					this.catalog.external().nodes().values().stream().flatMap((node) -> node.services().values().stream()))
 				.sorted(java.util.Comparator.comparing(dev.connect.agent.catalog.ServiceInstance::id))
 				.forEach((instance) -> {
 				List<String> tags = new ArrayList<>(services.getOrDefault(instance.name(), List.of()));

@@ -95,13 +95,13 @@ final class NodesHandler {
 		List<Node> nodes = new ArrayList<>();
 		nodes.add(CatalogViews.node(this.catalog));
 		String datacenter = this.catalog.node().datacenter();
-		this.catalog.externalNodes().values().forEach((node) -> nodes.add(CatalogViews.node(node, datacenter)));
+		this.catalog.external().nodes().values().forEach((node) -> nodes.add(CatalogViews.node(node, datacenter)));
 		nodes.sort(Comparator.comparing(Node::node));
 		return nodes;
 	}
 
 	private Object externalNode(String name) {
-		ExternalNode node = this.catalog.externalNodes().get(name);
+		ExternalNode node = this.catalog.external().nodes().get(name);
 		if (node == null) {
 			return NULL;
 		}
