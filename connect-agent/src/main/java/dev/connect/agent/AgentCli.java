@@ -247,6 +247,18 @@ final class AgentCli {
 	}
 
 	/**
+	 * Decodes a command's input as consul does: JSON when it starts with an opening brace, HCL otherwise.
+	 * @throws JacksonException or IllegalArgumentException (HCL, naming line and column) when it cannot
+	 */
+	static Map<String, Object> jsonOrHcl(String text) {
+		if (text.stripLeading().startsWith("{")) {
+			return JSON.readValue(text, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+			});
+		}
+		return Hcl.parse(text);
+	}
+
+	/**
 	 * Reads a command's data as consul's {@code LoadDataSourceNoRaw} does: {@code -} is standard input, anything else
 	 * a file; a failure reads as Go's ({@code Failed to read file: open x: no such file or directory}).
 	 */

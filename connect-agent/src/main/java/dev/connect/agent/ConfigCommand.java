@@ -112,10 +112,10 @@ final class ConfigCommand {
 		}
 		Map<String, Object> entry;
 		try {
-			entry = JSON.readValue(body, new TypeReference<Map<String, Object>>() {
-			});
+			entry = AgentCli.jsonOrHcl(body);
+			body = JSON.writeValueAsString(entry);
 		}
-		catch (JacksonException ex) {
+		catch (JacksonException | IllegalArgumentException ex) {
 			throw new DevAgentMain.CommandException("Failed to decode config entry input: " + AgentCli.reasonOf(ex));
 		}
 		String kind = String.valueOf(entry.getOrDefault("Kind", entry.getOrDefault("kind", "")));

@@ -112,16 +112,18 @@ final class ServicesCommand {
 	private static List<Map<String, Object>> definitions(String file) {
 		Map<String, Object> definition;
 		try {
-			definition = JSON.readValue(Files.readString(Path.of(file)), new TypeReference<Map<String, Object>>() {
-			});
+			definition = AgentCli.jsonOrHcl(Files.readString(Path.of(file)));
 		}
-		catch (IOException | JacksonException ex) {
+		catch (IOException | JacksonException | IllegalArgumentException ex) {
 			throw new DevAgentMain.CommandException("Error parsing " + file + ": " + AgentCli.reasonOf(ex));
 		}
-		if (definition.get("Service") instanceof Map<?, ?> service) {
+		// HCL files name the blocks in lower case, as consul's examples do.
+		Object single = definition.containsKey("Service") ? definition.get("Service") : definition.get("service");
+		Object several = definition.containsKey("Services") ? definition.get("Services") : definition.get("services");
+		if (single instanceof Map<?, ?> service) {
 			return List.of((Map<String, Object>) service);
 		}
-		if (definition.get("Services") instanceof List<?> services) {
+		if (several instanceof List<?> services) {
 			return services.stream().map((service) -> (Map<String, Object>) service).toList();
 		}
 		throw new DevAgentMain.CommandException("Error parsing " + file + ": no \"Service\" or \"Services\" block");
