@@ -61,7 +61,7 @@ public final class Catalog {
 		this.clock = clock;
 		this.node = node;
 		this.nodeIndex = changes.bump(Topic.CATALOG, "");
-		this.external = new ExternalNodes(node.name(), changes);
+		this.external = new ExternalNodes(node.name(), changes, this);
 	}
 
 	/**

@@ -34,11 +34,18 @@ public final class ExternalNodes {
 
 	private final ChangeIndex changes;
 
+	/**
+	 * The catalog's lock: the agent's own writes and these take their indexes and publish them in one order, or an
+	 * index published out of order would not advance the catalog's and the data directory would miss a change.
+	 */
+	private final Object lock;
+
 	private volatile Map<String, ExternalNode> nodes = Map.of();
 
-	ExternalNodes(String agentNode, ChangeIndex changes) {
+	ExternalNodes(String agentNode, ChangeIndex changes, Object lock) {
 		this.agentNode = agentNode;
 		this.changes = changes;
+		this.lock = lock;
 	}
 
 	/**
@@ -55,9 +62,11 @@ public final class ExternalNodes {
 	 * @param request the request
 	 * @throws InvalidRegistrationException with Consul's message when refused; nothing changed then
 	 */
-	public synchronized void register(ExternalRegistration request) {
-		long index = this.changes.next();
-		publish(apply(request, index), index);
+	public void register(ExternalRegistration request) {
+		synchronized (this.lock) {
+			long index = this.changes.next();
+			publish(apply(request, index), index);
+		}
 	}
 
 	/**
@@ -68,9 +77,11 @@ public final class ExternalNodes {
 	 * @param checkId the check ID, or {@code ""}
 	 * @throws InvalidRegistrationException with Consul's message when refused
 	 */
-	public synchronized void deregister(String nodeName, String serviceId, String checkId) {
-		long index = this.changes.next();
-		publish(remove(nodeName, serviceId, checkId), index);
+	public void deregister(String nodeName, String serviceId, String checkId) {
+		synchronized (this.lock) {
+			long index = this.changes.next();
+			publish(remove(nodeName, serviceId, checkId), index);
+		}
 	}
 
 	private void publish(@Nullable Set<String> keys, long index) {
