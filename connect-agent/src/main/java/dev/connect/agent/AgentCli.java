@@ -1,9 +1,14 @@
 package dev.connect.agent;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -239,6 +244,42 @@ final class AgentCli {
 					"Agent answered " + response.statusCode() + " to " + method + " " + path + ": " + response.body().trim());
 		}
 		return response.body();
+	}
+
+	/**
+	 * Decodes a command's input as consul does: JSON when it starts with an opening brace, HCL otherwise.
+	 * @throws JacksonException or IllegalArgumentException (HCL, naming line and column) when it cannot
+	 */
+	static Map<String, Object> jsonOrHcl(String text) {
+		if (text.stripLeading().startsWith("{")) {
+			return JSON.readValue(text, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+			});
+		}
+		return Hcl.parse(text);
+	}
+
+	/**
+	 * Reads a command's data as consul's {@code LoadDataSourceNoRaw} does: {@code -} is standard input, anything else
+	 * a file; a failure reads as Go's ({@code Failed to read file: open x: no such file or directory}).
+	 */
+	static String loadData(String source, InputStream in) {
+		if (source.isEmpty()) {
+			throw new DevAgentMain.UsageException("Failed to load data: must specify a file path or '-' for stdin");
+		}
+		try {
+			byte[] bytes = source.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(source));
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException ex) {
+			throw new DevAgentMain.UsageException("Failed to read file: open " + source + ": no such file or directory");
+		}
+		catch (AccessDeniedException ex) {
+			throw new DevAgentMain.UsageException("Failed to read file: open " + source + ": permission denied");
+		}
+		catch (IOException ex) {
+			throw new DevAgentMain.UsageException((source.equals("-") ? "Failed to read stdin: " : "Failed to read file: ")
+					+ reasonOf(ex));
+		}
 	}
 
 	/** An exception's message, or its class when it has none, so that an error never reads {@code null}. */

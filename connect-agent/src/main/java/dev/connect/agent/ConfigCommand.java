@@ -1,12 +1,10 @@
 package dev.connect.agent;
 
-import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,13 +33,17 @@ final class ConfigCommand {
 
 	private final AgentConnection agent;
 
+	private final InputStream in;
+
 	private final PrintStream out;
 
 	private final Map<String, String> flags;
 
 	private final List<String> positional;
 
-	private ConfigCommand(AgentConnection agent, PrintStream out, Map<String, String> flags, List<String> positional) {
+	private ConfigCommand(AgentConnection agent, InputStream in, PrintStream out, Map<String, String> flags,
+			List<String> positional) {
+		this.in = in;
 		this.agent = agent;
 		this.out = out;
 		this.flags = flags;
@@ -55,7 +57,7 @@ final class ConfigCommand {
 	 * @param out where output goes
 	 * @return the exit status
 	 */
-	static int run(List<String> args, Map<String, String> env, PrintStream out) {
+	static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out) {
 		if (args.isEmpty()) {
 			throw new DevAgentMain.UsageException("Usage: config write|read|list|delete");
 		}
@@ -86,7 +88,7 @@ final class ConfigCommand {
 			}
 		}
 		AgentConnection agent = AgentConnection.of(flags, env);
-		ConfigCommand command = new ConfigCommand(agent, out, flags, positional);
+		ConfigCommand command = new ConfigCommand(agent, in, out, flags, positional);
 		return switch (args.get(0)) {
 			case "write" -> command.write();
 			case "read" -> command.read();
@@ -99,17 +101,22 @@ final class ConfigCommand {
 
 	private int write() {
 		if (this.positional.size() != 1) {
-			throw new DevAgentMain.UsageException("Must provide exactly one positional argument to specify the config entry to write");
+			throw new DevAgentMain.CommandException("Must provide exactly one positional argument to specify the config entry to write");
 		}
 		String body;
+		try {
+			body = AgentCli.loadData(this.positional.get(0), this.in);
+		}
+		catch (DevAgentMain.UsageException ex) {
+			throw new DevAgentMain.CommandException("Failed to load data: " + ex.getMessage());
+		}
 		Map<String, Object> entry;
 		try {
-			body = Files.readString(Path.of(this.positional.get(0)));
-			entry = JSON.readValue(body, new TypeReference<Map<String, Object>>() {
-			});
+			entry = AgentCli.jsonOrHcl(body);
+			body = JSON.writeValueAsString(entry);
 		}
-		catch (IOException | JacksonException ex) {
-			throw new DevAgentMain.UsageException("Failed to decode config entry input: " + AgentCli.reasonOf(ex));
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new DevAgentMain.CommandException("Failed to decode config entry input: " + AgentCli.reasonOf(ex));
 		}
 		String kind = String.valueOf(entry.getOrDefault("Kind", entry.getOrDefault("kind", "")));
 		String name = String.valueOf(entry.getOrDefault("Name", entry.getOrDefault("name", kind.equals("mesh") ? "mesh" : "")));
@@ -117,10 +124,10 @@ final class ConfigCommand {
 		HttpResponse<String> response = this.agent.send("PUT", path, body);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error writing config entry " + kind + "/" + name + ": " + error);
+			throw new DevAgentMain.CommandException("Error writing config entry " + kind + "/" + name + ": " + error);
 		}
 		if (response.body().trim().equals("false")) {
-			throw new DevAgentMain.UsageException("Config entry not updated: " + kind + "/" + name);
+			throw new DevAgentMain.CommandException("Config entry not updated: " + kind + "/" + name);
 		}
 		this.out.println("Config entry written: " + kind + "/" + name);
 		return 0;
@@ -132,7 +139,7 @@ final class ConfigCommand {
 		HttpResponse<String> response = this.agent.send("GET", "/v1/config/" + encode(kind) + "/" + encode(name), null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error reading config entry " + kind + "/" + name + ": " + error);
+			throw new DevAgentMain.CommandException("Error reading config entry " + kind + "/" + name + ": " + error);
 		}
 		this.out.println(response.body().trim());
 		return 0;
@@ -143,7 +150,7 @@ final class ConfigCommand {
 		HttpResponse<String> response = this.agent.send("GET", "/v1/config/" + encode(kind), null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error listing config entries for kind \"" + kind + "\": " + error);
+			throw new DevAgentMain.CommandException("Error listing config entries for kind \"" + kind + "\": " + error);
 		}
 		List<Map<String, Object>> entries = JSON.readValue(response.body(),
 				new TypeReference<List<Map<String, Object>>>() {
@@ -162,10 +169,10 @@ final class ConfigCommand {
 		HttpResponse<String> response = this.agent.send("DELETE", path, null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error deleting config entry " + kind + "/" + name + ": " + error);
+			throw new DevAgentMain.CommandException("Error deleting config entry " + kind + "/" + name + ": " + error);
 		}
 		if (response.body().trim().equals("false")) {
-			throw new DevAgentMain.UsageException("Config entry not deleted: " + kind + "/" + name);
+			throw new DevAgentMain.CommandException("Config entry not deleted: " + kind + "/" + name);
 		}
 		this.out.println("Config entry deleted: " + kind + "/" + name);
 		return 0;
@@ -178,7 +185,7 @@ final class ConfigCommand {
 		}
 		String index = this.flags.get("modify-index");
 		if (index == null || !index.matches("[0-9]+")) {
-			throw new DevAgentMain.UsageException("Must specify a -modify-index greater than 0 with -cas");
+			throw new DevAgentMain.CommandException("Must specify a -modify-index greater than 0 with -cas");
 		}
 		return "?cas=" + index;
 	}
@@ -186,7 +193,7 @@ final class ConfigCommand {
 	private String required(String flag) {
 		@Nullable String value = this.flags.get(flag);
 		if (value == null || value.isEmpty()) {
-			throw new DevAgentMain.UsageException("Must specify the -" + flag + " parameter");
+			throw new DevAgentMain.CommandException("Must specify the -" + flag + " parameter");
 		}
 		return value;
 	}

@@ -71,7 +71,7 @@ final class ConnectCaCommand {
 		HttpResponse<String> response = agent.send("GET", PATH, null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error querying CA configuration: " + error);
+			throw new DevAgentMain.CommandException("Error querying CA configuration: " + error);
 		}
 		out.println(response.body().trim());
 		return 0;
@@ -79,14 +79,14 @@ final class ConnectCaCommand {
 
 	private static int set(AgentConnection agent, String file, boolean force, PrintStream out) {
 		if (file.isEmpty()) {
-			throw new DevAgentMain.UsageException("The -config-file flag is required");
+			throw new DevAgentMain.CommandException("The -config-file flag is required");
 		}
 		String text;
 		try {
 			text = Files.readString(Path.of(file));
 		}
 		catch (IOException ex) {
-			throw new DevAgentMain.UsageException("Error reading config file: " + ex);
+			throw new DevAgentMain.CommandException("Error reading config file: " + ex);
 		}
 		Map<String, Object> config;
 		try {
@@ -94,12 +94,12 @@ final class ConnectCaCommand {
 			}));
 		}
 		catch (JacksonException ex) {
-			throw new DevAgentMain.UsageException("Error parsing config file: " + ex.getOriginalMessage());
+			throw new DevAgentMain.CommandException("Error parsing config file: " + ex.getOriginalMessage());
 		}
 		config.put("ForceWithoutCrossSigning", force);
 		String error = AgentConnection.unexpected(agent.send("PUT", PATH, JSON.writeValueAsString(config)));
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error setting CA configuration: " + error);
+			throw new DevAgentMain.CommandException("Error setting CA configuration: " + error);
 		}
 		out.println("Configuration updated!");
 		return 0;

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.connect.agent.ca.CaSnapshot;
+import dev.connect.agent.catalog.ExternalRegistration;
 import dev.connect.agent.config.ConfigEntry;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.connect.api.CheckDefinition;
 import dev.connect.api.Intention;
 import dev.connect.api.ServiceRegistration;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent's data directory: the CA (keys included, readable by the owner only), config entries (intentions among
- * them), registered services and the last index, one JSON file each ({@value #INTENTIONS}, the intentions of agents
+ * them), registered services, checks added to them and maintenance mode, nodes registered through the catalog API and the last index, one JSON file each ({@value #INTENTIONS}, the intentions of agents
  * before config entries, is read once, migrated and removed). Every write goes to a temporary file that is forced to disk and then
  * renamed over the old one, and the directory is forced after the rename where the platform can, so a crash leaves
  * the old or the new file, never half of one. A file that cannot be read stops start-up with a message naming it:
@@ -44,6 +47,10 @@ final class DataDir {
 
 	static final String AGENT = "agent.json";
 
+	static final String NODES = "nodes.json";
+
+	static final String CHECKS = "checks.json";
+
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(SerializationFeature.INDENT_OUTPUT)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -53,6 +60,9 @@ final class DataDir {
 		.build();
 
 	private final Path directory;
+
+	/** What each file last held: a write of the same bytes (a TTL update, say) is skipped, not forced to disk. */
+	private final Map<String, byte[]> written = new java.util.HashMap<>();
 
 	DataDir(Path directory) {
 		this.directory = directory;
@@ -83,8 +93,13 @@ final class DataDir {
 		});
 		List<Map<String, Object>> config = read(CONFIG, new TypeReference<List<Map<String, Object>>>() {
 		});
+		List<ExternalRegistration> nodes = read(NODES, new TypeReference<List<ExternalRegistration>>() {
+		});
+		LocalChecks checks = read(CHECKS, new TypeReference<LocalChecks>() {
+		});
 		return new Contents(agent, ca, (intentions != null) ? intentions : List.of(),
-				(services != null) ? services : List.of(), (config != null) ? config : List.of());
+				(services != null) ? services : List.of(), (config != null) ? config : List.of(),
+				(nodes != null) ? nodes : List.of(), (checks != null) ? checks : LocalChecks.NONE);
 	}
 
 	void saveCa(CaSnapshot snapshot) {
@@ -115,6 +130,16 @@ final class DataDir {
 			.sorted(Map.Entry.comparingByKey())
 			.map(Map.Entry::getValue)
 			.toList(), false);
+	}
+
+	/** The nodes registered through the catalog API, as registrations that make them again. */
+	void saveNodes(List<ExternalRegistration> nodes) {
+		write(NODES, nodes, false);
+	}
+
+	/** Checks added through the agent API and maintenance mode, which Consul keeps across restarts too. */
+	void saveChecks(LocalChecks checks) {
+		write(CHECKS, checks, false);
 	}
 
 	void saveAgent(AgentState state) {
@@ -151,6 +176,9 @@ final class DataDir {
 		Path temporary = this.directory.resolve(name + ".tmp");
 		try {
 			byte[] bytes = JSON.writeValueAsBytes(value);
+			if (java.util.Arrays.equals(this.written.get(name), bytes)) {
+				return;
+			}
 			Files.deleteIfExists(temporary);
 			if (ownerOnly && this.directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
 				Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -167,6 +195,7 @@ final class DataDir {
 				Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
 			}
 			syncDirectory();
+			this.written.put(name, bytes);
 		}
 		catch (IOException ex) {
 			throw new DataDirException("Unable to write '" + target + "': " + reasonOf(ex), ex);
@@ -203,7 +232,24 @@ final class DataDir {
 	}
 
 	record Contents(@Nullable AgentState agent, @Nullable CaSnapshot ca, List<Intention> intentions,
-			List<ServiceRegistration> services, List<Map<String, Object>> config) {
+			List<ServiceRegistration> services, List<Map<String, Object>> config, List<ExternalRegistration> nodes,
+			LocalChecks checks) {
+
+		static final Contents EMPTY = new Contents(null, null, List.of(), List.of(), List.of(), List.of(),
+				LocalChecks.NONE);
+	}
+
+	/**
+	 * The checks added through {@code /v1/agent/check/register}, and the instances in maintenance mode with their
+	 * reasons.
+	 * @param checks the check definitions, as registered
+	 * @param maintenance the reasons by instance ID
+	 */
+	record LocalChecks(@JsonProperty("Checks") List<CheckDefinition> checks,
+			@JsonProperty("Maintenance") Map<String, String> maintenance) {
+
+		static final LocalChecks NONE = new LocalChecks(List.of(), Map.of());
+
 	}
 
 	/** The data directory cannot be used; the message says which file and what to do. */

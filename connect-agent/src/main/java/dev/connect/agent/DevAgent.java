@@ -13,6 +13,7 @@ import java.util.UUID;
 import dev.connect.agent.ca.CaStore;
 import dev.connect.agent.ca.CertificateAuthority;
 import dev.connect.agent.catalog.Catalog;
+import dev.connect.agent.catalog.ExternalRegistration;
 import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.catalog.CheckRunner;
 import dev.connect.agent.http.AgentHttpServer;
@@ -91,7 +92,7 @@ public final class DevAgent implements AutoCloseable {
 		Objects.requireNonNull(settings, "'settings' must not be null");
 		DataDir dataDir = (settings.dataDir() != null) ? new DataDir(settings.dataDir()) : null;
 		DataDir.Contents stored = (dataDir != null) ? dataDir.load()
-				: new DataDir.Contents(null, null, List.of(), List.of(), List.of());
+				: DataDir.Contents.EMPTY;
 		UUID nodeId = (stored.agent() != null) ? stored.agent().nodeId() : UUID.randomUUID();
 		ChangeIndex changes = new ChangeIndex(firstIndex(stored, clock));
 		CertificateAuthority authority = restoreOrCreateCa(settings, stored, dataDir, clock, random);
@@ -109,6 +110,8 @@ public final class DevAgent implements AutoCloseable {
 		CheckRunner checks = new CheckRunner(catalog, loops);
 		if (dataDir != null) {
 			restoreServices(stored.services(), catalog, dataDir);
+			restoreChecks(stored.checks(), catalog, dataDir);
+			restoreNodes(stored.nodes(), catalog, dataDir);
 			persistChanges(dataDir, changes, nodeId, authority, entries, catalog);
 		}
 		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, entries, changes, queries,
@@ -130,6 +133,27 @@ public final class DevAgent implements AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.SERVICES), ex);
+			}
+		}
+	}
+
+	private static void restoreChecks(DataDir.LocalChecks checks, Catalog catalog, DataDir dataDir) {
+		try {
+			checks.checks().forEach(catalog::registerCheck);
+			checks.maintenance().forEach((serviceId, reason) -> catalog.maintenance(serviceId, true, reason));
+		}
+		catch (RuntimeException ex) {
+			throw dataDir.unreadable(dataDir.directory().resolve(DataDir.CHECKS), ex);
+		}
+	}
+
+	private static void restoreNodes(List<ExternalRegistration> nodes, Catalog catalog, DataDir dataDir) {
+		for (ExternalRegistration registration : nodes) {
+			try {
+				catalog.external().register(registration);
+			}
+			catch (RuntimeException ex) {
+				throw dataDir.unreadable(dataDir.directory().resolve(DataDir.NODES), ex);
 			}
 		}
 	}
@@ -189,7 +213,7 @@ public final class DevAgent implements AutoCloseable {
 				case INTENTIONS -> {
 				}
 				case CONFIG -> dataDir.saveConfig(entries.all());
-				case CATALOG -> dataDir.saveServices(catalog.registrations());
+				case CATALOG -> saveCatalog(dataDir, catalog);
 			}
 			dataDir.saveAgent(new DataDir.AgentState(nodeId, changes.last()));
 		});
@@ -197,7 +221,13 @@ public final class DevAgent implements AutoCloseable {
 		dataDir.saveConfig(entries.all());
 		// Only once config.json holds them: a crash before this line leaves the old file, read again next time.
 		dataDir.deleteLegacyIntentions();
+		saveCatalog(dataDir, catalog);
+	}
+
+	private static void saveCatalog(DataDir dataDir, Catalog catalog) {
 		dataDir.saveServices(catalog.registrations());
+		dataDir.saveChecks(new DataDir.LocalChecks(catalog.addedChecks(), catalog.maintenanceReasons()));
+		dataDir.saveNodes(catalog.external().registrations());
 	}
 
 	/**

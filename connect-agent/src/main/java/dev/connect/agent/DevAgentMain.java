@@ -1,5 +1,6 @@
 package dev.connect.agent;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,13 +38,18 @@ public final class DevAgentMain {
 	}
 
 	public static void main(String[] args) {
-		int status = run(args, System.getenv(), System.out, System.err);
+		int status = run(args, System.getenv(), System.in, System.out, System.err);
 		if (status != 0) {
 			System.exit(status);
 		}
 	}
 
 	static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+		return run(args, env, InputStream.nullInputStream(), out, err);
+	}
+
+	/** Runs one command line; {@code in} is what {@code -file -} and {@code config write -} read. */
+	static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
 		if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
 			out.print(USAGE);
 			out.print(AgentCli.USAGE);
@@ -60,17 +66,18 @@ public final class DevAgentMain {
 						? ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out)
 						: AgentCli.run(Arrays.asList(args), env, out);
 				case "intention" -> (args.length > 1 && (args[1].equals("create") || args[1].equals("delete")))
-						? IntentionWrites.run(Arrays.asList(args).subList(1, args.length), env, out)
+						? IntentionWrites.run(Arrays.asList(args).subList(1, args.length), env, in, out)
 						: AgentCli.run(Arrays.asList(args), env, out);
 				case "ca", "leaf" -> AgentCli.run(Arrays.asList(args), env, out);
 				case "connect" -> ConnectCaCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
-				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
+				case "config" -> ConfigCommand.run(Arrays.asList(args).subList(1, args.length), env, in, out);
 				case "services" -> ServicesCommand.run(Arrays.asList(args).subList(1, args.length), env, out);
 				default -> throw new UsageException("Unknown command '" + args[0] + "'; run with --help to list them");
 			};
 		}
 		catch (UsageException | IllegalArgumentException | IllegalStateException ex) {
-			err.println("Error: " + AgentCli.reasonOf(ex));
+			// Consul's commands print their own texts as they are; only the others get the "Error: " prefix.
+			err.println(((ex instanceof CommandException) ? "" : "Error: ") + AgentCli.reasonOf(ex));
 			// As consul's: 'intention check' exits 1 only for "Denied", so a script can tell an error (2) from it.
 			return (args.length > 1 && args[0].equals("intention") && args[1].equals("check")) ? 2 : 1;
 		}
@@ -149,7 +156,16 @@ public final class DevAgentMain {
 		}
 	}
 
-	static final class UsageException extends RuntimeException {
+	/** A failure worded as Consul's command words it, printed without a prefix. */
+	static final class CommandException extends UsageException {
+
+		CommandException(String message) {
+			super(message);
+		}
+
+	}
+
+	static class UsageException extends RuntimeException {
 
 		UsageException(String message) {
 			super(message);

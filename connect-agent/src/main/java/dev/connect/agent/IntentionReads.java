@@ -71,7 +71,7 @@ final class IntentionReads {
 	static int match(AgentConnection agent, boolean bySource, boolean byDestination, List<String> args,
 			PrintStream out) {
 		if (bySource == byDestination) {
-			throw new DevAgentMain.UsageException("Exactly one of -source or -destination must be specified");
+			throw new DevAgentMain.CommandException("Exactly one of -source or -destination must be specified");
 		}
 		if (args.size() != 1) {
 			throw new DevAgentMain.UsageException("command requires exactly one argument: NAME");
@@ -82,7 +82,7 @@ final class IntentionReads {
 				+ encode(name), null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error matching the intention: " + error);
+			throw new DevAgentMain.CommandException("Error matching the intention: " + error);
 		}
 		Map<String, List<Intention>> matches = JSON.readValue(response.body(),
 				new TypeReference<Map<String, List<Intention>>>() {
@@ -101,7 +101,7 @@ final class IntentionReads {
 		}
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error reading the intention: " + error);
+			throw new DevAgentMain.CommandException("Error reading the intention: " + error);
 		}
 		return JSON.readValue(response.body(), Intention.class);
 	}

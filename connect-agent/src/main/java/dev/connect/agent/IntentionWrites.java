@@ -1,6 +1,7 @@
 package dev.connect.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -20,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code intention create} and {@code intention delete}, as consul's {@code command/intention/create} and
  * {@code delete}: create refuses a pair that already has an intention unless {@code -replace} is given (the agent's
- * {@code duplicate intention found} answer), reads intentions from JSON files with {@code -file}, and sets
+ * {@code duplicate intention found} answer), reads intentions from JSON files with {@code -file} ({@code -} for
+ * standard input), and sets
  * {@code -meta key=value}; delete takes a pair or a legacy ID.
  */
 final class IntentionWrites {
@@ -36,10 +38,13 @@ final class IntentionWrites {
 
 	private final AgentConnection agent;
 
+	private final InputStream in;
+
 	private final PrintStream out;
 
-	private IntentionWrites(AgentConnection agent, PrintStream out) {
+	private IntentionWrites(AgentConnection agent, InputStream in, PrintStream out) {
 		this.agent = agent;
+		this.in = in;
 		this.out = out;
 	}
 
@@ -47,7 +52,7 @@ final class IntentionWrites {
 	 * Runs {@code intention create|delete}.
 	 * @param args the words after {@code intention}
 	 */
-	static int run(List<String> args, Map<String, String> env, PrintStream out) {
+	static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out) {
 		Map<String, String> connection = new HashMap<>();
 		Map<String, String> meta = new LinkedHashMap<>();
 		List<String> switches = new ArrayList<>();
@@ -78,7 +83,7 @@ final class IntentionWrites {
 				positional.add(arg);
 			}
 		}
-		IntentionWrites command = new IntentionWrites(AgentConnection.of(connection, env), out);
+		IntentionWrites command = new IntentionWrites(AgentConnection.of(connection, env), in, out);
 		return args.get(0).equals("create") ? command.create(switches, meta, positional)
 				: command.delete(switches, positional);
 	}
@@ -94,9 +99,9 @@ final class IntentionWrites {
 
 	private int create(List<String> switches, Map<String, String> meta, List<String> args) {
 		if (switches.contains("allow") && switches.contains("deny")) {
-			throw new DevAgentMain.UsageException("Only one of -allow or -deny may be specified.");
+			throw new DevAgentMain.CommandException("Only one of -allow or -deny may be specified.");
 		}
-		List<Map<String, Object>> intentions = switches.contains("file") ? fromFiles(args)
+		List<Map<String, Object>> intentions = switches.contains("file") ? fromFiles(args, this.in)
 				: List.of(fromArgs(args, switches.contains("deny") ? "deny" : "allow", meta));
 		for (Map<String, Object> intention : intentions) {
 			String source = target(intention, "Source");
@@ -108,7 +113,7 @@ final class IntentionWrites {
 			String error = AgentConnection.unexpected(
 					this.agent.send("POST", "/v1/connect/intentions", JSON.writeValueAsString(intention)));
 			if (error != null) {
-				throw new DevAgentMain.UsageException("Error creating intention \"" + described + "\": " + error);
+				throw new DevAgentMain.CommandException("Error creating intention \"" + described + "\": " + error);
 			}
 			this.out.println("Created: " + described);
 		}
@@ -130,7 +135,7 @@ final class IntentionWrites {
 		}
 		String error = AgentConnection.unexpected(found);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error looking up intention for replacement with source \"" + source
+			throw new DevAgentMain.CommandException("Error looking up intention for replacement with source \"" + source
 					+ "\" and destination \"" + destination + "\": " + error);
 		}
 		Object id = read(found.body(), "the agent's answer").get("ID");
@@ -139,7 +144,7 @@ final class IntentionWrites {
 		error = AgentConnection.unexpected(this.agent.send("PUT", "/v1/connect/intentions/" + encode(String.valueOf(id)),
 				JSON.writeValueAsString(update)));
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error replacing intention with source \"" + source
+			throw new DevAgentMain.CommandException("Error replacing intention with source \"" + source
 					+ "\" and destination \"" + destination + "\": " + error);
 		}
 		return true;
@@ -173,17 +178,11 @@ final class IntentionWrites {
 		intention.put(side + "Name", target.substring(slash + 1));
 	}
 
-	private static List<Map<String, Object>> fromFiles(List<String> files) {
+	/** As consul's {@code LoadDataSourceNoRaw}: a file, or {@code -} for standard input. */
+	private static List<Map<String, Object>> fromFiles(List<String> files, InputStream in) {
 		List<Map<String, Object>> intentions = new ArrayList<>();
 		for (String file : files) {
-			String text;
-			try {
-				text = Files.readString(Path.of(file));
-			}
-			catch (IOException ex) {
-				throw new DevAgentMain.UsageException("Unable to read the intention file '" + file + "': " + ex);
-			}
-			intentions.add(read(text, "the intention file '" + file + "'"));
+			intentions.add(read(AgentCli.loadData(file, in), "the intention file '" + file + "'"));
 		}
 		return intentions;
 	}
@@ -200,7 +199,7 @@ final class IntentionWrites {
 		};
 		String error = AgentConnection.unexpected(this.agent.send("DELETE", path, null));
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error deleting the intention: " + error);
+			throw new DevAgentMain.CommandException("Error deleting the intention: " + error);
 		}
 		this.out.println("Intention deleted.");
 		return 0;

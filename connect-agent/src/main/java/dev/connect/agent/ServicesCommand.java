@@ -68,7 +68,7 @@ final class ServicesCommand {
 
 	private static int register(AgentConnection agent, List<String> files, PrintStream out) {
 		if (files.isEmpty()) {
-			throw new DevAgentMain.UsageException("Service registration requires at least one argument.");
+			throw new DevAgentMain.CommandException("Service registration requires at least one argument.");
 		}
 		for (String file : files) {
 			for (Map<String, Object> service : definitions(file)) {
@@ -77,7 +77,7 @@ final class ServicesCommand {
 						JSON.writeValueAsString(service));
 				String error = AgentConnection.unexpected(response);
 				if (error != null) {
-					throw new DevAgentMain.UsageException("Error registering service \"" + name + "\": " + error);
+					throw new DevAgentMain.CommandException("Error registering service \"" + name + "\": " + error);
 				}
 				out.println("Registered service: " + name);
 			}
@@ -94,14 +94,14 @@ final class ServicesCommand {
 		files.forEach((file) -> definitions(file).forEach((service) -> ids.add(String.valueOf(
 				service.getOrDefault("ID", service.getOrDefault("Name", ""))))));
 		if (ids.isEmpty()) {
-			throw new DevAgentMain.UsageException("Either a file path or -id must be specified.");
+			throw new DevAgentMain.CommandException("Either a file path or -id must be specified.");
 		}
 		for (String serviceId : ids) {
 			HttpResponse<String> response = agent.send("PUT",
 					"/v1/agent/service/deregister/" + URLEncoder.encode(serviceId, StandardCharsets.UTF_8), null);
 			String error = AgentConnection.unexpected(response);
 			if (error != null) {
-				throw new DevAgentMain.UsageException("Error deregistering service \"" + serviceId + "\": " + error);
+				throw new DevAgentMain.CommandException("Error deregistering service \"" + serviceId + "\": " + error);
 			}
 			out.println("Deregistered service: " + serviceId);
 		}
@@ -112,26 +112,28 @@ final class ServicesCommand {
 	private static List<Map<String, Object>> definitions(String file) {
 		Map<String, Object> definition;
 		try {
-			definition = JSON.readValue(Files.readString(Path.of(file)), new TypeReference<Map<String, Object>>() {
-			});
+			definition = AgentCli.jsonOrHcl(Files.readString(Path.of(file)));
 		}
-		catch (IOException | JacksonException ex) {
-			throw new DevAgentMain.UsageException("Error parsing " + file + ": " + AgentCli.reasonOf(ex));
+		catch (IOException | JacksonException | IllegalArgumentException ex) {
+			throw new DevAgentMain.CommandException("Error parsing " + file + ": " + AgentCli.reasonOf(ex));
 		}
-		if (definition.get("Service") instanceof Map<?, ?> service) {
+		// HCL files name the blocks in lower case, as consul's examples do.
+		Object single = definition.containsKey("Service") ? definition.get("Service") : definition.get("service");
+		Object several = definition.containsKey("Services") ? definition.get("Services") : definition.get("services");
+		if (single instanceof Map<?, ?> service) {
 			return List.of((Map<String, Object>) service);
 		}
-		if (definition.get("Services") instanceof List<?> services) {
+		if (several instanceof List<?> services) {
 			return services.stream().map((service) -> (Map<String, Object>) service).toList();
 		}
-		throw new DevAgentMain.UsageException("Error parsing " + file + ": no \"Service\" or \"Services\" block");
+		throw new DevAgentMain.CommandException("Error parsing " + file + ": no \"Service\" or \"Services\" block");
 	}
 
 	private static int nodes(AgentConnection agent, PrintStream out) {
 		HttpResponse<String> response = agent.send("GET", "/v1/catalog/nodes", null);
 		String error = AgentConnection.unexpected(response);
 		if (error != null) {
-			throw new DevAgentMain.UsageException("Error listing nodes: " + error);
+			throw new DevAgentMain.CommandException("Error listing nodes: " + error);
 		}
 		List<Map<String, Object>> nodes = JSON.readValue(response.body(),
 				new TypeReference<List<Map<String, Object>>>() {

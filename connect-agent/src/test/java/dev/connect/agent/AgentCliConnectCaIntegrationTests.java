@@ -55,16 +55,16 @@ class AgentCliConnectCaIntegrationTests {
 		assertThat(run("connect", "ca", "get-config")).isZero();
 		String before = out();
 		assertThat(run("connect", "ca", "set-config")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: The -config-file flag is required\n");
+		assertThat(err()).isEqualTo("The -config-file flag is required\n");
 		assertThat(run("connect", "ca", "set-config", "-config-file", directory.resolve("missing.json").toString()))
 			.isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error reading config file: ");
+		assertThat(err()).startsWith("Error reading config file: ");
 		Path broken = Files.writeString(directory.resolve("broken.json"), "{");
 		assertThat(run("connect", "ca", "set-config", "-config-file", broken.toString())).isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error parsing config file: ");
+		assertThat(err()).startsWith("Error parsing config file: ");
 		Path vault = Files.writeString(directory.resolve("vault.json"), "{\"Provider\":\"vault\",\"Config\":{}}");
 		assertThat(run("connect", "ca", "set-config", "-config-file", vault.toString())).isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error setting CA configuration: Unexpected response code: 500 (")
+		assertThat(err()).startsWith("Error setting CA configuration: Unexpected response code: 500 (")
 			.contains("vault");
 		assertThat(run("connect", "ca", "get-config")).isZero();
 		assertThat(out()).isEqualTo(before);

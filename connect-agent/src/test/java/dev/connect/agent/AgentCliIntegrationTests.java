@@ -64,7 +64,7 @@ class AgentCliIntegrationTests {
 		assertThat(run("intention", "create", "-allow", "peer:other-cluster/web", "db")).isEqualTo(1);
 		// As consul's CLI, the part before '/' is sent as the namespace, which Consul CE refuses.
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).startsWith(
-				"Error: Error creating intention \"peer:other-cluster/web => db (allow)\": Unexpected response code: ")
+				"Error creating intention \"peer:other-cluster/web => db (allow)\": Unexpected response code: ")
 			.contains("Invalid SourceNS(peer:other-cluster)");
 		assertThat(run("intention", "create", "a/b/web", "db")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8))
@@ -99,7 +99,7 @@ class AgentCliIntegrationTests {
 	void agentErrorsGoToStderrWithStatusOne() {
 		assertThat(run("intention", "create", "-allow", "web", "db", "-token", "wrong")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8))
-			.startsWith("Error: Error creating intention \"web => db (allow)\": Unexpected response code: 403 (ACL not found)");
+			.startsWith("Error creating intention \"web => db (allow)\": Unexpected response code: 403 (ACL not found)");
 		this.env = Map.of("CONSUL_HTTP_ADDR", "127.0.0.1:1");
 		assertThat(run("catalog", "services")).isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).startsWith("Error: Unable to reach the agent at http://127.0.0.1:1");

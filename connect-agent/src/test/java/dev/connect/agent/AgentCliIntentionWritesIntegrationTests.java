@@ -43,7 +43,7 @@ class AgentCliIntentionWritesIntegrationTests {
 		assertThat(run("intention", "create", "-meta", "team=web", "-meta", "env=dev", "web", "db")).isZero();
 		assertThat(out()).isEqualTo("Created: web => db (allow)\n");
 		assertThat(run("intention", "create", "-deny", "web", "db")).isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error creating intention \"web => db (deny)\": Unexpected response code: ")
+		assertThat(err()).startsWith("Error creating intention \"web => db (deny)\": Unexpected response code: ")
 			.contains("duplicate intention found");
 		assertThat(run("intention", "check", "web", "db")).as("unchanged").isZero();
 		assertThat(run("intention", "get", "web", "db")).isZero();
@@ -60,7 +60,7 @@ class AgentCliIntentionWritesIntegrationTests {
 	@Test
 	void createRefusesBadFlagsAndArgumentsWithConsulsTexts() {
 		assertThat(run("intention", "create", "-allow", "-deny", "web", "db")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Only one of -allow or -deny may be specified.\n");
+		assertThat(err()).isEqualTo("Only one of -allow or -deny may be specified.\n");
 		assertThat(run("intention", "create", "web")).isEqualTo(1);
 		assertThat(err()).isEqualTo("Error: Must specify two arguments: source and destination\n");
 		assertThat(run("intention", "create", "-meta", "novalue", "web", "db")).isEqualTo(1);
@@ -93,9 +93,33 @@ class AgentCliIntentionWritesIntegrationTests {
 		assertThat(out()).isEqualTo("Intention deleted.\n");
 		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
 		assertThat(run("intention", "delete", id)).isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error deleting the intention: Unexpected response code: ");
+		assertThat(err()).startsWith("Error deleting the intention: Unexpected response code: ");
 		assertThat(run("intention", "delete", "a", "b", "c")).isEqualTo(1);
 		assertThat(err()).isEqualTo("Error: command requires exactly 1 or 2 arguments\n");
+	}
+
+	@Test
+	void createReadsAnIntentionFromStandardInputWithFileDash() {
+		assertThat(this.cli.runWithInput("{\"SourceName\":\"web\",\"DestinationName\":\"db\",\"Action\":\"deny\"}",
+				"intention", "create", "-file", "-")).isZero();
+		assertThat(out()).isEqualTo("Created: web => db (deny)\n");
+		assertThat(run("intention", "check", "web", "db")).isEqualTo(1);
+	}
+
+	@Test
+	void errorsReadAsConsulPrintsThem(@TempDir Path directory) {
+		assertThat(run("intention", "create", "web", "db")).isZero();
+		assertThat(run("intention", "create", "web", "db")).isEqualTo(1);
+		assertThat(err()).startsWith("Error creating intention \"web => db (allow)\": Unexpected response code: 500 "
+				+ "(1 error occurred:\n\t* duplicate intention found: ALLOW default/web => default/db (ID: ");
+		assertThat(run("intention", "create", "-allow", "-deny", "web", "db")).isEqualTo(1);
+		assertThat(err()).isEqualTo("Only one of -allow or -deny may be specified.\n");
+		Path missing = directory.resolve("nope.json");
+		assertThat(run("intention", "create", "-file", missing.toString())).isEqualTo(1);
+		assertThat(err()).isEqualTo("Error: Failed to read file: open " + missing + ": no such file or directory\n");
+		assertThat(run("config", "write", missing.toString())).isEqualTo(1);
+		assertThat(err())
+			.isEqualTo("Failed to load data: Failed to read file: open " + missing + ": no such file or directory\n");
 	}
 
 }

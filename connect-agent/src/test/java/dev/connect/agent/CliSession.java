@@ -1,5 +1,6 @@
 package dev.connect.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,15 @@ final class CliSession implements AutoCloseable {
 
 	/** Runs one command line; what it prints replaces what the last run printed. */
 	int run(String... args) {
+		return runWithInput("", args);
+	}
+
+	/** Runs one command line with {@code input} as its standard input. */
+	int runWithInput(String input, String... args) {
 		this.out.reset();
 		this.err.reset();
-		return DevAgentMain.run(args, this.env, new PrintStream(this.out, true, StandardCharsets.UTF_8),
+		return DevAgentMain.run(args, this.env, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+				new PrintStream(this.out, true, StandardCharsets.UTF_8),
 				new PrintStream(this.err, true, StandardCharsets.UTF_8));
 	}
 

@@ -52,11 +52,11 @@ class ConfigCommandIntegrationTests {
 		assertThat(run("config", "list", "-kind", "service-defaults")).isZero();
 		assertThat(out()).isEqualTo("api\n");
 		assertThat(run("config", "write", "-cas", "-modify-index", "1", file.toString())).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Config entry not updated: service-defaults/api\n");
+		assertThat(err()).isEqualTo("Config entry not updated: service-defaults/api\n");
 		assertThat(run("config", "delete", "-kind", "service-defaults", "-name", "api")).isZero();
 		assertThat(out()).isEqualTo("Config entry deleted: service-defaults/api\n");
 		assertThat(run("config", "read", "-kind", "service-defaults", "-name", "api")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Error reading config entry service-defaults/api: Unexpected response code: "
+		assertThat(err()).isEqualTo("Error reading config entry service-defaults/api: Unexpected response code: "
 				+ "404 (Config entry not found for \"service-defaults\" / \"api\")\n");
 	}
 
@@ -67,7 +67,7 @@ class ConfigCommandIntegrationTests {
 		this.cli.environment(Map.of("CONSUL_HTTP_TOKEN_FILE", token.toString()));
 		assertThat(run("config", "list", "-kind", "mesh")).isZero();
 		assertThat(run("config", "list", "-kind", "mesh", "-datacenter", "dc2")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Error listing config entries for kind \"mesh\": Unexpected response code: "
+		assertThat(err()).isEqualTo("Error listing config entries for kind \"mesh\": Unexpected response code: "
 				+ "500 (No path to datacenter)\n");
 		this.cli.environment(Map.of());
 		assertThat(run("intention", "list", "-token-file", token.toString())).isZero();
@@ -82,12 +82,12 @@ class ConfigCommandIntegrationTests {
 		Path file = this.files.resolve("bad.json");
 		Files.writeString(file, "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Bogus\":true}");
 		assertThat(run("config", "write", file.toString())).isEqualTo(1);
-		assertThat(err()).startsWith("Error: Error writing config entry service-defaults/api: Unexpected response code: "
+		assertThat(err()).startsWith("Error writing config entry service-defaults/api: Unexpected response code: "
 				+ "400 (Request decoding failed: 1 error occurred:");
 		assertThat(run("config", "read", "-name", "api")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Must specify the -kind parameter\n");
+		assertThat(err()).isEqualTo("Must specify the -kind parameter\n");
 		assertThat(run("config", "delete", "-kind", "service-defaults")).isEqualTo(1);
-		assertThat(err()).isEqualTo("Error: Must specify the -name parameter\n");
+		assertThat(err()).isEqualTo("Must specify the -name parameter\n");
 	}
 
 }

@@ -51,7 +51,7 @@ class DevAgentRestartIntegrationTests {
 	void theFirstIndexIsTheClocksMicrosecondsOrTheStoredIndexWhicheverIsLarger() {
 		Clock clock = Clock.fixed(Instant.parse("2026-12-05T00:00:00Z"), ZoneOffset.UTC);
 		long micros = 1_796_428_800_000_000L;
-		DataDir.Contents fresh = new DataDir.Contents(null, null, java.util.List.of(), java.util.List.of(), java.util.List.of());
+		DataDir.Contents fresh = DataDir.Contents.EMPTY;
 		assertThat(DevAgent.firstIndex(fresh, clock)).isEqualTo(micros);
 		assertThat(DevAgent.firstIndex(fresh, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))).isZero();
 	}

@@ -58,7 +58,7 @@ class ServicesCommandIntegrationTests {
 		assertThat(services()).isEqualTo("{}\n");
 		assertThat(run("services", "deregister")).isEqualTo(1);
 		assertThat(this.cli.err())
-			.isEqualTo("Error: Either a file path or -id must be specified.\n");
+			.isEqualTo("Either a file path or -id must be specified.\n");
 	}
 
 	@Test

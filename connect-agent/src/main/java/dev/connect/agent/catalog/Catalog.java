@@ -3,6 +3,7 @@ package dev.connect.agent.catalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import dev.connect.api.CheckDefinition;
 import dev.connect.api.Indexed;
 import dev.connect.agent.index.Topic;
 import dev.connect.api.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's services and checks, on one node (the agent itself, whose {@code serfHealth} check always passes).
@@ -37,6 +39,12 @@ public final class Catalog {
 
 	private final long nodeIndex;
 
+	private final ExternalNodes external;
+
+	private final CheckResults results = new CheckResults(this);
+
+	private final ServiceChecks serviceChecks = new ServiceChecks(this);
+
 	private volatile CatalogSnapshot state = CatalogSnapshot.EMPTY;
 
 	private volatile Consumer<Change> listener = (change) -> {
@@ -53,6 +61,7 @@ public final class Catalog {
 		this.clock = clock;
 		this.node = node;
 		this.nodeIndex = changes.bump(Topic.CATALOG, "");
+		this.external = new ExternalNodes(node.name(), changes, this);
 	}
 
 	/**
@@ -101,6 +110,9 @@ public final class Catalog {
 		parsed.checks().forEach(edit::putCheck);
 		edit.putRegistration(parsed.instances().get(0).id(), Registrations.withSidecarPort(registration, parsed));
 		publish(edit.snapshot(this.clock.instant()), edit);
+		List<String> ids = parsed.instances().stream().map(ServiceInstance::id).toList();
+		this.serviceChecks.added().forget((id, definition) -> parsed.checks().stream().anyMatch((check) -> check.checkId().equals(id))
+				|| (replaceExistingChecks && ids.contains(definition.serviceId())));
 		this.listener.accept(edit.change());
 		return parsed.instances().stream().map(ServiceInstance::id).toList();
 	}
@@ -123,6 +135,7 @@ public final class Catalog {
 		}
 		edit.removeRegistration(serviceId);
 		publish(edit.snapshot(this.clock.instant()), edit);
+		this.serviceChecks.added().forget((id, definition) -> !this.state.checks().containsKey(id));
 		this.listener.accept(edit.change());
 		return true;
 	}
@@ -133,42 +146,34 @@ public final class Catalog {
 	 * @param definition the check, with its {@code ServiceID}
 	 * @throws InvalidRegistrationException with Consul's text when refused
 	 */
-	public synchronized void registerCheck(CheckDefinition definition) {
-		String name = (definition.name() != null) ? definition.name() : "";
-		if (name.isEmpty()) {
-			throw new InvalidRegistrationException("Missing check name");
-		}
-		String serviceId = (definition.serviceId() != null) ? definition.serviceId() : "";
-		if (serviceId.isEmpty()) {
-			throw new InvalidRegistrationException("ServiceID is required: the dev agent runs checks of services only, "
-					+ "not of its node");
-		}
-		CatalogSnapshot current = this.state;
-		ServiceInstance instance = current.services().get(serviceId);
-		if (instance == null) {
-			throw new InvalidRegistrationException("ServiceID \"" + serviceId + "\" does not exist");
-		}
-		CheckState check = CheckDefinitions.check(definition, name, instance, this.clock.instant());
-		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
-		edit.putServiceCheck(check, true);
-		publish(edit.snapshot(this.clock.instant()), edit);
-		this.listener.accept(edit.change());
+	public void registerCheck(CheckDefinition definition) {
+		this.serviceChecks.register(definition);
 	}
 
 	/**
 	 * Removes a check ({@code /v1/agent/check/deregister/<id>}); an unknown ID changes nothing.
 	 * @param checkId the check ID
 	 */
-	public synchronized void deregisterCheck(String checkId) {
-		CatalogSnapshot current = this.state;
-		CheckState check = current.checks().get(checkId);
-		if (check == null) {
-			return;
-		}
-		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
-		edit.putServiceCheck(check, false);
-		publish(edit.snapshot(this.clock.instant()), edit);
-		this.listener.accept(edit.change());
+	public void deregisterCheck(String checkId) {
+		this.serviceChecks.deregister(checkId);
+	}
+
+	/**
+	 * Returns the checks added through {@code /v1/agent/check/register} that still exist, sorted by check ID, as
+	 * they were defined: what the data directory keeps, for {@link #registerCheck} to add them again.
+	 * @return the definitions
+	 */
+	public List<CheckDefinition> addedChecks() {
+		return this.serviceChecks.added().all();
+	}
+
+	/**
+	 * Returns the instances in maintenance mode with their reasons, by instance ID: what the data directory keeps,
+	 * for {@link #maintenance} to enable again.
+	 * @return the reasons (Consul's default text when none was given)
+	 */
+	public Map<String, String> maintenanceReasons() {
+		return Maintenance.reasons(this.state.checks().values());
 	}
 
 	/**
@@ -179,21 +184,8 @@ public final class Catalog {
 	 * @param reason the reason, or {@code ""} for Consul's default text
 	 * @return {@code false} when no instance has the ID
 	 */
-	public synchronized boolean maintenance(String serviceId, boolean enable, String reason) {
-		CatalogSnapshot current = this.state;
-		ServiceInstance instance = current.services().get(serviceId);
-		if (instance == null) {
-			return false;
-		}
-		CheckState check = Maintenance.check(instance, reason, this.clock.instant());
-		if (enable == current.checks().containsKey(check.checkId())) {
-			return true;
-		}
-		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
-		edit.putServiceCheck(check, enable);
-		publish(edit.snapshot(this.clock.instant()), edit);
-		this.listener.accept(edit.change());
-		return true;
+	public boolean maintenance(String serviceId, boolean enable, String reason) {
+		return this.serviceChecks.maintenance(serviceId, enable, reason);
 	}
 
 	/**
@@ -204,15 +196,8 @@ public final class Catalog {
 	 * @throws UnknownCheckException when the check does not exist
 	 * @throws IllegalStateException when the check is not a TTL check
 	 */
-	public synchronized void updateTtl(String checkId, String status, String output) {
-		CheckState check = this.state.checks().get(checkId);
-		if (check == null) {
-			throw new UnknownCheckException(checkId);
-		}
-		if (!check.isTtl()) {
-			throw new IllegalStateException("CheckID \"" + checkId + "\" does not have associated TTL");
-		}
-		setStatus(check, status, output);
+	public void updateTtl(String checkId, String status, String output) {
+		this.results.updateTtl(checkId, status, output);
 	}
 
 	/**
@@ -221,11 +206,8 @@ public final class Catalog {
 	 * @param status the status
 	 * @param output the probe output
 	 */
-	public synchronized void recordProbe(String checkId, String status, String output) {
-		CheckState check = this.state.checks().get(checkId);
-		if (check != null && !check.isTtl()) {
-			setStatus(check, status, output);
-		}
+	public void recordProbe(String checkId, String status, String output) {
+		this.results.recordProbe(checkId, status, output);
 	}
 
 	/**
@@ -233,65 +215,38 @@ public final class Catalog {
 	 * than their {@code DeregisterCriticalServiceAfter}.
 	 */
 	public void tick() {
-		Instant now = this.clock.instant();
-		List<String> expired = new ArrayList<>();
-		for (CheckState check : this.state.checks().values()) {
-			if (CheckStatuses.ttlExpired(check, now)) {
-				expired.add(check.checkId());
-			}
-		}
-		if (!expired.isEmpty()) {
-			expire(expired, now);
-		}
-		for (CheckState check : this.state.checks().values()) {
-			if (CheckStatuses.deregisterDue(check, now)) {
-				deregister(check.serviceId());
-			}
-		}
+		this.results.tick();
 	}
 
-	/**
-	 * Turns every expired TTL check critical in one change: one copy of the state and one new index however many
-	 * expire together (one change per check made the agent copy its whole state once per check, so that 10,000
-	 * checks expiring together took it minutes, holding the lock).
-	 */
-	private synchronized void expire(List<String> checkIds, Instant now) {
-		CatalogSnapshot current = this.state;
-		List<CheckState> expiring = new ArrayList<>();
-		for (String checkId : checkIds) {
-			CheckState check = current.checks().get(checkId);
-			if (check != null && CheckStatuses.ttlExpired(check, now)) {
-				expiring.add(check);
-			}
-		}
-		if (expiring.isEmpty()) {
-			return;
-		}
-		CatalogEdit edit = new CatalogEdit(current, this.changes.next());
-		expiring.forEach((check) -> edit.putResult(check, CheckState.CRITICAL, "TTL expired", now));
-		publishResults(edit);
+	CatalogSnapshot state() {
+		return this.state;
 	}
 
-	private void setStatus(CheckState check, String status, String output) {
-		if (!CheckStatuses.changes(check, status, output)) {
-			return;
-		}
-		CatalogEdit edit = new CatalogEdit(this.state, this.changes.next());
-		edit.putResult(check, status, output, this.clock.instant());
-		publishResults(edit);
+	long nextIndex() {
+		return this.changes.next();
 	}
 
-	/** Check results wake the watchers of the aliases that mirror them as well. */
-	private void publishResults(CatalogEdit edit) {
-		CatalogSnapshot next = edit.snapshot(this.clock.instant());
-		edit.touchAliasesChangedIn(next);
-		publish(next, edit);
+	Instant now() {
+		return this.clock.instant();
 	}
 
-	private void publish(CatalogSnapshot next, CatalogEdit edit) {
+	/** Makes a new state visible, then publishes its index: a query woken by the index finds the state. */
+	Consumer<Change> listener() {
+		return this.listener;
+	}
+
+	void publish(CatalogSnapshot next, CatalogEdit edit) {
 		this.state = next;
 		this.changes.publish(Topic.CATALOG, "", edit.index());
 		edit.keys().forEach((key) -> this.changes.publish(Topic.CATALOG, key, edit.index()));
+	}
+
+	/**
+	 * Returns the nodes registered through the catalog API, which the agent never changes by itself.
+	 * @return the external nodes
+	 */
+	public ExternalNodes external() {
+		return this.external;
 	}
 
 	/**
@@ -337,8 +292,15 @@ public final class Catalog {
 	 */
 	public Indexed<List<Entry>> health(String name, boolean connect) {
 		String key = (connect ? "connect:" : "svc:") + name;
-		List<Entry> entries = this.state.entries(name, connect);
+		List<Entry> entries = new ArrayList<>(this.state.entries(name, connect));
+		entries.addAll(this.external.entries(name, connect));
+		entries.sort(Comparator.comparing((Entry entry) -> (entry.node() != null) ? entry.node().name()
+				: this.node.name()));
 		return new Indexed<>(Math.max(this.changes.index(Topic.CATALOG, key), this.nodeIndex), entries);
+	}
+
+	static boolean matches(ServiceInstance instance, String name, boolean connect) {
+		return connect ? name.equals(instance.connectService()) : name.equals(instance.name());
 	}
 
 	/**
@@ -361,10 +323,11 @@ public final class Catalog {
 
 	/**
 	 * An instance and its checks.
+	 * @param node the external node it runs on, or {@code null} for the agent's own node
 	 * @param service the instance
 	 * @param checks its checks, sorted by ID
 	 */
-	public record Entry(ServiceInstance service, List<CheckState> checks) {
+	public record Entry(@Nullable ExternalNode node, ServiceInstance service, List<CheckState> checks) {
 	}
 
 	/**

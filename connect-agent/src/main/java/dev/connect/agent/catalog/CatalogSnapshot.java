@@ -29,7 +29,7 @@ record CatalogSnapshot(Map<String, ServiceInstance> services, Map<String, CheckS
 		for (ServiceInstance instance : this.services.values()) {
 			boolean matches = connect ? name.equals(instance.connectService()) : name.equals(instance.name());
 			if (matches) {
-				entries.add(new Catalog.Entry(instance, checksOf(instance.id())));
+				entries.add(new Catalog.Entry(null, instance, checksOf(instance.id())));
 			}
 		}
 		entries.sort(Comparator.comparing((Catalog.Entry entry) -> entry.service().id()));

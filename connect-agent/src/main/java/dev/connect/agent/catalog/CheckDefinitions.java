@@ -59,7 +59,8 @@ final class CheckDefinitions {
 				probe.target(), status, "", ttl, interval, timeout, deregisterAfter,
 				(ttl != null) ? now.plus(ttl) : null, status.equals(CheckState.CRITICAL) ? now : null, 0, 0,
 				definition.tlsSkipVerify(), orDefault(definition.method(), "GET").toUpperCase(java.util.Locale.ROOT),
-				(definition.header() != null) ? Map.copyOf(definition.header()) : Map.of());
+				(definition.header() != null) ? Map.copyOf(definition.header()) : Map.of(),
+				orDefault(definition.body(), ""), orDefault(definition.tlsServerName(), ""));
 	}
 
 	private static String status(CheckDefinition definition) {

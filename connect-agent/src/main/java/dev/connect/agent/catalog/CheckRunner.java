@@ -1,9 +1,16 @@
 package dev.connect.agent.catalog;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -18,6 +25,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the HTTP and TCP checks of a {@link Catalog} at their intervals, on Reactor Netty without blocking: HTTP 2xx
@@ -36,14 +44,23 @@ public final class CheckRunner implements Disposable {
 
 	private final ConnectionProvider connections = ConnectionProvider.newConnection();
 
+	private final @Nullable TrustManagerFactory trust;
+
 	/**
-	 * Starts running the catalog's checks as they are registered.
+	 * Starts running the catalog's checks as they are registered; HTTPS checks trust the JDK's default trust
+	 * store, as Consul's trust the system roots.
 	 * @param catalog the catalog
 	 * @param loops the agent's event loops; probes never use Reactor Netty's global resources
 	 */
 	public CheckRunner(Catalog catalog, LoopResources loops) {
+		this(catalog, loops, null);
+	}
+
+	/** With the trust anchors of HTTPS checks, or {@code null} for the JDK's default trust store. */
+	CheckRunner(Catalog catalog, LoopResources loops, @Nullable TrustManagerFactory trust) {
 		this.catalog = catalog;
 		this.loops = loops;
+		this.trust = trust;
 		catalog.onChecksChanged(this::changed);
 	}
 
@@ -80,23 +97,49 @@ public final class CheckRunner implements Disposable {
 	private Mono<String[]> http(CheckState check) {
 		HttpClient client = HttpClient.create(this.connections).runOn(this.loops).responseTimeout(check.timeout());
 		if (check.target().startsWith("https:")) {
-			Http11SslContextSpec spec = Http11SslContextSpec.forClient();
-			if (check.tlsSkipVerify()) {
-				spec = spec.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
-			}
-			SslProvider.GenericSslContextSpec<SslContextBuilder> tls = spec;
-			client = client.secure((ssl) -> ssl.sslContext(tls));
+			client = client.secure((ssl) -> secure(ssl, check));
 		}
+		byte[] body = check.body().getBytes(StandardCharsets.UTF_8);
 		return client.headers((headers) -> check.header().forEach(headers::add))
 			.request(HttpMethod.valueOf(check.method()))
 			.uri(check.target())
-			.responseSingle((response, body) -> body.asByteArray().defaultIfEmpty(new byte[0]).map((bytes) -> {
+			.send((request, out) -> (body.length == 0) ? out : out.sendByteArray(Mono.just(body)))
+			.responseSingle((response, answer) -> answer.asByteArray().defaultIfEmpty(new byte[0]).map((bytes) -> {
 				int code = response.status().code();
 				String status = (code >= 200 && code < 300) ? CheckState.PASSING
 						: (code == 429) ? CheckState.WARNING : CheckState.CRITICAL;
 				return new String[] { status, "HTTP " + check.method() + " " + check.target() + ": " + response.status()
 						+ " Output: " + output(bytes) };
 			}));
+	}
+
+	/**
+	 * Consul's TLS for a check: no verification with {@code TLSSkipVerify}; else the certificate must chain to a
+	 * trusted root and name {@code TLSServerName} when set (also sent as SNI), the URL's host otherwise.
+	 */
+	private void secure(SslProvider.SslContextSpec ssl, CheckState check) {
+		// The JDK engine, whatever else is on the class path: its endpoint identification checks the SNI name.
+		Http11SslContextSpec spec = Http11SslContextSpec.forClient()
+			.configure((builder) -> builder.sslProvider(io.netty.handler.ssl.SslProvider.JDK));
+		TrustManagerFactory anchors = check.tlsSkipVerify() ? InsecureTrustManagerFactory.INSTANCE : this.trust;
+		if (anchors != null) {
+			spec = spec.configure((builder) -> builder.trustManager(anchors));
+		}
+		SslProvider.GenericSslContextSpec<SslContextBuilder> tls = spec;
+		SslProvider.Builder builder = ssl.sslContext(tls);
+		if (!check.tlsServerName().isEmpty()) {
+			builder.serverNames(new SNIHostName(check.tlsServerName()));
+		}
+		builder.handlerConfigurator((handler) -> {
+			SSLEngine engine = handler.engine();
+			SSLParameters parameters = engine.getSSLParameters();
+			// The JDK verifies the SNI name when one is sent, and the peer host otherwise: Go's ServerName rule.
+			parameters.setEndpointIdentificationAlgorithm(check.tlsSkipVerify() ? null : "HTTPS");
+			if (!check.tlsServerName().isEmpty()) {
+				parameters.setServerNames(List.of(new SNIHostName(check.tlsServerName())));
+			}
+			engine.setSSLParameters(parameters);
+		});
 	}
 
 	/** Consul keeps at most 4 KiB of a check's output. */

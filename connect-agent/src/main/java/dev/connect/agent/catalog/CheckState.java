@@ -30,12 +30,15 @@ import org.jspecify.annotations.Nullable;
  * @param tlsSkipVerify whether an HTTPS check skips certificate verification
  * @param method the HTTP check's method ({@code GET} unless the definition says otherwise)
  * @param header the HTTP check's request headers
+ * @param body the HTTP check's request body, or {@code ""} for none
+ * @param tlsServerName the name an HTTPS check sends (SNI) and verifies the certificate for instead of the URL's
+ * host, or {@code ""}
  */
 public record CheckState(String checkId, String name, String notes, String serviceId, String serviceName, String type,
 		String target, String status, String output, @Nullable Duration ttl, @Nullable Duration interval,
 		Duration timeout, @Nullable Duration deregisterAfter, @Nullable Instant ttlDeadline,
 		@Nullable Instant criticalSince, long createIndex, long modifyIndex, boolean tlsSkipVerify, String method,
-		Map<String, List<String>> header) {
+		Map<String, List<String>> header, String body, String tlsServerName) {
 
 	static final String PASSING = "passing";
 
@@ -57,21 +60,21 @@ public record CheckState(String checkId, String name, String notes, String servi
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, status, output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
 				this.ttlDeadline, criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify,
-				this.method, this.header);
+				this.method, this.header, this.body, this.tlsServerName);
 	}
 
 	CheckState withTtlDeadline(@Nullable Instant ttlDeadline) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
 				ttlDeadline, this.criticalSince, this.createIndex, this.modifyIndex, this.tlsSkipVerify,
-				this.method, this.header);
+				this.method, this.header, this.body, this.tlsServerName);
 	}
 
 	CheckState withIndexes(long createIndex, long modifyIndex) {
 		return new CheckState(this.checkId, this.name, this.notes, this.serviceId, this.serviceName, this.type,
 				this.target, this.status, this.output, this.ttl, this.interval, this.timeout, this.deregisterAfter,
 				this.ttlDeadline, this.criticalSince, createIndex, modifyIndex, this.tlsSkipVerify,
-				this.method, this.header);
+				this.method, this.header, this.body, this.tlsServerName);
 	}
 
 	boolean isTtl() {

@@ -81,6 +81,7 @@ public final class AgentHttpServer {
 		new ConfigHandler(entries, queries, datacenter).register(this.router);
 		new HealthChecksHandler(catalog, queries, datacenter).register(this.router);
 		new NodesHandler(catalog, queries, datacenter).register(this.router);
+		new CatalogWritesHandler(catalog, datacenter).register(this.router);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.catalog.CheckState;
+import dev.connect.agent.catalog.ExternalNode;
 import dev.connect.agent.catalog.ServiceInstance;
 import dev.connect.api.AgentService;
 import dev.connect.api.CatalogService;
@@ -28,6 +29,45 @@ final class CatalogViews {
 		return new Node(node.id(), node.name(), node.address(), node.datacenter(),
 				Map.of("lan", node.address(), "wan", node.address()), Map.of("consul-network-segment", ""),
 				catalog.nodeIndex(), catalog.nodeIndex());
+	}
+
+	static Node node(ExternalNode node, String datacenter) {
+		return new Node(node.id(), node.name(), node.address(), datacenter, node.taggedAddresses(), node.meta(),
+				node.createIndex(), node.modifyIndex());
+	}
+
+	/** The node an entry runs on: the agent's, or an external one. */
+	static Node node(Catalog catalog, Catalog.Entry entry) {
+		return (entry.node() != null) ? node(entry.node(), catalog.node().datacenter()) : node(catalog);
+	}
+
+	/** The checks of an entry's node: the agent's {@code serfHealth}, or the external node's own checks. */
+	static List<HealthCheck> nodeChecks(Catalog catalog, Catalog.Entry entry) {
+		ExternalNode external = entry.node();
+		if (external == null) {
+			return List.of(serfHealth(catalog));
+		}
+		return external.checks()
+			.values()
+			.stream()
+			.filter((check) -> check.serviceId().isEmpty())
+			.sorted(java.util.Comparator.comparing(CheckState::checkId))
+			.map((check) -> check(external, check))
+			.toList();
+	}
+
+	/** A check of an external node, or of one of its services. */
+	static HealthCheck check(ExternalNode node, CheckState check) {
+		ServiceInstance service = node.services().get(check.serviceId());
+		List<String> tags = (service != null) ? service.tags() : List.of();
+		return new HealthCheck(node.name(), check.checkId(), check.name(), check.status(), check.notes(),
+				check.output(), check.serviceId(), check.serviceName(), tags, check.type(), check.createIndex(),
+				check.modifyIndex());
+	}
+
+	/** A check of an entry: on the agent's node or on an external one. */
+	static HealthCheck check(Catalog catalog, Catalog.Entry entry, CheckState check) {
+		return (entry.node() != null) ? check(entry.node(), check) : check(catalog, check);
 	}
 
 	static HealthCheck serfHealth(Catalog catalog) {
@@ -62,7 +102,10 @@ final class CatalogViews {
 	}
 
 	static CatalogService catalogService(Catalog catalog, ServiceInstance instance) {
-		Node node = node(catalog);
+		return catalogService(node(catalog), instance);
+	}
+
+	static CatalogService catalogService(Node node, ServiceInstance instance) {
 		return new CatalogService(node.id(), node.node(), node.address(), node.datacenter(), node.taggedAddresses(),
 				node.meta(), instance.kind(), instance.id(), instance.name(), instance.tags(), instance.address(),
 				instance.weights(), instance.meta(), instance.port(), instance.enableTagOverride(), instance.proxy(),

@@ -20,7 +20,14 @@ record Datacenter(String name) {
 	 * @throws HttpError 500 {@value #NO_PATH}
 	 */
 	void route(Exchange exchange) {
-		String requested = exchange.param("dc");
+		route(exchange.param("dc"));
+	}
+
+	/**
+	 * Refuses a request whose body names another datacenter ({@code Datacenter} of a catalog write).
+	 * @throws HttpError 500 {@value #NO_PATH}
+	 */
+	void route(@org.jspecify.annotations.Nullable String requested) {
 		if (requested != null && !requested.isEmpty() && !requested.equals(this.name)) {
 			throw new HttpError(500, NO_PATH);
 		}

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.catalog.CheckState;
+import dev.connect.agent.catalog.ExternalNode;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
 import dev.connect.agent.index.QueryOptions;
@@ -51,7 +53,8 @@ final class HealthChecksHandler {
 					Indexed<List<Catalog.Entry>> entries = this.catalog.health(name, false);
 					List<HealthCheck> checks = new ArrayList<>();
 					entries.value()
-						.forEach((entry) -> entry.checks().forEach((c) -> checks.add(CatalogViews.check(this.catalog, c))));
+						.forEach((entry) -> entry.checks()
+							.forEach((c) -> checks.add(CatalogViews.check(this.catalog, entry, c))));
 					return new Indexed<>(entries.index(), checks);
 				})
 			.map((checks) -> Reply.json(Json.write(checks.value())).indexed(checks.index()));
@@ -60,27 +63,38 @@ final class HealthChecksHandler {
 	/** Consul's state store looks the state up in an index, so a state that no check can have finds none. */
 	private Mono<Reply> state(Exchange exchange) {
 		String state = required(exchange, "Missing check state");
-		return nodeChecks(exchange, (check) -> state.equals("any") || state.equals(check.status()), STATES.contains(state));
+		boolean known = STATES.contains(state);
+		return nodeChecks(exchange, (check) -> known && (state.equals("any") || state.equals(check.status())),
+				(node) -> true);
 	}
 
 	private Mono<Reply> node(Exchange exchange) {
 		String node = required(exchange, "Missing node name");
-		return nodeChecks(exchange, (check) -> true, node.equals(this.catalog.node().name()));
+		return nodeChecks(exchange, (check) -> true, node::equals);
 	}
 
-	private Mono<Reply> nodeChecks(Exchange exchange, java.util.function.Predicate<HealthCheck> selected,
-			boolean any) {
+	/** The checks of the selected nodes, the agent's first when selected, then the external ones by name. */
+	private Mono<Reply> nodeChecks(Exchange exchange, Predicate<HealthCheck> selected, Predicate<String> nodes) {
 		QueryOptions options = BlockingParams.of(exchange);
 		this.datacenter.route(exchange);
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)), () -> {
 			List<HealthCheck> checks = new ArrayList<>();
-			if (any) {
+			if (nodes.test(this.catalog.node().name())) {
 				checks.add(CatalogViews.serfHealth(this.catalog));
 				this.catalog.checks()
 					.values()
 					.stream()
 					.sorted(Comparator.comparing(CheckState::checkId))
 					.forEach((check) -> checks.add(CatalogViews.check(this.catalog, check)));
+			}
+			for (ExternalNode node : this.catalog.external().nodes().values()) {
+				if (nodes.test(node.name())) {
+					node.checks()
+						.values()
+						.stream()
+						.sorted(Comparator.comparing(CheckState::checkId))
+						.forEach((check) -> checks.add(CatalogViews.check(node, check)));
+				}
 			}
 			return new Indexed<>(Math.max(this.catalog.index(), this.catalog.nodeIndex()),
 					checks.stream().filter(selected).toList());

@@ -60,16 +60,15 @@ final class HealthHandler {
 			if (!entry.service().tags().containsAll(tags)) {
 				continue;
 			}
-			if (passing && entry.checks().stream().anyMatch((check) -> !"passing".equals(check.status()))) {
+			List<HealthCheck> checks = new ArrayList<>(CatalogViews.nodeChecks(this.catalog, entry));
+			for (CheckState check : entry.checks()) {
+				checks.add(CatalogViews.check(this.catalog, entry, check));
+			}
+			if (passing && checks.stream().anyMatch((check) -> !"passing".equals(check.status()))) {
 				continue;
 			}
-			List<HealthCheck> checks = new ArrayList<>();
-			checks.add(CatalogViews.serfHealth(this.catalog));
-			for (CheckState check : entry.checks()) {
-				checks.add(CatalogViews.check(this.catalog, check));
-			}
-			answer.add(new ServiceEntry(CatalogViews.node(this.catalog), CatalogViews.nodeService(entry.service()),
-					checks));
+			answer.add(new ServiceEntry(CatalogViews.node(this.catalog, entry),
+					CatalogViews.nodeService(entry.service()), checks));
 		}
 		return answer;
 	}
@@ -81,7 +80,7 @@ final class HealthHandler {
 			List<CatalogService> answer = entries.value()
 				.stream()
 				.filter((entry) -> entry.service().tags().containsAll(tags))
-				.map((entry) -> CatalogViews.catalogService(this.catalog, entry.service()))
+				.map((entry) -> CatalogViews.catalogService(CatalogViews.node(this.catalog, entry), entry.service()))
 				.toList();
 			return Reply.json(Json.write(answer)).indexed(entries.index());
 		});
@@ -101,9 +100,8 @@ final class HealthHandler {
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)), () -> {
 			java.util.Map<String, List<String>> services = new java.util.TreeMap<>();
 			services.put("consul", List.of());
-			this.catalog.services()
-				.values()
-				.stream()
+			java.util.stream.Stream.concat(this.catalog.services().values().stream(),
+					this.catalog.external().nodes().values().stream().flatMap((node) -> node.services().values().stream()))
 				.sorted(java.util.Comparator.comparing(dev.connect.agent.catalog.ServiceInstance::id))
 				.forEach((instance) -> {
 				List<String> tags = new ArrayList<>(services.getOrDefault(instance.name(), List.of()));

@@ -97,12 +97,7 @@ final class IntentionsHandler {
 	}
 
 	private static void requireLocal(Names.Entry entry, String side) {
-		if (!entry.inDefaultPartition()) {
-			throw Names.partitionRefused(side + " partition", entry.partition());
-		}
-		if (!entry.inDefaultNamespace()) {
-			throw Names.namespaceRefused(side + " namespace", entry.namespace());
-		}
+		LegacyIntentionBodies.requireLocal(entry, side);
 	}
 
 	/** The source may name a peer; no intention here is for a peer, so such a read finds none. */

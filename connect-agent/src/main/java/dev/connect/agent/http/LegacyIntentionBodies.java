@@ -33,7 +33,7 @@ final class LegacyIntentionBodies {
 					"Invalid DestinationNS(" + request.destinationNs() + "): " + NAMESPACES_ARE_ENTERPRISE);
 		}
 		requireNoPeer(request);
-		return request;
+		return localNames(request);
 	}
 
 	/**
@@ -43,7 +43,33 @@ final class LegacyIntentionBodies {
 	static Intention update(byte[] body) {
 		Intention request = withoutPartitions(body);
 		requireNoPeer(request);
-		return request;
+		return localNames(request);
+	}
+
+	/**
+	 * Reads {@code SourceName} and {@code DestinationName} as the exact endpoint reads its parameters: a name
+	 * qualified for a peer, another partition or another namespace ({@code peer:other/web}, {@code part1/ns/web})
+	 * is refused with the exact endpoint's text, never stored as a local name; a name qualified for the default
+	 * partition and namespace ({@code default/web}) is the local name.
+	 */
+	private static Intention localNames(Intention request) {
+		String source = nullToEmpty(request.sourceName());
+		String destination = nullToEmpty(request.destinationName());
+		Names.Entry sourceEntry = Names.parse(source, "source", false);
+		Names.Entry destinationEntry = Names.parse(destination, "destination", false);
+		requireLocal(sourceEntry, "source");
+		requireLocal(destinationEntry, "destination");
+		return request.withSource(request.sourceNs(), sourceEntry.name())
+			.withDestination(request.destinationNs(), destinationEntry.name());
+	}
+
+	static void requireLocal(Names.Entry entry, String side) {
+		if (!entry.inDefaultPartition()) {
+			throw Names.partitionRefused(side + " partition", entry.partition());
+		}
+		if (!entry.inDefaultNamespace()) {
+			throw Names.namespaceRefused(side + " namespace", entry.namespace());
+		}
 	}
 
 	/** Refuses a namespace other than {@code default} with the text of Consul's server (500). */

@@ -1,5 +1,6 @@
 package dev.connect.agent.http;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 import dev.connect.agent.catalog.Catalog;
 import dev.connect.agent.catalog.CheckState;
+import dev.connect.agent.catalog.ExternalNode;
 import dev.connect.agent.catalog.ServiceInstance;
 import dev.connect.agent.index.BlockingQuery;
 import dev.connect.agent.index.BlockingQuery.Watch;
@@ -15,6 +17,7 @@ import dev.connect.agent.index.Topic;
 import dev.connect.api.AgentService;
 import dev.connect.api.HealthCheck;
 import dev.connect.api.Indexed;
+import dev.connect.api.Node;
 import dev.connect.api.NodeService;
 import reactor.core.publisher.Mono;
 
@@ -22,7 +25,7 @@ import reactor.core.publisher.Mono;
  * The node views: {@code /v1/agent/members}, {@code /v1/catalog/nodes}, {@code /v1/catalog/node/<node>} (blocking)
  * and the agent's aggregated health of a service, {@code /v1/agent/health/service/name/<name>} and
  * {@code /id/<id>}, answered 200, 429 or 503 for passing, warning or critical, as Consul's load balancer probes
- * expect. The agent is its datacenter's only node.
+ * expect. The nodes are the agent's and those registered through {@code /v1/catalog/register}.
  */
 final class NodesHandler {
 
@@ -71,7 +74,7 @@ final class NodesHandler {
 		this.datacenter.route(exchange);
 		return this.queries
 			.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)),
-					() -> new Indexed<>(this.catalog.nodeIndex(), List.of(CatalogViews.node(this.catalog))))
+					() -> new Indexed<>(Math.max(this.catalog.index(), this.catalog.nodeIndex()), nodeList()))
 			.map((nodes) -> Reply.json(Json.write(nodes.value())).indexed(nodes.index()));
 	}
 
@@ -81,10 +84,37 @@ final class NodesHandler {
 		QueryOptions options = BlockingParams.of(exchange);
 		this.datacenter.route(exchange);
 		return this.queries.run(options, QueryOptions.DEFAULT_WAIT, List.of(Watch.of(Topic.CATALOG)), () -> {
-			Object answer = name.equals(this.catalog.node().name()) ? nodeServices() : NULL;
+			Object answer = name.equals(this.catalog.node().name()) ? nodeServices() : externalNode(name);
 			return new Indexed<>(Math.max(this.catalog.index(), this.catalog.nodeIndex()), answer);
 		}).map((node) -> Reply.json((node.value() == NULL) ? "null\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)
 				: Json.write(node.value())).indexed(node.index()));
+	}
+
+	/** Sorted by name, as Consul's state store lists nodes. */
+	private List<Node> nodeList() {
+		List<Node> nodes = new ArrayList<>();
+		nodes.add(CatalogViews.node(this.catalog));
+		String datacenter = this.catalog.node().datacenter();
+		this.catalog.external().nodes().values().forEach((node) -> nodes.add(CatalogViews.node(node, datacenter)));
+		nodes.sort(Comparator.comparing(Node::node));
+		return nodes;
+	}
+
+	private Object externalNode(String name) {
+		ExternalNode node = this.catalog.external().nodes().get(name);
+		if (node == null) {
+			return NULL;
+		}
+		Map<String, NodeService> services = new LinkedHashMap<>();
+		node.services()
+			.values()
+			.stream()
+			.sorted(Comparator.comparing(ServiceInstance::id))
+			.forEach((instance) -> services.put(instance.id(), CatalogViews.nodeService(instance)));
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("Node", CatalogViews.node(node, this.catalog.node().datacenter()));
+		answer.put("Services", services);
+		return answer;
 	}
 
 	private Map<String, Object> nodeServices() {

@@ -1,5 +1,6 @@
 package dev.connect.agent.intentions;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -148,6 +149,44 @@ final class IntentionRules {
 		return action + " " + intention.sourceNs() + "/" + intention.sourceName() + " => " + intention.destinationNs()
 				+ "/" + intention.destinationName() + " (ID: " + ((intention.id() != null) ? intention.id() : "")
 				+ ", Precedence: " + intention.precedence() + ")";
+	}
+
+	/**
+	 * Refuses a request for another partition, namespace or peer before anything else: the candidate carries only
+	 * the local name, so a scope the agent does not serve must never get as far as being stored.
+	 */
+	static void requireValid(Intention request, Intention candidate) {
+		List<String> errors = new ArrayList<>(validateScope(request));
+		errors.addAll(validate(candidate));
+		if (!errors.isEmpty()) {
+			throw new InvalidIntentionException(errors);
+		}
+	}
+
+	/**
+	 * The request as it would be stored. Names of the legacy API come from the body and may be missing: the
+	 * candidate then carries none and {@link #requireValid} refuses it.
+	 */
+	static Intention normalized(Intention request, @Nullable String id, @Nullable String source,
+			@Nullable String destination, @Nullable Instant createdAt, @Nullable Instant updatedAt) {
+		String sourceType = (request.sourceType() == null || request.sourceType().isEmpty()) ? "consul"
+				: request.sourceType();
+		String sourceNs = emptyToDefault(request.sourceNs());
+		String destinationNs = emptyToDefault(request.destinationNs());
+		int precedence = (source != null && destination != null) ? precedence(source, destination) : 0;
+		return request.withId(id)
+			.withDescription((request.description() != null) ? request.description() : "")
+			.withSource(sourceNs, source)
+			.withDestination(destinationNs, destination)
+			.withScope(null, null, null)
+			.withSourceType(sourceType)
+			.withPrecedence(precedence)
+			.withTimestamps(createdAt, updatedAt)
+			.withIndexes(0, 0);
+	}
+
+	private static String emptyToDefault(@Nullable String namespace) {
+		return (namespace == null || isDefault(namespace)) ? DEFAULT_NS : namespace;
 	}
 
 }

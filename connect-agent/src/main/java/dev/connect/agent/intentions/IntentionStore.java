@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 import dev.connect.agent.config.ConfigEntry;
 import dev.connect.agent.config.ConfigEntryStore;
 import dev.connect.agent.index.ChangeIndex;
-import dev.connect.agent.index.Topic;
 import dev.connect.api.Indexed;
 import dev.connect.api.Intention;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +40,7 @@ public final class IntentionStore {
 
 	private final Supplier<UUID> ids;
 
-	private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), 0);
+	private final IntentionView view;
 
 	/**
 	 * Creates the view.
@@ -55,6 +54,7 @@ public final class IntentionStore {
 			Supplier<UUID> ids) {
 		this.entries = Objects.requireNonNull(entries, "'entries' must not be null");
 		this.changes = Objects.requireNonNull(changes, "'changes' must not be null");
+		this.view = new IntentionView(entries, changes);
 		if (!"allow".equals(defaultPolicy) && !"deny".equals(defaultPolicy)) {
 			throw new IllegalArgumentException("Default intention policy '" + defaultPolicy + "' must be 'allow' or 'deny'");
 		}
@@ -102,8 +102,8 @@ public final class IntentionStore {
 	 * @throws InvalidIntentionException when a rule is broken; nothing changes
 	 */
 	public synchronized Intention upsert(String source, String destination, Intention request) {
-		Intention candidate = normalized(request, null, source, destination, null, null);
-		check(request, candidate);
+		Intention candidate = IntentionRules.normalized(request, null, source, destination, null, null);
+		IntentionRules.requireValid(request, candidate);
 		Map<String, String> meta = request.meta();
 		this.entries.modify(IntentionSources.KIND, destination, (existing) -> {
 			if (meta != null && !meta.isEmpty()) {
@@ -130,9 +130,9 @@ public final class IntentionStore {
 	public synchronized String create(Intention request) {
 		String id = this.ids.get().toString();
 		Instant now = this.clock.instant();
-		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(), now, now);
-		check(request, candidate);
-		Optional<Intention> duplicate = samePair(candidate);
+		Intention candidate = IntentionRules.normalized(request, id, request.sourceName(), request.destinationName(), now, now);
+		IntentionRules.requireValid(request, candidate);
+		Optional<Intention> duplicate = this.view.samePair(candidate);
 		if (duplicate.isPresent()) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(duplicate.get()));
 		}
@@ -148,10 +148,10 @@ public final class IntentionStore {
 	 */
 	public synchronized void update(String id, Intention request) {
 		Intention existing = byId(id).orElseThrow(() -> new InvalidIntentionException(NOT_FOUND));
-		Intention candidate = normalized(request, id, request.sourceName(), request.destinationName(),
+		Intention candidate = IntentionRules.normalized(request, id, request.sourceName(), request.destinationName(),
 				existing.createdAt(), this.clock.instant());
-		check(request, candidate);
-		Optional<Intention> other = samePair(candidate);
+		IntentionRules.requireValid(request, candidate);
+		Optional<Intention> other = this.view.samePair(candidate);
 		if (other.isPresent() && !id.equals(other.get().id())) {
 			throw new InvalidIntentionException("duplicate intention found: " + IntentionRules.describe(other.get()));
 		}
@@ -223,6 +223,7 @@ public final class IntentionStore {
 		return (s) -> id.equals(IntentionSources.text(s, "LegacyID"));
 	}
 
+
 	/**
 	 * Returns the intention between a source and a destination.
 	 * @param source the source service or {@code *}
@@ -230,7 +231,7 @@ public final class IntentionStore {
 	 * @return the intention, if any
 	 */
 	public Optional<Intention> find(String source, String destination) {
-		return find("", source, destination);
+		return this.view.find(source, destination);
 	}
 
 	/**
@@ -241,20 +242,7 @@ public final class IntentionStore {
 	 * @return the intention, if any
 	 */
 	public Optional<Intention> find(String peer, String source, String destination) {
-		return snapshot().intentions()
-			.stream()
-			.filter((i) -> peer.equals(peerOf(i)) && source.equals(i.sourceName())
-					&& destination.equals(i.destinationName()))
-			.findFirst();
-	}
-
-	private static String peerOf(Intention intention) {
-		return (intention.sourcePeer() != null) ? intention.sourcePeer() : "";
-	}
-
-	/** The stored intention with a candidate's source and destination, once {@link #check} has passed it. */
-	private Optional<Intention> samePair(Intention candidate) {
-		return find(Objects.requireNonNull(candidate.sourceName()), Objects.requireNonNull(candidate.destinationName()));
+		return this.view.find(peer, source, destination);
 	}
 
 	/**
@@ -263,7 +251,7 @@ public final class IntentionStore {
 	 * @return the intention, if any
 	 */
 	public Optional<Intention> byId(String id) {
-		return snapshot().intentions().stream().filter((i) -> id.equals(i.id())).findFirst();
+		return this.view.byId(id);
 	}
 
 	/**
@@ -271,8 +259,7 @@ public final class IntentionStore {
 	 * @return the indexed list
 	 */
 	public Indexed<List<Intention>> list() {
-		Snapshot current = snapshot();
-		return new Indexed<>(current.index(), current.intentions());
+		return this.view.list();
 	}
 
 	/**
@@ -283,20 +270,7 @@ public final class IntentionStore {
 	 * @return the matches per name, with the index of the last change
 	 */
 	public Indexed<Map<String, List<Intention>>> match(boolean byDestination, List<String> names) {
-		Snapshot current = snapshot();
-		Map<String, List<Intention>> matches = new LinkedHashMap<>();
-		for (String name : names) {
-			List<Intention> applying = new ArrayList<>();
-			for (Intention intention : current.intentions()) {
-				String pattern = byDestination ? intention.destinationName() : intention.sourceName();
-				// A source of another cluster is never the local service of the same name.
-				if (IntentionRules.matches(pattern, name) && (byDestination || peerOf(intention).isEmpty())) {
-					applying.add(intention);
-				}
-			}
-			matches.put(name, List.copyOf(applying));
-		}
-		return new Indexed<>(current.index(), matches);
+		return this.view.match(byDestination, names);
 	}
 
 	/**
@@ -308,75 +282,7 @@ public final class IntentionStore {
 	 * @return the decision and its reason
 	 */
 	public IntentionDecision decide(String source, String destination) {
-		for (Intention intention : snapshot().intentions()) {
-			if (IntentionRules.matches(intention.destinationName(), destination)
-					&& IntentionRules.matches(intention.sourceName(), source) && peerOf(intention).isEmpty()) {
-				if (IntentionRules.isL7(intention)) {
-					return new IntentionDecision(false, intention,
-							"Matched L7 intention: " + IntentionRules.describe(intention));
-				}
-				return new IntentionDecision("allow".equals(intention.action()), intention,
-						"Matched L4 intention: " + IntentionRules.describe(intention));
-			}
-		}
-		return new IntentionDecision(this.defaultAllow, null, "Default intention policy");
-	}
-
-	/**
-	 * Refuses a request for another partition, namespace or peer before anything else: the candidate carries only
-	 * the local name, so a scope the agent does not serve must never get as far as being stored.
-	 */
-	private void check(Intention request, Intention candidate) {
-		List<String> errors = new ArrayList<>(IntentionRules.validateScope(request));
-		errors.addAll(IntentionRules.validate(candidate));
-		if (!errors.isEmpty()) {
-			throw new InvalidIntentionException(errors);
-		}
-	}
-
-	/**
-	 * The request as it would be stored. Names of the legacy API come from the body and may be missing: the
-	 * candidate then carries none and {@link #check} refuses it.
-	 */
-	private Intention normalized(Intention request, @Nullable String id, @Nullable String source,
-			@Nullable String destination, @Nullable Instant createdAt, @Nullable Instant updatedAt) {
-		String sourceType = (request.sourceType() == null || request.sourceType().isEmpty()) ? "consul"
-				: request.sourceType();
-		String sourceNs = emptyToDefault(request.sourceNs());
-		String destinationNs = emptyToDefault(request.destinationNs());
-		int precedence = (source != null && destination != null) ? IntentionRules.precedence(source, destination) : 0;
-		return request.withId(id)
-			.withDescription((request.description() != null) ? request.description() : "")
-			.withSource(sourceNs, source)
-			.withDestination(destinationNs, destination)
-			.withScope(null, null, null)
-			.withSourceType(sourceType)
-			.withPrecedence(precedence)
-			.withTimestamps(createdAt, updatedAt)
-			.withIndexes(0, 0);
-	}
-
-	private static String emptyToDefault(@Nullable String namespace) {
-		return (namespace == null || IntentionRules.isDefault(namespace)) ? IntentionRules.DEFAULT_NS : namespace;
-	}
-
-	/**
-	 * The intentions as of the last change, flattened once per list of entries. The index is read first: entries
-	 * are made visible before their index is published, so the intentions are never older than the index.
-	 */
-	private Snapshot snapshot() {
-		long index = this.changes.index(Topic.INTENTIONS, "");
-		List<ConfigEntry> current = this.entries.list(IntentionSources.KIND).value();
-		Snapshot cached = this.snapshot;
-		if (cached.entries() == current) {
-			return (cached.index() == index) ? cached : new Snapshot(current, cached.intentions(), index);
-		}
-		Snapshot next = new Snapshot(current, IntentionSources.flatten(current), index);
-		this.snapshot = next;
-		return next;
-	}
-
-	private record Snapshot(List<ConfigEntry> entries, List<Intention> intentions, long index) {
+		return this.view.decide(source, destination, this.defaultAllow);
 	}
 
 }

@@ -47,7 +47,9 @@ class ArchitectureTests {
 				"dev.connect.agent.intentions.IntentionStore", "dev.connect.agent.intentions.IntentionDecision",
 				"dev.connect.agent.intentions.InvalidIntentionException", "dev.connect.agent.catalog.Catalog",
 				"dev.connect.agent.catalog.CheckRunner", "dev.connect.agent.catalog.CheckState",
-				"dev.connect.agent.catalog.ServiceInstance", "dev.connect.agent.catalog.InvalidRegistrationException",
+				"dev.connect.agent.catalog.ServiceInstance", "dev.connect.agent.catalog.ExternalNode",
+				"dev.connect.agent.catalog.ExternalRegistration", "dev.connect.agent.catalog.ExternalNodes",
+				"dev.connect.agent.catalog.InvalidRegistrationException",
 				"dev.connect.agent.catalog.UnknownCheckException", "dev.connect.agent.ca.CaSnapshot", "dev.connect.agent.config.ConfigEntryStore",
 				"dev.connect.agent.config.ConfigEntry", "dev.connect.agent.config.InvalidConfigEntryException"));
 	}

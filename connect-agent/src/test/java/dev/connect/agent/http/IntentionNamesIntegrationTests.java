@@ -158,6 +158,39 @@ class IntentionNamesIntegrationTests {
 		assertThat(allowed("web", "api")).isFalse();
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"peer:other-cluster/web | api | source \"peer:other-cluster/web\" is invalid: cannot specify a peer here",
+			"part1/default/web | api | Invalid source partition \"part1\": Partitions is a Consul Enterprise feature",
+			"team/web | api | Invalid source namespace \"team\": Namespaces is a Consul Enterprise feature",
+			"web | peer:other-cluster/api | destination \"peer:other-cluster/api\" is invalid: cannot specify a peer here",
+			"web | part1/team/api | Invalid destination partition \"part1\": Partitions is a Consul Enterprise feature" })
+	void legacyWritesOfAQualifiedSourceOrDestinationNameAreRefusedAsTheExactEndpointRefusesThem(String source,
+			String destination, String message) {
+		String body = "{\"SourceName\":\"" + source + "\",\"DestinationName\":\"" + destination
+				+ "\",\"Action\":\"allow\"}";
+		HttpResponse<String> created = this.http.send("POST", "/v1/connect/intentions", body);
+		assertThat(created.statusCode()).isEqualTo(500);
+		assertThat(created.body()).isEqualTo(message);
+		String id = AgentHttp.json(this.http.send("POST", "/v1/connect/intentions",
+				"{\"SourceName\":\"web\",\"DestinationName\":\"api\",\"Action\":\"deny\"}")).get("ID").asString();
+		HttpResponse<String> updated = this.http.put("/v1/connect/intentions/" + id, body);
+		assertThat(updated.statusCode()).isEqualTo(500);
+		assertThat(updated.body()).isEqualTo(message);
+		assertThat(AgentHttp.json(this.http.get("/v1/connect/intentions"))).extracting(
+				(intention) -> intention.get("SourceName").asString() + " => " + intention.get("DestinationName").asString())
+			.containsExactly("web => api");
+		assertThat(allowed("web", "api")).isFalse();
+	}
+
+	@Test
+	void aLegacyWriteOfTheDefaultNamespaceSpelledOutNamesTheLocalService() {
+		assertThat(this.http.send("POST", "/v1/connect/intentions",
+				"{\"SourceName\":\"default/web\",\"DestinationName\":\"default/default/api\",\"Action\":\"allow\"}")
+			.statusCode()).isEqualTo(200);
+		assertThat(allowed("web", "api")).isTrue();
+	}
+
 	private boolean allowed(String source, String destination) {
 		HttpResponse<String> check = this.http.get("/v1/connect/intentions/check?source=" + encode(source)
 				+ "&destination=" + encode(destination));
