@@ -128,6 +128,19 @@ class VaultCaProviderIntegrationTests {
 	}
 
 	@Test
+	void aLongerLeafTtlReachesVaultsRoleSoNewLeavesLiveThatLong() {
+		Map<String, Object> config = CaAgent.vaultConfig(this.vault, "Token", this.vault.createToken(Duration.ofHours(1)));
+		assertThat(this.agent.configure("vault", config).statusCode()).isEqualTo(200);
+		config.put("LeafCertTTL", "100h");
+		HttpResponse<String> longer = this.agent.configure("vault", config);
+		assertThat(longer.statusCode()).as(longer.body()).isEqualTo(200);
+		X509Certificate leaf = this.agent.leaf("web").get(0);
+		// Vault caps a leaf at the role's max_ttl, which the first configuration set to 72h.
+		assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+			.isGreaterThan(Duration.ofHours(99));
+	}
+
+	@Test
 	void namespaceIsSentWithEveryVaultCallAndThePkiNamespacesWithTheirMounts() {
 		dev.connect.test.VaultPkiTestServer server = this.vault.testServer();
 		Map<String, Object> config = CaAgent.vaultConfig(this.vault, "Token", server.createToken(Duration.ofHours(1), true));

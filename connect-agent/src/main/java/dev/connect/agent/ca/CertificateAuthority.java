@@ -330,7 +330,9 @@ public final class CertificateAuthority {
 		synchronized (this) {
 			AuthorityState current = this.state;
 			boolean newRoot = !provider.sameRoot(current.providerConfig())
-					|| (!provider.suppliesRoot() && !current.config().sameKeySettings(config));
+					|| (!provider.suppliesRoot() && !current.config().sameKeySettings(config))
+					// A provider outside the agent (Vault) holds the TTLs in its role and intermediate: set them again.
+					|| (!BuiltInProvider.NAME.equals(provider.provider()) && !current.config().equals(config));
 			if (newRoot) {
 				CaProvider next = CaProviders.configure(context(config), provider);
 				if (!next.root().root().id().equals(current.active().root().id())) {
