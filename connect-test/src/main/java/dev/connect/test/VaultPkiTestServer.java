@@ -5,12 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +66,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final String rootToken;
-
-	private final Map<String, Token> tokens = new LinkedHashMap<>();
-
-	private final Map<String, AppRole> appRoles = new LinkedHashMap<>();
+	private final VaultTokens tokens;
 
 	private final Map<String, VaultPkiMount> mounts = new LinkedHashMap<>();
 
@@ -85,8 +78,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 
 	private VaultPkiTestServer(Clock clock, @Nullable SSLContext tls, boolean needClientAuth) throws IOException {
 		this.clock = clock;
-		this.rootToken = newTokenId();
-		this.tokens.put(this.rootToken, new Token(this.rootToken, null, Duration.ZERO, false));
+		this.tokens = new VaultTokens(clock);
 		this.scheme = (tls != null) ? "https" : "http";
 		this.server = (tls != null) ? https(tls, needClientAuth) : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.executor = Executors.newFixedThreadPool(4);
@@ -148,7 +140,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	 * @return the token
 	 */
 	public String rootToken() {
-		return this.rootToken;
+		return this.tokens.rootToken();
 	}
 
 	/**
@@ -158,9 +150,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	 * @return the token
 	 */
 	public synchronized String createToken(Duration ttl, boolean renewable) {
-		String id = newTokenId();
-		this.tokens.put(id, new Token(id, this.clock.instant().plus(ttl), ttl, renewable));
-		return id;
+		return this.tokens.create(ttl, renewable);
 	}
 
 	/**
@@ -168,11 +158,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	 * @param token the token
 	 */
 	public synchronized void expireNow(String token) {
-		Token current = this.tokens.get(token);
-		if (current != null) {
-			this.tokens.put(token, new Token(token, this.clock.instant().minusSeconds(1), current.ttl(),
-					current.renewable()));
-		}
+		this.tokens.expireNow(token);
 	}
 
 	/**
@@ -183,7 +169,7 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	 * @param tokenTtl the lifetime of the tokens it gives
 	 */
 	public synchronized void addAppRole(String mountPath, String roleId, String secretId, Duration tokenTtl) {
-		this.appRoles.put(mountPath, new AppRole(roleId, secretId, tokenTtl));
+		this.tokens.addAppRole(mountPath, roleId, secretId, tokenTtl);
 	}
 
 	/** Stops answering: every request's connection is closed without an answer, as if Vault were down. */
@@ -238,23 +224,23 @@ public final class VaultPkiTestServer implements AutoCloseable {
 	private VaultAnswer route(String method, String path, String namespace, @Nullable String token,
 			Map<String, Object> body) {
 		if (path.startsWith("auth/") && path.endsWith("/login") && !path.startsWith("auth/token/")) {
-			return login(path.substring("auth/".length(), path.length() - "/login".length()), body);
+			return this.tokens.login(path.substring("auth/".length(), path.length() - "/login".length()), body);
 		}
 		// Vault serves a mount's CA certificates without a token.
 		boolean unauthenticated = "GET".equals(method)
 				&& (path.endsWith("/ca/pem") || path.endsWith("/ca_chain") || path.endsWith("/cert/ca_chain"));
 		if (!unauthenticated) {
-			authenticate(token);
+			this.tokens.authenticate(token);
 		}
 		switch (path) {
 			case "auth/token/lookup-self" -> {
-				return VaultAnswer.data(lookup(authenticate(token)));
+				return VaultAnswer.data(this.tokens.lookup(this.tokens.authenticate(token)));
 			}
 			case "auth/token/renew-self" -> {
-				return renew(authenticate(token), body);
+				return this.tokens.renew(this.tokens.authenticate(token), body);
 			}
 			case "auth/token/renew" -> {
-				return renew(authenticate(VaultParams.text(body, "token")), body);
+				return this.tokens.renew(this.tokens.authenticate(VaultParams.text(body, "token")), body);
 			}
 			default -> {
 			}
@@ -270,61 +256,6 @@ public final class VaultPkiTestServer implements AutoCloseable {
 			}
 		}
 		throw new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
-	}
-
-	private VaultAnswer login(String mountPath, Map<String, Object> body) {
-		AppRole role = this.appRoles.get(mountPath);
-		if (role == null) {
-			throw new VaultError(404, "no handler for route \"auth/" + mountPath + "/login\". route entry not found.");
-		}
-		if (!role.roleId().equals(VaultParams.text(body, "role_id"))
-				|| !role.secretId().equals(VaultParams.text(body, "secret_id"))) {
-			throw new VaultError(400, "invalid role or secret ID");
-		}
-		Token token = new Token(newTokenId(), this.clock.instant().plus(role.tokenTtl()), role.tokenTtl(), true);
-		this.tokens.put(token.id(), token);
-		return VaultAnswer.json(200, Map.of("auth", auth(token), "data", Map.of()));
-	}
-
-	private Token authenticate(@Nullable String token) {
-		Token known = (token != null) ? this.tokens.get(token) : null;
-		if (known == null || known.expiredAt(this.clock.instant())) {
-			throw new VaultError(403, "permission denied");
-		}
-		return known;
-	}
-
-	private Map<String, Object> lookup(Token token) {
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("id", token.id());
-		data.put("policies", List.of("root"));
-		data.put("ttl", token.remaining(this.clock.instant()).toSeconds());
-		data.put("creation_ttl", token.ttl().toSeconds());
-		data.put("renewable", token.renewable());
-		data.put("expire_time", (token.expiresAt() != null) ? token.expiresAt().toString() : null);
-		data.put("explicit_max_ttl", 0);
-		data.put("type", "service");
-		return data;
-	}
-
-	private VaultAnswer renew(Token token, Map<String, Object> body) {
-		if (!token.renewable()) {
-			throw new VaultError(400, "lease is not renewable");
-		}
-		Duration increment = VaultParams.duration(body.get("increment"), token.ttl());
-		Token renewed = new Token(token.id(), this.clock.instant().plus(increment), token.ttl(), true);
-		this.tokens.put(token.id(), renewed);
-		return VaultAnswer.json(200, Map.of("auth", auth(renewed)));
-	}
-
-	private Map<String, Object> auth(Token token) {
-		Map<String, Object> auth = new LinkedHashMap<>();
-		auth.put("client_token", token.id());
-		auth.put("policies", List.of("root"));
-		auth.put("token_policies", List.of("root"));
-		auth.put("lease_duration", token.remaining(this.clock.instant()).toSeconds());
-		auth.put("renewable", token.renewable());
-		return auth;
 	}
 
 	private VaultAnswer mounts(String method, String rest, String namespace, Map<String, Object> body) {
@@ -390,27 +321,6 @@ public final class VaultPkiTestServer implements AutoCloseable {
 		catch (RuntimeException ex) {
 			throw new VaultError(400, "failed to parse JSON input: " + ex.getMessage());
 		}
-	}
-
-	private static String newTokenId() {
-		byte[] bytes = new byte[12];
-		new SecureRandom().nextBytes(bytes);
-		return "hvs." + HexFormat.of().formatHex(bytes);
-	}
-
-	private record Token(String id, @Nullable Instant expiresAt, Duration ttl, boolean renewable) {
-
-		boolean expiredAt(Instant now) {
-			return this.expiresAt != null && !now.isBefore(this.expiresAt);
-		}
-
-		Duration remaining(Instant now) {
-			return (this.expiresAt == null) ? Duration.ZERO : Duration.between(now, this.expiresAt);
-		}
-
-	}
-
-	private record AppRole(String roleId, String secretId, Duration tokenTtl) {
 	}
 
 }
