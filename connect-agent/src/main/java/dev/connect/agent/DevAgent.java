@@ -37,6 +37,8 @@ import reactor.netty.resources.LoopResources;
  */
 public final class DevAgent implements AutoCloseable {
 
+	private static final System.Logger logger = System.getLogger(DevAgent.class.getName());
+
 	private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
 	/** TTL expiry and critical-service reaping; Consul reaps every 30 s, this agent checks every 250 ms. */
@@ -117,13 +119,25 @@ public final class DevAgent implements AutoCloseable {
 		AgentHttpServer api = new AgentHttpServer(ca, leaves, intentions, catalog, entries, changes, queries,
 				settings.aclManagementToken());
 		DisposableServer server = api.bind(settings.bindAddress(), settings.httpPort(), loops);
-		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.parallel())
-			.subscribe((tick) -> ca.pruneRoots());
+		// The CA tick may call a provider outside the agent (Vault, up to its request timeout): not on a parallel
+		// worker, and one failed tick must not end the ticks.
+		Disposable pruning = Flux.interval(PRUNE_INTERVAL, Schedulers.boundedElastic())
+			.onBackpressureDrop()
+			.subscribe((tick) -> caTick(ca));
 		Disposable catalogTicks = Flux.interval(CATALOG_TICK, Schedulers.parallel())
 			.onBackpressureDrop()
 			.subscribe((tick) -> catalog.tick());
 		return new DevAgent(settings, ca, server,
 				Disposables.composite(leaves.start(), pruning, catalogTicks, checks), loops);
+	}
+
+	private static void caTick(CaStore ca) {
+		try {
+			ca.pruneRoots();
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "CA upkeep failed, will retry on the next tick: {0}", ex.toString());
+		}
 	}
 
 	private static void restoreServices(List<ServiceRegistration> services, Catalog catalog, DataDir dataDir) {
