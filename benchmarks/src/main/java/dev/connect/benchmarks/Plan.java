@@ -36,7 +36,7 @@ record Plan(String name, int runs, int callRuns, int rotationRuns, int concurren
 		int jmhWarmups, int jmhIterations, Duration jmhIteration) {
 
 	static Plan full() {
-		return new Plan("full", 3, 9, 5, 16, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(15),
+		return new Plan("full", 3, 9, 5, 16, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
 				Duration.ofSeconds(5), 20, 3, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8),
 				new ConnectClientProperties().getRotationDrainTime(), 10_000,
 				10_000, 3_000, 3, 2, 3, Duration.ofSeconds(1));

@@ -59,7 +59,11 @@ final class Tunnels implements AutoCloseable {
 	static final List<String> PROXY_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx64m",
 			"-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m");
 
+	/** G1's one line for the whole heap. */
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+	/** The serial and parallel collectors' lines, one per generation ("def new generation", "ParOldGen", ...). */
+	private static final Pattern GENERATION_USED = Pattern.compile("(?m)^\\s*[\\w ]*?(?:generation|Gen)\\s+total \\d+K, used (\\d+)K");
 
 	private final List<Tunnel> tunnels = new ArrayList<>();
 
@@ -100,13 +104,27 @@ final class Tunnels implements AutoCloseable {
 						Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
 				String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 				jcmd.waitFor(30, TimeUnit.SECONDS);
-				Matcher matcher = HEAP_USED.matcher(output);
-				if (!matcher.find()) {
-					throw new IllegalStateException("jcmd GC.heap_info gave no used heap: " + output);
-				}
-				total += Long.parseLong(matcher.group(1)) * 1024;
+				total += usedHeapKiB(output) * 1024;
 			}
 			return total;
+		}
+
+		static long usedHeapKiB(String heapInfo) {
+			Matcher heap = HEAP_USED.matcher(heapInfo);
+			if (heap.find()) {
+				return Long.parseLong(heap.group(1));
+			}
+			long used = 0;
+			boolean found = false;
+			Matcher generation = GENERATION_USED.matcher(heapInfo);
+			while (generation.find()) {
+				used += Long.parseLong(generation.group(1));
+				found = true;
+			}
+			if (!found) {
+				throw new IllegalStateException("jcmd GC.heap_info gave no used heap: " + heapInfo);
+			}
+			return used;
 		}
 
 	}
