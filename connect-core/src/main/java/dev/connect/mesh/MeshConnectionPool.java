@@ -1,6 +1,7 @@
 package dev.connect.mesh;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
@@ -150,7 +151,8 @@ public final class MeshConnectionPool {
 			UpstreamIdentity expected = (engine.getPeerHost() != null)
 					? this.upstreams.expectedAt(engine.getPeerHost(), engine.getPeerPort()) : null;
 			ProvenPeer peer = ProvenPeer.of(connection.channel());
-			return expected == null || peer == null || !expected.isProvenBy(peer.identity());
+			return expected == null || peer == null || !expected.isProvenBy(peer.identity())
+					|| peer.invalidAt(Instant.ofEpochMilli(now)) != null;
 		}
 
 		/** A connection's own moment within the drain time: fixed per connection, spread by its random id. */

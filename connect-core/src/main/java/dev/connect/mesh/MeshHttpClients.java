@@ -1,6 +1,9 @@
 package dev.connect.mesh;
 
+import java.time.Instant;
+
 import javax.net.ssl.SSLException;
+
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.IdentityTrustManager;
 import dev.connect.tls.SnapshotKeyManager;
@@ -67,8 +70,8 @@ public final class MeshHttpClients {
 
 	/**
 	 * Runs when the request is prepared on its connection, before any byte of it is written: the connection's
-	 * server must have proved the full identity expected at its address, and that identity must be of the service
-	 * the request is meant for.
+	 * server must have proved the full identity expected at its address, that identity must be of the service the
+	 * request is meant for, and the leaf it proved it with must still be valid (a resumed session checks none).
 	 */
 	private static void checkUpstreamService(HttpClientRequest request, Connection connection,
 			UpstreamAddressBook upstreams) {
@@ -85,6 +88,11 @@ public final class MeshHttpClients {
 					: String.valueOf(connection.channel().remoteAddress());
 			throw UnexpectedPeerException.create(expected, address, (peer != null) ? peer.id() : null);
 		}
+		String invalid = peer.invalidAt(Instant.now());
+		if (invalid != null) {
+			throw UnexpectedPeerException.noLongerValid(expected, host + ":" + ssl.engine().getPeerPort(), peer.id(),
+					invalid);
+		}
 	}
 
 	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams) {
@@ -93,7 +101,7 @@ public final class MeshHttpClients {
 
 	static SslContext context(CertificateSource source, UpstreamAddressBook upstreams,
 			io.netty.handler.ssl.SslProvider provider) {
-		return new SnapshotBoundSslContext(source, () -> build(source, upstreams, provider));
+		return SnapshotBoundSslContext.of(source, () -> build(source, upstreams, provider));
 	}
 
 	private static SslContext build(CertificateSource source, UpstreamAddressBook upstreams,

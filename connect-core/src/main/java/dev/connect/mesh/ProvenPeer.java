@@ -2,6 +2,7 @@ package dev.connect.mesh;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -21,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id the server's SPIFFE ID
  * @param identity the service identity it names
+ * @param leaf the leaf it presented: in a resumed session, the one of the session's first handshake
  */
-record ProvenPeer(SpiffeId id, ServiceIdentity identity) {
+record ProvenPeer(SpiffeId id, ServiceIdentity identity, X509Certificate leaf) {
 
 	private static final AttributeKey<ProvenPeer> KEY = AttributeKey.valueOf("dev.connect.provenPeer");
 
@@ -53,10 +55,26 @@ record ProvenPeer(SpiffeId id, ServiceIdentity identity) {
 				return null;
 			}
 			SpiffeId id = SvidValidator.spiffeIdOf(leaf);
-			return new ProvenPeer(id, ServiceIdentity.from(id));
+			return new ProvenPeer(id, ServiceIdentity.from(id), leaf);
 		}
 		catch (SSLPeerUnverifiedException | InvalidSvidException | IllegalArgumentException ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Checks the leaf against the clock: a resumed TLS session checks no certificate, and a kept-alive connection
+	 * may outlive its handshake, so the leaf may have expired since it was validated.
+	 * @param now the instant to check at
+	 * @return {@code null} while the leaf is valid, else why not
+	 */
+	@Nullable String invalidAt(Instant now) {
+		try {
+			SvidValidator.checkValidAt(this.leaf, now);
+			return null;
+		}
+		catch (InvalidSvidException ex) {
+			return ex.getMessage();
 		}
 	}
 

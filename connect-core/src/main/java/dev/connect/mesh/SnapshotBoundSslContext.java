@@ -16,38 +16,51 @@ import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client TLS context whose TLS sessions never outlive the certificate snapshot they were made with.
+ * A TLS context, client or server, whose TLS sessions never outlive the certificate snapshot they were made with.
  * <p>
- * A TLS client caches sessions per context and offers them on its next connection to the same address; a resumed
- * session skips the certificates entirely, so the server would go on seeing the caller's old leaf (even once it has
- * expired) and the client would skip checking the server against new roots. This context hands every new
- * connection to a delegate built for the source's current snapshot and builds a fresh delegate, with an empty
- * session cache, as soon as the snapshot changes. Connections already open keep their delegate.
+ * A TLS client caches sessions per context and offers them on its next connection to the same address, and a server
+ * accepts them while its session cache or ticket keys hold them; a resumed session skips the certificates entirely,
+ * so the server would go on seeing the caller's old leaf (even once it has expired) and neither side would check the
+ * other against new roots. This context hands every new connection to a delegate built for the source's current
+ * snapshot and builds a fresh delegate, with an empty session cache and new ticket keys, as soon as the snapshot
+ * changes (a new leaf, new roots). Connections already open keep their delegate.
+ * <p>
+ * Within one snapshot a resumed session still carries the peer's leaf from its first handshake: whoever reads the
+ * peer's certificate from a session must check that it has not expired since.
  */
-final class SnapshotBoundSslContext extends SslContext {
+public final class SnapshotBoundSslContext extends SslContext {
 
 	private final CertificateSource source;
 
 	private final Supplier<SslContext> factory;
 
+	private final boolean client;
+
 	private volatile Bound bound;
 
-	/**
-	 * Creates the context.
-	 * @param source the certificate source whose snapshots bound the sessions
-	 * @param factory builds a delegate context (its key and trust managers read the source themselves)
-	 */
-	SnapshotBoundSslContext(CertificateSource source, Supplier<SslContext> factory) {
+	private SnapshotBoundSslContext(CertificateSource source, Supplier<SslContext> factory) {
 		this.source = source;
 		this.factory = factory;
 		this.bound = new Bound(source.current(), factory.get());
+		this.client = this.bound.context.isClient();
+	}
+
+	/**
+	 * Creates the context, building its first delegate now.
+	 * @param source the certificate source whose snapshots bound the sessions
+	 * @param factory builds a delegate context (its key and trust managers read the source themselves); every
+	 * delegate it builds must be a client, or every one a server
+	 * @return the context
+	 */
+	public static SnapshotBoundSslContext of(CertificateSource source, Supplier<SslContext> factory) {
+		return new SnapshotBoundSslContext(source, factory);
 	}
 
 	/**
 	 * Returns the delegate for the current snapshot, building it on the first connection after a change.
 	 * @return the delegate
 	 */
-	SslContext delegate() {
+	public SslContext delegate() {
 		CertificateSnapshot snapshot = this.source.current();
 		Bound current = this.bound;
 		if (current.snapshot == snapshot) {
@@ -65,7 +78,7 @@ final class SnapshotBoundSslContext extends SslContext {
 
 	@Override
 	public boolean isClient() {
-		return true;
+		return this.client;
 	}
 
 	@Override

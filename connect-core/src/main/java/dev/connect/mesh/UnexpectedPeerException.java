@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A mesh request was meant for one service, but the connection it was about to go out on had proved another (or
- * nothing readable). Thrown before any byte of the request is written, so the request can be sent elsewhere.
+ * nothing readable), or its server's leaf has expired since the connection's handshake. Thrown before any byte of the
+ * request is written, so the request can be sent elsewhere.
  */
 public final class UnexpectedPeerException extends RuntimeException {
 
@@ -29,6 +30,12 @@ public final class UnexpectedPeerException extends RuntimeException {
 				? String.format(MISMATCH, expected, address, presented)
 				: "Expected service '" + expected + "' at " + address + ", but the connection proved no service identity";
 		return new UnexpectedPeerException(message, expected, presented);
+	}
+
+	static UnexpectedPeerException noLongerValid(String expected, String address, SpiffeId presented, String why) {
+		return new UnexpectedPeerException("Expected service '" + expected + "' at " + address + ": the server presented '"
+				+ presented + "', but its certificate is no longer valid (a resumed TLS session or a kept-alive "
+				+ "connection): " + why, expected, presented);
 	}
 
 	/**

@@ -47,6 +47,7 @@ class ArchitectureTests {
 				"dev.connect.authz.Authorizer", "dev.connect.authz.Decision", "dev.connect.authz.AgentAuthorizer",
 				"dev.connect.authz.CachingAuthorizer", "dev.connect.mesh.UpstreamAddressBook", "dev.connect.mesh.UpstreamIdentity",
 				"dev.connect.mesh.MeshHttpClients", "dev.connect.mesh.MeshConnectionPool",
+				"dev.connect.mesh.SnapshotBoundSslContext",
 				"dev.connect.mesh.UnexpectedPeerException", "dev.connect.authz.l7.L7Policy", "dev.connect.authz.l7.L7PolicySource",
 				"dev.connect.authz.l7.L7Decision", "dev.connect.authz.l7.HttpRequestView",
 				"dev.connect.authz.l7.RequestNormalization", "dev.connect.authz.l7.MalformedEntryException"));

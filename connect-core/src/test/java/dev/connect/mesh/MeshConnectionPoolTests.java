@@ -44,6 +44,9 @@ class MeshConnectionPoolTests {
 
 	private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
 
+	/** How long the servers' leaves stay valid after the test's start. */
+	private static final Duration SERVER_LEAF_LIFETIME = Duration.ofDays(1);
+
 	private final MeshConnectionPool.Eviction eviction = new MeshConnectionPool.Eviction(this.upstreams,
 			Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(10), this.now::get);
 
@@ -100,6 +103,16 @@ class MeshConnectionPoolTests {
 		Connection connection = connection("127.0.0.1", 8443);
 		assertThat(this.eviction.test(connection, metadata(Duration.ofMinutes(10).toMillis() - 1, 0))).isFalse();
 		assertThat(this.eviction.test(connection, metadata(Duration.ofMinutes(10).toMillis(), 0))).isTrue();
+	}
+
+	@Test
+	void aConnectionWhoseServerLeafExpiredSinceItsHandshakeIsClosed() throws Exception {
+		this.upstreams.expect("127.0.0.1", 8443, UpstreamIdentity.of("dc1", "counting"));
+		Connection connection = connection("127.0.0.1", 8443);
+		this.now.addAndGet(SERVER_LEAF_LIFETIME.toMillis() - 1_000);
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("before the server leaf's not-after").isFalse();
+		this.now.addAndGet(2_000);
+		assertThat(this.eviction.test(connection, metadata(1_000, 0))).as("after it").isTrue();
 	}
 
 	@Test
@@ -244,7 +257,9 @@ class MeshConnectionPoolTests {
 	}
 
 	private SSLContext serverContext(String service) {
+		Instant now = Instant.ofEpochMilli(this.now.get());
 		TestPki.Issued leaf = TestPki.leaf("spiffe://" + TRUST_DOMAIN + "/ns/default/dc/dc1/svc/" + service)
+			.validity(now.minus(Duration.ofHours(1)), now.plus(SERVER_LEAF_LIFETIME))
 			.signedBy(this.root);
 		try {
 			KeyStore keys = KeyStore.getInstance("PKCS12");

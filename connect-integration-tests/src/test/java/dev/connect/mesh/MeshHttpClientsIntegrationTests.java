@@ -3,6 +3,7 @@ package dev.connect.mesh;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +151,35 @@ class MeshHttpClientsIntegrationTests {
 			String first = before.leaf().getSerialNumber().toString(16);
 			assertThat(server.log().callerSerials).as("the caller's leaf as the server saw it, call by call")
 				.containsExactly(first, first, renewed.certificate().getSerialNumber().toString(16));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = SslProvider.class, names = { "JDK", "OPENSSL" })
+	void aResumedSessionWithAServerWhoseLeafExpiredSinceIsRefusedBeforeTheRequestIsSent(SslProvider provider)
+			throws Exception {
+		TestPki.Issued root = root(TRUST_DOMAIN);
+		CertificateSource dashboard = CertificateSource
+			.of(snapshot(TRUST_DOMAIN, "dashboard", leaf(TRUST_DOMAIN, "dashboard", root), root));
+		// Certificates carry whole seconds: the leaf ends at the start of a second at least 3 s from now.
+		Instant notAfter = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 4);
+		TestPki.Issued shortLived = TestPki.leaf(MeshServers.uri(TRUST_DOMAIN, "counting"))
+			.validity(Instant.now().minus(Duration.ofHours(1)), notAfter)
+			.signedBy(root);
+		try (MeshServer server = MeshServers.start(
+				CertificateSource.of(snapshot(TRUST_DOMAIN, "counting", shortLived, root)), "counting")) {
+			this.upstreams.expect("127.0.0.1", server.port(), UpstreamIdentity.of("dc1", "counting"));
+			// No pool: every call is a new connection, which resumes the session of the one before.
+			HttpClient client = MeshHttpClients.secure(HttpClient.newConnection(), dashboard, this.upstreams, provider);
+			assertThat(MeshServers.get(client, server.port(), "counting")).isEqualTo("counting");
+			assertThat(MeshServers.get(client, server.port(), "counting")).isEqualTo("counting");
+			Thread.sleep(Math.max(0, Duration.between(Instant.now(), notAfter).toMillis() + 1_100));
+			// A full handshake would fail in the trust manager; the resumed one reaches the check before the request.
+			assertThatThrownBy(() -> MeshServers.get(client, server.port(), "counting"))
+				.isInstanceOf(UnexpectedPeerException.class)
+				.hasMessageContaining("its certificate is no longer valid")
+				.hasMessageContaining("expired at");
+			assertThat(server.log().handled).as("requests the server handled").hasValue(2);
 		}
 	}
 

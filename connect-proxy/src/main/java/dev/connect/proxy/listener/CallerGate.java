@@ -102,13 +102,23 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 	}
 
 	private void authorize(ChannelHandlerContext ctx) {
+		X509Certificate leaf;
 		SpiffeId caller;
 		try {
-			caller = callerOf(ctx.pipeline().get(SslHandler.class));
+			leaf = callerLeaf(ctx.pipeline().get(SslHandler.class));
+			caller = Listeners.spiffeId(leaf);
 		}
 		catch (RuntimeException | SSLException ex) {
 			logger.log(Level.INFO, "Refused {0}: no SPIFFE ID in its certificate", ctx.channel().remoteAddress());
 			this.metrics.refused(ProxyMetrics.Refusal.UNAUTHORIZED);
+			ctx.close();
+			return;
+		}
+		// A resumed TLS session checks no certificate: the leaf of its first handshake may have expired since.
+		String outside = Listeners.outsideValidity(leaf);
+		if (outside != null) {
+			logger.log(Level.INFO, "Refused ''{0}'' on a resumed TLS session: {1}", caller, outside);
+			this.metrics.refused(ProxyMetrics.Refusal.HANDSHAKE);
 			ctx.close();
 			return;
 		}
@@ -198,12 +208,11 @@ final class CallerGate extends ChannelInboundHandlerAdapter {
 		ctx.close();
 	}
 
-	private static SpiffeId callerOf(@Nullable SslHandler tls) throws SSLException {
+	private static X509Certificate callerLeaf(@Nullable SslHandler tls) throws SSLException {
 		if (tls == null) {
 			throw new IllegalStateException("no TLS");
 		}
-		X509Certificate leaf = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
-		return Listeners.spiffeId(leaf);
+		return (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
 	}
 
 }

@@ -3,15 +3,19 @@ package dev.connect.proxy.listener;
 import java.net.InetSocketAddress;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
 import dev.connect.identity.SpiffeId;
+import dev.connect.pki.InvalidSvidException;
+import dev.connect.pki.SvidValidator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
+import org.jspecify.annotations.Nullable;
 
 /** What both listeners share: binding with a message that names the address, and reading a peer's SPIFFE ID. */
 final class Listeners {
@@ -68,6 +72,22 @@ final class Listeners {
 			throw new IllegalArgumentException("Unable to read the peer certificate's names", ex);
 		}
 		throw new IllegalArgumentException("The peer certificate has no URI SAN");
+	}
+
+	/**
+	 * Checks a peer's leaf against the clock, for a session that may have been resumed: the handshake that first
+	 * validated it may lie before its not-after.
+	 * @param leaf the peer's leaf from the TLS session
+	 * @return {@code null} when the clock is inside the leaf's validity, else what is wrong, naming the bound
+	 */
+	static @Nullable String outsideValidity(X509Certificate leaf) {
+		try {
+			SvidValidator.checkValidAt(leaf, Instant.now());
+			return null;
+		}
+		catch (InvalidSvidException ex) {
+			return ex.getMessage();
+		}
 	}
 
 }

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLException;
 import dev.connect.authz.Authorizer;
 import dev.connect.authz.Decision;
 import dev.connect.identity.SpiffeId;
+import dev.connect.mesh.SnapshotBoundSslContext;
 import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.tls.CertificateSource;
 import dev.connect.tls.IdentityTrustManager;
@@ -50,7 +51,10 @@ import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
  * the connection stays idle for the idle timeout.</li>
  * </ol>
  * A connection beyond the connection limit is closed as soon as it is accepted. Every refusal is counted by reason.
- * The leaf and roots are read from the source on every handshake, so rotation needs no restart.
+ * The leaf and roots are read from the source on every handshake, so rotation needs no restart. A caller may resume
+ * its TLS session, which checks no certificate: sessions are kept per snapshot ({@link SnapshotBoundSslContext}), so
+ * none made before new roots or a new leaf is resumed, and the caller's leaf is checked again for expiry before it
+ * is authorized.
  */
 public final class PublicListener implements AutoCloseable {
 
@@ -65,8 +69,9 @@ public final class PublicListener implements AutoCloseable {
 
 	private final String tlsProvider;
 
-	private PublicListener(Channel server, Authorizer authorizer, Map<Channel, SpiffeId> open, SslContext tls) {
-		this.tlsProvider = (tls instanceof ReferenceCountedOpenSslContext) ? "BoringSSL" : "JDK";
+	private PublicListener(Channel server, Authorizer authorizer, Map<Channel, SpiffeId> open,
+			SnapshotBoundSslContext tls) {
+		this.tlsProvider = (tls.delegate() instanceof ReferenceCountedOpenSslContext) ? "BoringSSL" : "JDK";
 		this.server = server;
 		this.authorizer = authorizer;
 		this.open = open;
@@ -118,7 +123,7 @@ public final class PublicListener implements AutoCloseable {
 	public static PublicListener start(EventLoopGroup group, Settings settings, CertificateSource source,
 			Authorizer authorizer, ProxyMetrics.Side metrics) {
 		Objects.requireNonNull(authorizer, "'authorizer' must not be null");
-		SslContext tls = serverContext(source, settings.boringSsl());
+		SnapshotBoundSslContext tls = SnapshotBoundSslContext.of(source, () -> serverContext(source, settings.boringSsl()));
 		Map<Channel, SpiffeId> open = new ConcurrentHashMap<>();
 		AtomicInteger connections = new AtomicInteger();
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)

@@ -132,6 +132,7 @@ final class UpstreamDialer extends ChannelInboundHandlerAdapter {
 	private void established(ChannelHandlerContext ctx, Channel channel, InetSocketAddress target) {
 		UpstreamIdentity expected = this.addresses.expectedAt(target.getHostString(), target.getPort());
 		ServiceIdentity proven;
+		String outside;
 		try {
 			X509Certificate leaf = (X509Certificate) channel.pipeline()
 				.get(SslHandler.class)
@@ -139,14 +140,23 @@ final class UpstreamDialer extends ChannelInboundHandlerAdapter {
 				.getSession()
 				.getPeerCertificates()[0];
 			proven = ServiceIdentity.from(Listeners.spiffeId(leaf));
+			// A resumed TLS session checks no certificate: the leaf of its first handshake may have expired since.
+			outside = Listeners.outsideValidity(leaf);
 		}
 		catch (RuntimeException | SSLException ex) {
 			proven = null;
+			outside = null;
 		}
 		if (expected == null || proven == null || !expected.isProvenBy(proven)) {
 			channel.close();
 			retry(ctx, target, ProxyMetrics.Refusal.HANDSHAKE,
 					new SSLException("the server at " + hostPort(target) + " did not prove " + expected));
+			return;
+		}
+		if (outside != null) {
+			channel.close();
+			retry(ctx, target, ProxyMetrics.Refusal.HANDSHAKE, new SSLException(
+					"the server at " + hostPort(target) + " resumed a TLS session: " + outside));
 			return;
 		}
 		if (!ctx.channel().isActive()) {

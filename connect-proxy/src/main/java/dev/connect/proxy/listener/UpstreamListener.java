@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLException;
 
+import dev.connect.mesh.SnapshotBoundSslContext;
 import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.proxy.upstream.UpstreamResolver;
@@ -30,8 +31,9 @@ import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
  * <ol>
  * <li>an instance is picked from the resolver (round-robin) and dialled over mutual TLS with this proxy's leaf;</li>
  * <li>inside the handshake the server must prove exactly the identity recorded for its address (the trust manager
- * over the {@link UpstreamAddressBook}), and the proven identity is checked again once the handshake is done, so a
- * resumed session is held to the same rule: an impostor gets no byte;</li>
+ * over the {@link UpstreamAddressBook}), and the proven identity and its leaf's validity are checked again once the
+ * handshake is done, so a resumed session is held to the same rule: an impostor gets no byte (sessions are kept per
+ * snapshot, {@link SnapshotBoundSslContext}: none made before new roots or a new leaf is resumed);</li>
  * <li>when the dial or the handshake fails, one other instance is tried; then the local connection is closed;</li>
  * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}), until both sides end or
  * the connection stays idle for the idle timeout.</li>
@@ -63,7 +65,7 @@ public final class UpstreamListener implements AutoCloseable {
 	public static UpstreamListener start(EventLoopGroup group, InetSocketAddress bind, UpstreamResolver resolver,
 			CertificateSource source, UpstreamAddressBook addresses, Duration connectTimeout, Duration idleTimeout,
 			ProxyMetrics.Side metrics, boolean boringSsl) {
-		SslContext tls = clientContext(source, addresses, boringSsl);
+		SslContext tls = SnapshotBoundSslContext.of(source, () -> clientContext(source, addresses, boringSsl));
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
 			.channel(NioServerSocketChannel.class)
 			.childOption(ChannelOption.AUTO_READ, false)
