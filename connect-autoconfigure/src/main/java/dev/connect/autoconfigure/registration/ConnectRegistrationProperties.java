@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("connect.registration")
 public class ConnectRegistrationProperties {
 
+	private static final Duration MAX_DEREGISTRATION_DELAY = Duration.ofSeconds(20);
+
 	/**
 	 * Whether an application annotated with @ConnectService registers with the agent.
 	 */
@@ -30,6 +32,12 @@ public class ConnectRegistrationProperties {
 	 * How long the check may stay critical before the agent removes the instance.
 	 */
 	private Duration deregisterCriticalServiceAfter = Duration.ofMinutes(1);
+
+	/**
+	 * How long the application keeps serving after it deregistered on shutdown, before the web server stops, so that
+	 * callers learn it left and stop sending it requests. Zero stops at once.
+	 */
+	private Duration deregistrationDelay = Duration.ofSeconds(1);
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -61,6 +69,19 @@ public class ConnectRegistrationProperties {
 
 	public void setDeregisterCriticalServiceAfter(Duration deregisterCriticalServiceAfter) {
 		this.deregisterCriticalServiceAfter = deregisterCriticalServiceAfter;
+	}
+
+	public Duration getDeregistrationDelay() {
+		return this.deregistrationDelay;
+	}
+
+	public void setDeregistrationDelay(Duration deregistrationDelay) {
+		if (deregistrationDelay.isNegative() || deregistrationDelay.compareTo(MAX_DEREGISTRATION_DELAY) > 0) {
+			throw new IllegalArgumentException("connect.registration.deregistration-delay '" + deregistrationDelay
+					+ "' must be between 0 and " + MAX_DEREGISTRATION_DELAY.toSeconds()
+					+ "s (Spring's default shutdown phase timeout is 30s)");
+		}
+		this.deregistrationDelay = deregistrationDelay;
 	}
 
 }

@@ -27,7 +27,9 @@ import reactor.core.publisher.Mono;
  * Registers the application on start and deregisters it on stop.
  * <ol>
  * <li>It starts last (phase {@link Integer#MAX_VALUE}), after the web server is bound, so the registered port is
- * the real one; it stops first, so the instance leaves discovery before the web server drains.</li>
+ * the real one; it stops first, so the instance leaves discovery before the web server drains, and it keeps the
+ * shutdown waiting for {@code connect.registration.deregistration-delay} (1 s) after the deregistration, while the
+ * application still serves, so that callers stop picking it before its web server closes their connections.</li>
  * <li>The instance ID is {@code <service>-<8 random hex>}, unique per instance; the registration is Connect-native
  * with a TTL check ({@code <id>-ttl}) and {@code DeregisterCriticalServiceAfter}.</li>
  * <li>Every third of the TTL it reports the application's readiness: {@code passing} while it accepts traffic,
@@ -117,11 +119,23 @@ final class ConnectServiceRegistrar implements SmartLifecycle {
 		}
 		try {
 			this.client.deregister(this.instanceId).block(Duration.ofSeconds(10));
-			logger.info("Deregistered '" + this.instanceId + "'");
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Unable to deregister '" + this.instanceId + "' (the agent removes it after "
 					+ this.properties.getDeregisterCriticalServiceAfter() + "): " + ex.getMessage());
+			return;
+		}
+		Duration delay = this.properties.getDeregistrationDelay();
+		logger.info("Deregistered '" + this.instanceId + "'" + (delay.isZero() ? ""
+				: "; serving " + delay.toMillis() + " ms more while callers learn it left"));
+		// Callers' blocking queries learn of the deregistration within milliseconds on their agent; until then their
+		// load balancers may still pick this instance, and a request sent on a kept-alive connection that the
+		// stopping web server closes would fail after it was sent (not retried, since it may have been handled).
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -67,7 +67,8 @@ class LoadBalancedMeshCallsIntegrationTests {
 		try (TestMesh mesh = TestMesh.start()) {
 			mesh.allow("dashboard", "counting");
 			List<ConfigurableApplicationContext> instances = new ArrayList<>();
-			instances.add(counting(mesh));
+			// The instance that leaves keeps serving for a second after it deregistered (the starter's default).
+			instances.add(counting(mesh, Duration.ofSeconds(1)));
 			instances.add(counting(mesh));
 			try (ConfigurableApplicationContext dashboard = dashboard(mesh)) {
 				WebClient client = dashboard.getBean(WebClient.Builder.class).build();
@@ -85,8 +86,9 @@ class LoadBalancedMeshCallsIntegrationTests {
 				String third = port(instances.get(2));
 				awaitAnswers(client, (answers) -> answers.contains(third));
 
-				// The first instance shuts down (it deregisters, then stops): calls made meanwhile all succeed,
-				// because a GET whose connection fails is retried once on another instance.
+				// The first instance shuts down (it deregisters, serves on while callers learn it left, then stops):
+				// calls made meanwhile all succeed. Without the delay, a call sent on a kept-alive connection just as
+				// the stopping server closes it fails after it was sent, which is not retried.
 				List<String> failures = new CopyOnWriteArrayList<>();
 				AtomicBoolean running = new AtomicBoolean(true);
 				CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
@@ -364,10 +366,15 @@ class LoadBalancedMeshCallsIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext counting(TestMesh mesh) {
+		return counting(mesh, Duration.ZERO);
+	}
+
+	/** A counting instance that serves on for a while after it deregistered, as applications do by default. */
+	private static ConfigurableApplicationContext counting(TestMesh mesh, Duration deregistrationDelay) {
 		return new SpringApplicationBuilder(Counting.class)
 			.properties("server.port=0", "spring.application.name=counting", "connect.agent.url=" + mesh.agentUrl(),
 					"connect.registration.ttl=3s")
-			.run();
+			.run("--connect.registration.deregistration-delay=" + deregistrationDelay.toMillis() + "ms");
 	}
 
 	private static ConfigurableApplicationContext dashboard(TestMesh mesh) {

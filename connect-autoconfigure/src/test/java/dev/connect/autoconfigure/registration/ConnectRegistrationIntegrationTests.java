@@ -1,8 +1,13 @@
 package dev.connect.autoconfigure.registration;
 
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
@@ -18,6 +23,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConnectRegistrationIntegrationTests {
 
@@ -36,11 +42,11 @@ class ConnectRegistrationIntegrationTests {
 		this.agent.close();
 	}
 
-	private ConfigurableApplicationContext run() {
+	private ConfigurableApplicationContext run(String... args) {
 		return new SpringApplicationBuilder(App.class)
 			.properties("server.port=0", "spring.application.name=counting",
 					"connect.agent.url=" + this.agent.httpAddress(), "connect.registration.ttl=3s")
-			.run();
+			.run(args);
 	}
 
 	private List<ServiceEntry> passing() {
@@ -67,6 +73,40 @@ class ConnectRegistrationIntegrationTests {
 			app.close();
 		}
 		assertThat(this.client.healthConnect("counting", false, 0, Duration.ZERO).block().value()).isEmpty();
+	}
+
+	@Test
+	void onShutdownItDeregistersThenServesOnForTheDelayBeforeItsWebServerStops() throws Exception {
+		ConfigurableApplicationContext app = run("--connect.registration.deregistration-delay=2s");
+		int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+		awaitPassing(1);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!this.client.healthConnect("counting", false, 0, Duration.ZERO).block().value().isEmpty()
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		long deregistered = System.nanoTime();
+		assertThat(this.client.healthConnect("counting", false, 0, Duration.ZERO).block().value()).as("deregistered")
+			.isEmpty();
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+		}
+		assertThat(closing).as("the shutdown waits while the server still accepts connections").isNotDone();
+		closing.get(20, TimeUnit.SECONDS);
+		assertThat(Duration.ofNanos(System.nanoTime() - deregistered)).as("from the deregistration to the stop")
+			.isGreaterThan(Duration.ofMillis(1500));
+		assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("the web server stopped afterwards")
+			.isInstanceOf(ConnectException.class);
+	}
+
+	@Test
+	void aNegativeDeregistrationDelayIsRefusedAtStartNamingTheSetting() {
+		assertThatThrownBy(() -> run("--connect.registration.deregistration-delay=-1s").close())
+			.hasRootCauseMessage("connect.registration.deregistration-delay 'PT-1S' must be between 0 and 20s "
+					+ "(Spring's default shutdown phase timeout is 30s)");
+		assertThat(this.client.healthConnect("counting", false, 0, Duration.ZERO).block().value())
+			.as("nothing registered").isEmpty();
 	}
 
 	@Test
