@@ -33,13 +33,21 @@ import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
  * <li>inside the handshake the server must prove exactly the identity recorded for its address (the trust manager
  * over the {@link UpstreamAddressBook}), and the proven identity and its leaf's validity are checked again once the
  * handshake is done, so a resumed session is held to the same rule: an impostor gets no byte (sessions are kept per
- * snapshot, {@link SnapshotBoundSslContext}: none made before new roots or a new leaf is resumed);</li>
+ * snapshot, {@link SnapshotBoundSslContext}: none made before new roots or a new leaf is resumed; spread over
+ * {@value #SESSION_CACHES} session caches, so that connections opened at the same time resume too);</li>
  * <li>when the dial or the handshake fails, one other instance is tried; then the local connection is closed;</li>
  * <li>bytes are relayed both ways with backpressure and half-close ({@link TcpRelay}), until both sides end or
  * the connection stays idle for the idle timeout.</li>
  * </ol>
  */
 public final class UpstreamListener implements AutoCloseable {
+
+	/**
+	 * Session caches per upstream: a TLS client keeps one session per instance and uses a TLS 1.3 session once, so
+	 * with one cache only one of the connections opened at the same time to an instance could resume; with 16, up to
+	 * 16 can. A resumed handshake skips the certificate signatures and the chain validation.
+	 */
+	static final int SESSION_CACHES = 16;
 
 	private final Channel server;
 
@@ -65,7 +73,8 @@ public final class UpstreamListener implements AutoCloseable {
 	public static UpstreamListener start(EventLoopGroup group, InetSocketAddress bind, UpstreamResolver resolver,
 			CertificateSource source, UpstreamAddressBook addresses, Duration connectTimeout, Duration idleTimeout,
 			ProxyMetrics.Side metrics, boolean boringSsl) {
-		SslContext tls = SnapshotBoundSslContext.of(source, () -> clientContext(source, addresses, boringSsl));
+		SslContext tls = SnapshotBoundSslContext.ofClient(source, () -> clientContext(source, addresses, boringSsl),
+				SESSION_CACHES);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(group)
 			.channel(NioServerSocketChannel.class)
 			.childOption(ChannelOption.AUTO_READ, false)

@@ -14,7 +14,12 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,8 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TLS session resumption at an upstream listener, with the JDK's TLS and with BoringSSL: the listener resumes its
- * session with an instance, but once the instance's leaf has expired a resumed session (which checks no certificate)
- * is refused and the instance gets no byte. The instance is a JDK TLS server registered as {@code echo} on the real
+ * session with an instance, also for connections opened at the same time, but once the instance's leaf has expired a
+ * resumed session (which checks no certificate) is refused and the instance gets no byte. The instance is a JDK TLS server registered as {@code echo} on the real
  * dev agent, holding a leaf that expires seconds after the first handshake; it counts its full handshakes (its trust
  * manager runs only in those). Leaves and roots come from one {@link SvidAuthority} in the agent's trust domain.
  */
@@ -89,19 +94,58 @@ class UpstreamResumptionIntegrationTests {
 	@ParameterizedTest(name = "BoringSSL: {0}")
 	@ValueSource(booleans = { false, true })
 	void aResumedSessionWithAnInstanceWhoseLeafExpiredSinceGetsNoByte(boolean boringSsl) throws Exception {
-		// Certificates carry whole seconds: the leaf ends at the start of a second at least 3 s from now.
-		Instant notAfter = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 4);
+		// Certificates carry whole seconds: the leaf ends at the start of a second at least 5 s from now.
+		Instant notAfter = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 6);
 		startInstance(leaf("echo", notAfter));
 		InetSocketAddress upstream = startListener(boringSsl);
-		assertThat(exchange(upstream, "a")).as("the first connection").isEqualTo("a\n");
+		// One connection per session cache, so that each holds a session.
+		for (int i = 0; i < UpstreamListener.SESSION_CACHES; i++) {
+			assertThat(exchange(upstream, "a")).as("the first connections").isEqualTo("a\n");
+		}
 		assertThat(exchange(upstream, "b")).as("a resumed session before the instance's not-after").isEqualTo("b\n");
-		assertThat(this.instanceHandshakes.get()).as("the second connection resumed the first one's session")
-			.isEqualTo(1);
+		assertThat(this.instanceHandshakes.get()).as("the last connection resumed a session")
+			.isEqualTo(UpstreamListener.SESSION_CACHES);
 		Thread.sleep(Math.max(0, Duration.between(Instant.now(), notAfter).toMillis() + 1_100));
 		assertThat(exchange(upstream, "secret")).as("after the instance's not-after").isEmpty();
-		assertThat(this.instanceReceived.get()).as("bytes the instance received").isEqualTo(4);
+		assertThat(this.instanceReceived.get()).as("bytes the instance received")
+			.isEqualTo(2 * (UpstreamListener.SESSION_CACHES + 1));
 		assertThat(this.metrics.scrape())
 			.containsPattern("upstream_refused_total\\{dst=\"echo\",dst_type=\"service\",reason=\"handshake\",src=\"web\"\\} 1(\\.0)?\n");
+	}
+
+	@ParameterizedTest(name = "BoringSSL: {0}")
+	@ValueSource(booleans = { false, true })
+	void connectionsOpenedAtTheSameTimeToOneInstanceResumeTheirSessions(boolean boringSsl) throws Exception {
+		startInstance(leaf("echo", Instant.now().plusSeconds(3600)));
+		InetSocketAddress upstream = startListener(boringSsl);
+		// One connection per session cache, one by one, so that each holds a session; then 8 at once.
+		for (int i = 0; i < UpstreamListener.SESSION_CACHES; i++) {
+			assertThat(exchange(upstream, "s" + i)).isEqualTo("s" + i + "\n");
+		}
+		int connections = 8;
+		int before = this.instanceHandshakes.get();
+		ExecutorService callers = Executors.newFixedThreadPool(connections);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<String>> answers = new ArrayList<>();
+			for (int i = 0; i < connections; i++) {
+				String text = "c" + i;
+				answers.add(callers.submit(() -> {
+					start.await();
+					return exchange(upstream, text);
+				}));
+			}
+			start.countDown();
+			for (int i = 0; i < connections; i++) {
+				assertThat(answers.get(i).get(20, TimeUnit.SECONDS)).isEqualTo("c" + i + "\n");
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(this.instanceHandshakes.get() - before)
+			.as("full handshakes among %d connections opened at once", connections)
+			.isZero();
 	}
 
 	private InetSocketAddress startListener(boolean boringSsl) {
@@ -141,26 +185,38 @@ class UpstreamResumptionIntegrationTests {
 	}
 
 	/**
-	 * Echoes each connection's first line and closes it. (Not until the caller ends its side: Netty's OpenSSL engine
-	 * does not pass a half-close through, see docs/sidecar-proxy.md.)
+	 * Echoes each connection's first line and closes it, each on its own thread. (Not until the caller ends its side:
+	 * Netty's OpenSSL engine does not pass a half-close through, see docs/sidecar-proxy.md.)
 	 */
 	private void serve() {
 		while (!this.instance.isClosed()) {
-			try (Socket socket = this.instance.accept(); InputStream in = socket.getInputStream()) {
-				socket.setSoTimeout(5000);
-				StringBuilder line = new StringBuilder();
-				for (int b = in.read(); b >= 0; b = in.read()) {
-					this.instanceReceived.incrementAndGet();
-					line.append((char) b);
-					if (b == '\n') {
-						break;
-					}
-				}
-				socket.getOutputStream().write(line.toString().getBytes(StandardCharsets.US_ASCII));
+			try {
+				Socket accepted = this.instance.accept();
+				Thread echo = new Thread(() -> echoLine(accepted), "instance-connection");
+				echo.setDaemon(true);
+				echo.start();
 			}
 			catch (IOException ex) {
-				// A refused handshake or a closed connection: the next one is accepted.
+				return;
 			}
+		}
+	}
+
+	private void echoLine(Socket accepted) {
+		try (Socket socket = accepted; InputStream in = socket.getInputStream()) {
+			socket.setSoTimeout(5000);
+			StringBuilder line = new StringBuilder();
+			for (int b = in.read(); b >= 0; b = in.read()) {
+				this.instanceReceived.incrementAndGet();
+				line.append((char) b);
+				if (b == '\n') {
+					break;
+				}
+			}
+			socket.getOutputStream().write(line.toString().getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (IOException ex) {
+			// A refused handshake or a closed connection.
 		}
 	}
 
