@@ -293,7 +293,8 @@ public final class DevAgent implements AutoCloseable {
 	public void close() {
 		this.background.dispose();
 		this.server.disposeNow(Duration.ofSeconds(5));
-		this.loops.disposeLater().block(Duration.ofSeconds(5));
+		// The server and its connections are closed: no quiet period (Reactor Netty's default waits 2 s for late tasks).
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
 	}
 
 }

@@ -74,7 +74,7 @@ class CheckRunnerTlsIntegrationTests {
 	void stop() {
 		this.runner.dispose();
 		this.server.disposeNow();
-		this.loops.disposeLater().block(Duration.ofSeconds(5));
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
 	}
 
 	@ParameterizedTest(name = "TLSServerName \"{0}\" -> {1}")

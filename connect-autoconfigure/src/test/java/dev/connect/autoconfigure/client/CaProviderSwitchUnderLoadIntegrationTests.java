@@ -173,6 +173,8 @@ class CaProviderSwitchUnderLoadIntegrationTests {
 		ReactorResourceFactory reactorResourceFactory() {
 			ReactorResourceFactory factory = new ReactorResourceFactory();
 			factory.setUseGlobalResources(false);
+			// Closing an app waits for its event loops: not for Reactor Netty's default 2 s of quiet on top.
+			factory.setShutdownQuietPeriod(Duration.ZERO);
 			return factory;
 		}
 
