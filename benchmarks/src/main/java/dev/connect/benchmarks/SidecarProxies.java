@@ -29,6 +29,9 @@ final class SidecarProxies {
 
 	private static final List<String> MODES_REVERSED = List.of("haproxy", "sidecars-boringssl", "sidecars", "direct");
 
+	/** Requests in flight for the latency at a light load. */
+	static final int LIGHT_CONCURRENCY = 2;
+
 	private SidecarProxies() {
 	}
 
@@ -69,16 +72,20 @@ final class SidecarProxies {
 							plan.concurrency());
 					double cpuMicros = tunnel.cpuTime().minus(cpuBefore).toNanos() / 1e3
 							/ (calls.throughput() * plan.callMeasure().toNanos() / 1e9);
+					// The same calls at a load no mode saturates: what the tunnel adds, rather than CPU queueing.
+					MeshCalls.Stats light = MeshCalls.load(keptAlive.get(mode), small(tunnel.port()), plan.callMeasure(),
+							LIGHT_CONCURRENCY);
 					double megabytes = bulk(tunnel.port(), bulkBytes);
 					long[] connections = Handshakes.connections(HttpClient.newConnection(), small(tunnel.port()),
 							plan.concurrency(), plan.handshakeMeasure());
 					double connectionRate = connections[0] / (plan.handshakeMeasure().toNanos() / 1e9);
 					results.computeIfAbsent(mode, (key) -> new ArrayList<>()).add(new double[] { calls.throughput(),
 							calls.p50() / 1e6, calls.p99() / 1e6, cpuMicros, megabytes, connectionRate,
-							calls.errors() + connections[1] });
+							calls.errors() + connections[1] + light.errors(), light.p50() / 1e6, light.p99() / 1e6 });
 					BenchmarkSuite.progress(String.format(Locale.ROOT, "sidecar: run %d %s: %s, tunnel CPU %.0f us/req, "
-							+ "bulk %.0f MB/s, %,.0f new connections/s (%d failed)", run, mode, calls, cpuMicros,
-							megabytes, connectionRate, connections[1]));
+							+ "bulk %.0f MB/s, %,.0f new connections/s (%d failed); %d in flight: p50 %.2f ms p99 %.2f ms",
+							run, mode, calls, cpuMicros, megabytes, connectionRate, connections[1], LIGHT_CONCURRENCY,
+							light.p50() / 1e6, light.p99() / 1e6));
 				}
 			}
 			for (String mode : List.of("sidecars", "sidecars-boringssl", "haproxy")) {
