@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.connect.agent.DevAgent;
 import dev.connect.agent.DevAgentSettings;
-import dev.connect.mesh.MeshServers.ChangingSource;
 import dev.connect.mesh.MeshServers.MeshServer;
 import dev.connect.pki.SvidValidator;
 import dev.connect.pki.TestPki;
+import dev.connect.test.ChangingCertificateSource;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
 import io.netty.handler.ssl.SslProvider;
@@ -132,7 +132,7 @@ class MeshHttpClientsIntegrationTests {
 	void aNewConnectionAfterANewSnapshotPresentsTheNewLeafInsteadOfResumingTheOldSession(SslProvider provider)
 			throws Exception {
 		TestPki.Issued root = root(TRUST_DOMAIN);
-		ChangingSource dashboard = new ChangingSource(
+		ChangingCertificateSource dashboard = new ChangingCertificateSource(
 				snapshot(TRUST_DOMAIN, "dashboard", leaf(TRUST_DOMAIN, "dashboard", root), root));
 		CertificateSource counting = CertificateSource
 			.of(snapshot(TRUST_DOMAIN, "counting", leaf(TRUST_DOMAIN, "counting", root), root));
@@ -189,7 +189,7 @@ class MeshHttpClientsIntegrationTests {
 	 */
 	private PooledCalls pooledCalls(Duration drainTime) throws Exception {
 		MeshServer counting = MeshServers.start(this.agent, "counting");
-		ChangingSource dashboard = new ChangingSource(identity(this.agent, "dashboard").current());
+		ChangingCertificateSource dashboard = new ChangingCertificateSource(identity(this.agent, "dashboard").current());
 		ConnectionProvider pool = MeshConnectionPool.create("test", dashboard, this.upstreams, Duration.ofMinutes(10),
 				Duration.ofMinutes(1), drainTime);
 		DevAgent other = DevAgent.start(DevAgentSettings.defaults().withHttpPort(0));
@@ -198,7 +198,7 @@ class MeshHttpClientsIntegrationTests {
 		return new PooledCalls(counting, dashboard, pool, other, client);
 	}
 
-	private record PooledCalls(MeshServer counting, ChangingSource dashboard, ConnectionProvider pool, DevAgent other,
+	private record PooledCalls(MeshServer counting, ChangingCertificateSource dashboard, ConnectionProvider pool, DevAgent other,
 			HttpClient client) implements AutoCloseable {
 
 		String get() {

@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -44,7 +43,7 @@ import reactor.util.context.Context;
 
 /**
  * Real mesh servers for the mesh client's tests, and what those tests need around them: identities from a dev
- * agent or from {@link TestPki}, calls, and a certificate source changed by hand.
+ * agent or from {@link TestPki}, and calls.
  */
 final class MeshServers {
 
@@ -199,34 +198,6 @@ final class MeshServers {
 				this.count.addAndGet(bytes.readableBytes());
 			}
 			context.fireChannelRead(message);
-		}
-
-	}
-
-	/** A certificate source the test changes by hand. */
-	static final class ChangingSource implements CertificateSource {
-
-		private volatile CertificateSnapshot current;
-
-		private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
-
-		ChangingSource(CertificateSnapshot first) {
-			this.current = first;
-		}
-
-		@Override
-		public CertificateSnapshot current() {
-			return this.current;
-		}
-
-		@Override
-		public void onChange(Consumer<CertificateSnapshot> listener) {
-			this.listeners.add(listener);
-		}
-
-		void publish(CertificateSnapshot snapshot) {
-			this.current = snapshot;
-			this.listeners.forEach((listener) -> listener.accept(snapshot));
 		}
 
 	}

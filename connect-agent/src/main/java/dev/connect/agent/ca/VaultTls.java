@@ -120,7 +120,7 @@ final class VaultTls {
 	 * Checks the chain, then Vault's name against {@code TLSServerName} rather than the address's host; so this
 	 * checks the chain with the two-argument method, which does no endpoint identification of its own.
 	 */
-	private static final class NamedServer extends X509ExtendedTrustManager {
+	private static final class NamedServer extends ServerTrust {
 
 		private final X509TrustManager delegate;
 
@@ -153,23 +153,6 @@ final class VaultTls {
 		}
 
 		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-			throw new CertificateException("not a server");
-		}
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-				throws CertificateException {
-			throw new CertificateException("not a server");
-		}
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-				throws CertificateException {
-			throw new CertificateException("not a server");
-		}
-
-		@Override
 		public X509Certificate[] getAcceptedIssuers() {
 			return this.delegate.getAcceptedIssuers();
 		}
@@ -189,7 +172,7 @@ final class VaultTls {
 	}
 
 	/** {@code TLSSkipVerify}: any certificate and any name, as Consul's option does. */
-	private static final class AnyCertificate extends X509ExtendedTrustManager {
+	private static final class AnyCertificate extends ServerTrust {
 
 		@Override
 		public void checkServerTrusted(X509Certificate[] chain, String authType) {
@@ -207,6 +190,16 @@ final class VaultTls {
 		}
 
 		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return new X509Certificate[0];
+		}
+
+	}
+
+	/** A trust manager of a client: it checks servers only and refuses to judge a client. */
+	private abstract static class ServerTrust extends X509ExtendedTrustManager {
+
+		@Override
 		public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
 			throw new CertificateException("not a server");
 		}
@@ -221,11 +214,6 @@ final class VaultTls {
 		public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
 				throws CertificateException {
 			throw new CertificateException("not a server");
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
 		}
 
 	}

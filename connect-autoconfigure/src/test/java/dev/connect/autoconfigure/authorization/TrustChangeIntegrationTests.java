@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import dev.connect.autoconfigure.MeshClient;
 import dev.connect.autoconfigure.registration.ConnectService;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.pki.SvidValidator;
+import dev.connect.test.ChangingCertificateSource;
 import dev.connect.test.HeldSvid;
 import dev.connect.test.SvidAuthority;
 import dev.connect.test.TestMesh;
 import dev.connect.tls.CertificateSnapshot;
 import dev.connect.tls.CertificateSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
@@ -40,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TrustChangeIntegrationTests {
 
+	private static final AtomicLong GENERATIONS = new AtomicLong();
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "reactive", "servlet" })
 	void aKeptAliveCallerWhoseRootWasRemovedIsRefusedAndDisconnectedWhileOthersAreServed(String stack)
@@ -50,7 +49,7 @@ class TrustChangeIntegrationTests {
 			SvidAuthority kept = SvidAuthority.builder().trustDomain(mesh.trustDomain()).build();
 			SvidAuthority removed = SvidAuthority.builder().trustDomain(mesh.trustDomain()).build();
 			HeldSvid countingLeaf = kept.leaf("counting").build();
-			ChangingSource counting = new ChangingSource(
+			ChangingCertificateSource counting = new ChangingCertificateSource(
 					snapshot(kept, countingLeaf, "counting", kept.root().certificate(), removed.root().certificate()));
 			try (ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
 				.initializers((context) -> context.getBeanFactory().registerSingleton("testCertificateSource", counting))
@@ -65,7 +64,7 @@ class TrustChangeIntegrationTests {
 					assertThat(fromWeb.get("/hello").status()).as("web while its root is trusted").isEqualTo(200);
 					assertThat(fromBilling.get("/hello").status()).as("billing before the change").isEqualTo(200);
 
-					counting.set(snapshot(kept, countingLeaf, "counting", kept.root().certificate()));
+					counting.publish(snapshot(kept, countingLeaf, "counting", kept.root().certificate()));
 
 					MeshClient.Response refused = fromWeb.get("/hello");
 					assertThat(refused.status()).as("web after its root was removed").isEqualTo(403);
@@ -87,39 +86,9 @@ class TrustChangeIntegrationTests {
 			X509Certificate... roots) {
 		ServiceIdentity identity = ServiceIdentity.of(ca.trustDomain(), "dc1", service);
 		List<X509Certificate> trusted = List.of(roots);
-		return new CertificateSnapshot(ChangingSource.GENERATIONS.incrementAndGet(), identity,
+		return new CertificateSnapshot(GENERATIONS.incrementAndGet(), identity,
 				List.of(leaf.certificate()), leaf.keyPair().getPrivate(), trusted, ca.trustDomain(),
 				SvidValidator.of(trusted, Clock.systemUTC()));
-	}
-
-	/** A certificate source changed by hand, telling its listeners as the agent's source does. */
-	static final class ChangingSource implements CertificateSource {
-
-		static final AtomicLong GENERATIONS = new AtomicLong();
-
-		private final AtomicReference<CertificateSnapshot> current;
-
-		private final List<Consumer<CertificateSnapshot>> listeners = new CopyOnWriteArrayList<>();
-
-		ChangingSource(CertificateSnapshot first) {
-			this.current = new AtomicReference<>(first);
-		}
-
-		void set(CertificateSnapshot snapshot) {
-			this.current.set(snapshot);
-			this.listeners.forEach((listener) -> listener.accept(snapshot));
-		}
-
-		@Override
-		public @Nullable CertificateSnapshot current() {
-			return this.current.get();
-		}
-
-		@Override
-		public void onChange(Consumer<CertificateSnapshot> listener) {
-			this.listeners.add(listener);
-		}
-
 	}
 
 	@SpringBootConfiguration

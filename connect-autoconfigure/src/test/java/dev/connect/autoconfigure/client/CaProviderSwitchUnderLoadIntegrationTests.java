@@ -28,9 +28,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -163,21 +161,6 @@ class CaProviderSwitchUnderLoadIntegrationTests {
 		return new SpringApplicationBuilder(type)
 			.properties("server.port=0", "spring.application.name=" + name, "connect.agent.url=" + mesh.agentUrl())
 			.run();
-	}
-
-	/** Each app gets its own event loops, as one app per JVM would. */
-	@Configuration(proxyBeanMethods = false)
-	static class OwnReactorResources {
-
-		@Bean
-		ReactorResourceFactory reactorResourceFactory() {
-			ReactorResourceFactory factory = new ReactorResourceFactory();
-			factory.setUseGlobalResources(false);
-			// Closing an app waits for its event loops: not for Reactor Netty's default 2 s of quiet on top.
-			factory.setShutdownQuietPeriod(Duration.ZERO);
-			return factory;
-		}
-
 	}
 
 	@SpringBootConfiguration

@@ -39,10 +39,8 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -381,24 +379,6 @@ class LoadBalancedMeshCallsIntegrationTests {
 		return new SpringApplicationBuilder(Dashboard.class)
 			.properties("server.port=0", "spring.application.name=dashboard", "connect.agent.url=" + mesh.agentUrl())
 			.run();
-	}
-
-	/**
-	 * Each app gets its own event loops, so that closing one instance mid-test does not dispose the Reactor Netty
-	 * global resources the others would otherwise share (one app per JVM in real deployments).
-	 */
-	@Configuration(proxyBeanMethods = false)
-	static class OwnReactorResources {
-
-		@Bean
-		ReactorResourceFactory reactorResourceFactory() {
-			ReactorResourceFactory factory = new ReactorResourceFactory();
-			factory.setUseGlobalResources(false);
-			// Closing an app waits for its event loops: not for Reactor Netty's default 2 s of quiet on top.
-			factory.setShutdownQuietPeriod(Duration.ZERO);
-			return factory;
-		}
-
 	}
 
 	@SpringBootConfiguration

@@ -27,6 +27,7 @@ import dev.connect.authz.Decision;
 import dev.connect.identity.ServiceIdentity;
 import dev.connect.pki.SvidValidator;
 import dev.connect.proxy.metrics.ProxyMetrics;
+import dev.connect.test.ChangingCertificateSource;
 import dev.connect.test.HeldSvid;
 import dev.connect.test.SvidAuthority;
 import dev.connect.tls.CertificateSnapshot;
@@ -80,7 +81,7 @@ class PublicListenerResumptionIntegrationTests {
 	@ParameterizedTest(name = "BoringSSL: {0}")
 	@ValueSource(booleans = { false, true })
 	void aResumedSessionWhoseLeafExpiredSinceIsRefusedBeforeTheAppIsDialled(boolean boringSsl) throws Exception {
-		PublicListener listener = start(new MutableSource(snapshot(1, "echo", leaf("echo", Instant.now().plusSeconds(3600)))),
+		PublicListener listener = start(new ChangingCertificateSource(snapshot(1, "echo", leaf("echo", Instant.now().plusSeconds(3600)))),
 				boringSsl);
 		// Certificates carry whole seconds: the leaf ends at the start of a second at least 3 s from now.
 		Instant notAfter = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 4);
@@ -100,7 +101,7 @@ class PublicListenerResumptionIntegrationTests {
 	@ValueSource(booleans = { false, true })
 	void noSessionMadeBeforeNewMaterialIsResumed(boolean boringSsl) throws Exception {
 		HeldSvid echoLeaf = leaf("echo", Instant.now().plusSeconds(3600));
-		MutableSource echo = new MutableSource(snapshot(1, "echo", echoLeaf));
+		ChangingCertificateSource echo = new ChangingCertificateSource(snapshot(1, "echo", echoLeaf));
 		PublicListener listener = start(echo, boringSsl);
 		Caller web = new Caller("web", leaf("web", Instant.now().plusSeconds(3600)));
 		assertThat(web.call(listener)).isEqualTo(42);
@@ -162,7 +163,7 @@ class PublicListenerResumptionIntegrationTests {
 		private final AtomicInteger fullHandshakes = new AtomicInteger();
 
 		Caller(String service, HeldSvid leaf) throws Exception {
-			IdentityTrustManager verifier = new IdentityTrustManager(new MutableSource(snapshot(1, service, leaf)),
+			IdentityTrustManager verifier = new IdentityTrustManager(new ChangingCertificateSource(snapshot(1, service, leaf)),
 					IdentityTrustManager.PeerVerifier.none());
 			this.context = SSLContext.getInstance("TLS");
 			this.context.init(leaf.keyManagerFactory().getKeyManagers(),

@@ -36,6 +36,7 @@ import dev.connect.mesh.UpstreamAddressBook;
 import dev.connect.pki.SvidValidator;
 import dev.connect.proxy.metrics.ProxyMetrics;
 import dev.connect.proxy.upstream.UpstreamResolver;
+import dev.connect.test.ChangingCertificateSource;
 import dev.connect.test.HeldSvid;
 import dev.connect.test.SvidAuthority;
 import dev.connect.test.TestMesh;
@@ -155,7 +156,7 @@ class UpstreamResumptionIntegrationTests {
 		this.resolver = UpstreamResolver.start(client, "echo", addresses);
 		HeldSvid web = leaf("web", Instant.now().plusSeconds(3600));
 		List<X509Certificate> roots = List.of(this.ca.root().certificate());
-		MutableSource source = new MutableSource(new CertificateSnapshot(1,
+		ChangingCertificateSource source = new ChangingCertificateSource(new CertificateSnapshot(1,
 				ServiceIdentity.of(this.ca.trustDomain(), "dc1", "web"), List.of(web.certificate()),
 				web.keyPair().getPrivate(), roots, this.ca.trustDomain(), SvidValidator.of(roots, Clock.systemUTC())));
 		this.listener = UpstreamListener.start(this.group, new InetSocketAddress("127.0.0.1", 0), this.resolver, source,

@@ -42,6 +42,8 @@ class ArchitectureTests {
 				"dev.connect.test.MeshWebTestClient",
 				// A mesh server answering as a named service, registered with the test agent.
 				"dev.connect.test.StubUpstream",
+				// A certificate source whose snapshots the test publishes.
+				"dev.connect.test.ChangingCertificateSource",
 				// SPIFFE test certificates without an agent.
 				"dev.connect.test.SvidAuthority", "dev.connect.test.HeldSvid",
 				// Vault's PKI and token API for CA provider tests where no vault binary runs.
